@@ -1,0 +1,184 @@
+import { approvalStageProblem } from './approval-stage-rules.js';
+import { graphError, isObject, unknownProperty, type GraphReply } from './graph-errors.js';
+
+/** A custom extension callout Entra made for a request, as `customExtensionCalloutInstances` lists it. */
+export interface CalloutInstance {
+  readonly id: string;
+  readonly customExtensionId: string;
+  readonly stage: string;
+  status: 'calloutSent' | 'callbackReceived' | 'calloutFailed' | 'callbackTimedOut';
+  detail: string | undefined;
+}
+
+export interface EmulatedRequest {
+  readonly id: string;
+  readonly requestType: string;
+  state: string;
+  status: string;
+  readonly justification: string | undefined;
+  readonly createdDateTime: string;
+  readonly instances: CalloutInstance[];
+  /** Resume bodies Graph accepted for this request, in order. */
+  readonly resumes: { readonly version: string; readonly body: Record<string, unknown> }[];
+}
+
+export interface AwaitCallbackInput {
+  readonly requestId: string;
+  readonly stage: string;
+  readonly stageInstanceId: string;
+  readonly requestType?: string;
+  readonly justification?: string;
+  readonly customExtensionId?: string;
+}
+
+const DENIABLE = new Set(['assignmentrequestcreated']);
+const APPROVAL_STAGE = 'assignmentrequestdeterminingapprovalrequirements';
+const ELM_DATA_KEYS = ['@odata.type', 'stage', 'customExtensionStageInstanceId', 'customExtensionStageInstanceDetail', 'state'];
+const APPROVAL_DATA_KEYS = ['@odata.type', 'stage', 'customExtensionStageInstanceId', 'customExtensionStageInstanceDetail', 'approvalStage'];
+const TYPE_PREFIX = 'microsoft.graph.accessPackageCustomExtensionStage.';
+
+function odataType(value: unknown): string {
+  return typeof value === 'string' ? value.replace(/^#/, '') : '';
+}
+
+/** Where a request goes once its callout is answered. */
+function advance(request: EmulatedRequest, stage: string, data: Record<string, unknown>): void {
+  if (data['state'] === 'denied' || data['state'] === 'canceled') {
+    request.state = data['state'];
+    request.status = data['state'] === 'denied' ? 'Denied' : 'Canceled';
+    return;
+  }
+  const next: Record<string, [string, string]> = {
+    assignmentrequestcreated: ['submitted', 'Accepted'],
+    [APPROVAL_STAGE]: ['pendingApproval', 'PendingApproval'],
+    assignmentrequestapproved: ['delivering', 'Delivering'],
+    assignmentrequestgranted: ['delivered', 'Delivered'],
+    assignmentrequestremoved: ['delivered', 'Delivered'],
+  };
+  [request.state, request.status] = next[stage] ?? [request.state, 'Accepted'];
+}
+
+/**
+ * Entitlement management's assignment requests with the custom extension state machine: a
+ * request waits for one callout instance at a time, and `resume` succeeds (204) only while it is
+ * WaitingForCallback for that instance, with a body of the stage's shape.
+ */
+export class AssignmentRequests {
+  private readonly requests = new Map<string, EmulatedRequest>();
+  /** Whether `assignmentRequestApproved` accepts a deny (sources disagree; default no). */
+  denyAtApprovedStage = false;
+
+  awaitCallback(input: AwaitCallbackInput): EmulatedRequest {
+    const id = input.requestId.toLowerCase();
+    let request = this.requests.get(id);
+    if (request === undefined) {
+      request = {
+        id,
+        requestType: input.requestType ?? 'userAdd',
+        state: 'submitted',
+        status: 'Accepted',
+        justification: input.justification,
+        createdDateTime: new Date().toISOString(),
+        instances: [],
+        resumes: [],
+      };
+      this.requests.set(id, request);
+    }
+    for (const open of request.instances.filter((i) => i.status === 'calloutSent')) open.status = 'callbackTimedOut';
+    request.instances.push({
+      id: input.stageInstanceId,
+      customExtensionId: input.customExtensionId ?? '4f1c7a9e-0000-4000-8000-000000000001',
+      stage: input.stage,
+      status: 'calloutSent',
+      detail: undefined,
+    });
+    request.status = 'WaitingForCallback';
+    return request;
+  }
+
+  get(id: string): EmulatedRequest | undefined {
+    return this.requests.get(id.toLowerCase());
+  }
+
+  /** GET …/assignmentRequests/{id}: v1.0 says state/status, beta requestState/requestStatus. */
+  read(version: string, id: string): GraphReply {
+    const request = this.get(id);
+    if (request === undefined) return graphError(404, 'ResourceNotFound', `Assignment request ${id} not found.`);
+    const [stateKey, statusKey] = version === 'beta' ? ['requestState', 'requestStatus'] : ['state', 'status'];
+    return {
+      status: 200,
+      body: {
+        '@odata.context': `https://graph.microsoft.com/${version}/$metadata#identityGovernance/entitlementManagement/assignmentRequests/$entity`,
+        id: request.id,
+        requestType: request.requestType,
+        [stateKey]: request.state,
+        [statusKey]: request.status,
+        justification: request.justification ?? null,
+        createdDateTime: request.createdDateTime,
+        completedDateTime: null,
+        customExtensionCalloutInstances: request.instances.map((i) => ({
+          id: i.id,
+          customExtensionId: i.customExtensionId,
+          status: i.status,
+          detail: i.detail ?? null,
+          externalCorrelationId: null,
+        })),
+      },
+    };
+  }
+
+  /** POST …/assignmentRequests/{id}/resume. */
+  resume(version: string, id: string, body: unknown): GraphReply {
+    const request = this.get(id);
+    if (request === undefined) return graphError(404, 'ResourceNotFound', `Assignment request ${id} not found.`);
+    if (!isObject(body) || !isObject(body['data'])) return graphError(400, 'BadRequest', 'The resume body must have a data object.');
+    const extra = unknownProperty(body, ['source', 'type', 'data']);
+    if (extra !== undefined) return graphError(400, 'BadRequest', `The property '${extra}' does not exist on the resume action.`);
+    const data = body['data'];
+    const instance = request.instances.at(-1);
+    if (request.status !== 'WaitingForCallback' || instance === undefined || instance.status !== 'calloutSent') {
+      return graphError(400, 'BadRequest', 'The request is not waiting for a callback.');
+    }
+    if (data['customExtensionStageInstanceId'] !== instance.id) {
+      return graphError(400, 'BadRequest', 'customExtensionStageInstanceId does not match the callout the request is waiting for.');
+    }
+    const stage = instance.stage.toLowerCase();
+    if (typeof data['stage'] !== 'string' || data['stage'].toLowerCase() !== stage) {
+      return graphError(400, 'BadRequest', `data.stage must be ${instance.stage}.`);
+    }
+    const problem = stage === APPROVAL_STAGE ? this.approvalProblem(version, body, data) : this.callbackProblem(body, data, stage, instance.stage);
+    if (problem !== undefined) return graphError(400, 'BadRequest', problem);
+    instance.status = 'callbackReceived';
+    instance.detail = typeof data['customExtensionStageInstanceDetail'] === 'string' ? data['customExtensionStageInstanceDetail'] : undefined;
+    advance(request, stage, data);
+    request.resumes.push({ version, body });
+    return { status: 204 };
+  }
+
+  private approvalProblem(version: string, body: Record<string, unknown>, data: Record<string, unknown>): string | undefined {
+    if (version !== 'beta') return 'An approval stage can only be set through the beta endpoint.';
+    if (body['type'] !== `${TYPE_PREFIX}assignmentRequestCreated`) return `type must be ${TYPE_PREFIX}assignmentRequestCreated.`;
+    if (odataType(data['@odata.type']) !== 'microsoft.graph.assignmentRequestApprovalStageCallbackData') {
+      return 'data must be a microsoft.graph.assignmentRequestApprovalStageCallbackData.';
+    }
+    const extra = unknownProperty(data, APPROVAL_DATA_KEYS);
+    if (extra !== undefined) return `The property '${extra}' does not exist on assignmentRequestApprovalStageCallbackData.`;
+    return approvalStageProblem(data['approvalStage']);
+  }
+
+  private callbackProblem(body: Record<string, unknown>, data: Record<string, unknown>, stage: string, stageName: string): string | undefined {
+    if (body['type'] !== `${TYPE_PREFIX}${stageName}`) return `type must be ${TYPE_PREFIX}${stageName}.`;
+    if (odataType(data['@odata.type']) !== 'microsoft.graph.accessPackageAssignmentRequestCallbackData') {
+      return 'data must be a microsoft.graph.accessPackageAssignmentRequestCallbackData.';
+    }
+    const extra = unknownProperty(data, ELM_DATA_KEYS);
+    if (extra !== undefined) return `The property '${extra}' does not exist on accessPackageAssignmentRequestCallbackData.`;
+    const state = data['state'];
+    if (state !== undefined && state !== null) {
+      if (state !== 'denied' && state !== 'canceled') return `data.state ${String(state)} is not supported.`;
+      const deniable = DENIABLE.has(stage) || (this.denyAtApprovedStage && stage === 'assignmentrequestapproved');
+      if (!deniable) return `A request cannot be denied at the ${stageName} stage.`;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,298 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AssignmentRequests } from './assignment-requests.js';
+import { Faults, type FaultAction, type Service } from './faults.js';
+import { graphError, type GraphReply } from './graph-errors.js';
+import { graph, managedIdentityToken, openIdMetadata, v1Issuer, type TenantFacts } from './routes.js';
+import { TaskProcessingResults } from './task-processing-results.js';
+import { createCertificateAuthority, issueServerCertificate, type PemPair } from './tls.js';
+import { TokenIssuer } from './token-issuer.js';
+
+export interface TenantEmulatorOptions {
+  /** Port on 127.0.0.1 (default: any free port). */
+  readonly port?: number;
+  /** CA to issue the server certificate from (default: a new one). Processes that call the
+   *  emulator must trust its certificate through NODE_EXTRA_CA_CERTS. */
+  readonly ca?: PemPair;
+  readonly tenantId?: string;
+  /** Client id of the relay's managed identity: the caller of /api/callout. */
+  readonly callerAppId?: string;
+  /** App ID URI of the function's API: the audience of the relay's tokens. */
+  readonly apiAudience?: string;
+  /** Client id of the function's user-assigned managed identity: the caller of Graph. */
+  readonly managedIdentityClientId?: string;
+}
+
+/** One call the emulator received. Tokens are never recorded. */
+export interface RecordedCall {
+  readonly seq: number;
+  readonly at: number;
+  readonly service: Service;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number | 'dropped';
+  /** The JSON body of a Graph POST. */
+  readonly body?: unknown;
+  readonly fault?: string;
+}
+
+export interface CallerTokenOptions {
+  readonly version?: 1 | 2;
+  readonly audience?: string;
+  readonly appId?: string;
+  readonly tenantId?: string;
+  readonly issuer?: string;
+  readonly roles?: readonly string[];
+  /** Seconds until expiry (negative: already expired). */
+  readonly expiresIn?: number;
+  /** Seconds until the token becomes valid. */
+  readonly notBefore?: number;
+  readonly kid?: string;
+  /** Claims to add or override (undefined removes one). */
+  readonly claims?: Readonly<Record<string, unknown>>;
+}
+
+export const DEFAULT_TENANT = {
+  tenantId: '0c6f5d3e-8a57-4f4e-9b1a-2d7c1a3e5f00',
+  callerAppId: '5e1a7c2b-3d4f-4a6b-8c9d-0e1f2a3b4c5d',
+  apiAudience: 'api://entitlement-guard',
+  managedIdentityClientId: 'a3f2c1d0-9b8e-4d7c-a6b5-c4d3e2f1a0b9',
+} as const;
+
+const MAX_BODY = 1024 * 1024;
+
+function serviceOf(segments: readonly string[]): Service | undefined {
+  const [first, ...rest] = segments;
+  if (first === 'msi' && rest[0] === 'token') return 'identity';
+  if (first === 'v1.0' || first === 'beta') return 'graph';
+  if (rest.includes('.well-known')) return 'openid';
+  if (rest.includes('discovery')) return 'jwks';
+  return undefined;
+}
+
+const FAULT_CODES: Readonly<Record<number, string>> = {
+  429: 'TooManyRequests', 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout',
+};
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, reply: GraphReply): void {
+  const headers: Record<string, string> = { ...reply.headers };
+  if (reply.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
+  res.writeHead(reply.status, headers);
+  res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+}
+
+/**
+ * Plays the parts of Azure that entitlement-guard talks to, over HTTPS on loopback: the tenant's
+ * OpenID metadata and rotating signing keys, the App Service managed identity endpoint, and the
+ * Graph endpoints for assignment requests and LCW task results with their real state machines.
+ * Faults are injectable and every call is recorded for assertions.
+ */
+export class TenantEmulator implements TenantFacts {
+  readonly requests = new AssignmentRequests();
+  readonly tasks = new TaskProcessingResults();
+  readonly faults = new Faults();
+  readonly managedIdentityObjectId = randomUUID();
+  readonly identityHeader = randomBytes(24).toString('base64url');
+  managedIdentityRoles: string[] = ['EntitlementManagement.ReadWrite.All', 'LifecycleWorkflows.ReadWrite.All'];
+  private readonly log: RecordedCall[] = [];
+  private seq = 0;
+  private readonly callerObjectId = randomUUID();
+
+  private constructor(
+    private readonly server: Server,
+    readonly origin: string,
+    readonly caCertPem: string,
+    readonly issuer: TokenIssuer,
+    readonly tenantId: string,
+    readonly callerAppId: string,
+    readonly apiAudience: string,
+    readonly managedIdentityClientId: string,
+  ) {}
+
+  static async start(options: TenantEmulatorOptions = {}): Promise<TenantEmulator> {
+    const ca = options.ca ?? (await createCertificateAuthority());
+    const [cert, issuer] = await Promise.all([issueServerCertificate(ca), TokenIssuer.create()]);
+    const server = createServer({ key: cert.keyPem, cert: cert.certPem, keepAlive: true });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', resolve);
+    });
+    const { port } = server.address() as AddressInfo;
+    const emulator = new TenantEmulator(
+      server,
+      `https://127.0.0.1:${port}`,
+      ca.certPem,
+      issuer,
+      (options.tenantId ?? DEFAULT_TENANT.tenantId).toLowerCase(),
+      (options.callerAppId ?? DEFAULT_TENANT.callerAppId).toLowerCase(),
+      options.apiAudience ?? DEFAULT_TENANT.apiAudience,
+      (options.managedIdentityClientId ?? DEFAULT_TENANT.managedIdentityClientId).toLowerCase(),
+    );
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      emulator.handle(req, res).catch(() => res.destroy());
+    });
+    return emulator;
+  }
+
+  /** The environment that points entitlement-guard at this tenant (NODE_EXTRA_CA_CERTS is the caller's). */
+  appEnv(): Record<string, string> {
+    return {
+      AZURE_TENANT_ID: this.tenantId,
+      AZURE_AUTHORITY_HOST: this.origin,
+      CALLOUT_AUDIENCE: this.apiAudience,
+      ALLOWED_CALLER_APP_IDS: this.callerAppId,
+      GRAPH_BASE_URL: this.origin,
+      AZURE_CLIENT_ID: this.managedIdentityClientId,
+      IDENTITY_ENDPOINT: `${this.origin}/msi/token`,
+      IDENTITY_HEADER: this.identityHeader,
+    };
+  }
+
+  /** A token as the relay's managed identity would present it (v1 by default, like Entra). */
+  async mintCallerToken(options: CallerTokenOptions = {}): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const tid = options.tenantId ?? this.tenantId;
+    const version = options.version ?? 1;
+    const appId = options.appId ?? this.callerAppId;
+    const claims: Record<string, unknown> = {
+      aud: options.audience ?? this.apiAudience,
+      iss: options.issuer ?? (version === 2 ? `${this.origin}/${tid}/v2.0` : v1Issuer(tid)),
+      iat: now,
+      nbf: now + (options.notBefore ?? 0),
+      exp: now + (options.expiresIn ?? 3600),
+      oid: this.callerObjectId,
+      sub: this.callerObjectId,
+      tid,
+      ver: version === 2 ? '2.0' : '1.0',
+      ...(version === 2 ? { azp: appId, azpacr: '2' } : { appid: appId, appidacr: '2', idp: v1Issuer(tid) }),
+      ...(options.roles === undefined ? {} : { roles: [...options.roles] }),
+      ...options.claims,
+    };
+    for (const [key, value] of Object.entries(claims)) if (value === undefined) delete claims[key];
+    return this.issuer.sign(claims, options.kid === undefined ? {} : { kid: options.kid });
+  }
+
+  /** Rotates the signing key: new tokens carry a kid the verifier has not seen. */
+  rotateSigningKey(options: { retirePrevious?: boolean } = {}): Promise<string> {
+    return this.issuer.rotate(options);
+  }
+
+  calls(filter: { service?: Service; method?: string; pathIncludes?: string } = {}): RecordedCall[] {
+    return this.log.filter(
+      (c) =>
+        (filter.service === undefined || c.service === filter.service) &&
+        (filter.method === undefined || c.method === filter.method) &&
+        (filter.pathIncludes === undefined || c.path.includes(filter.pathIncludes)),
+    );
+  }
+
+  /** Resumes Graph accepted (204). */
+  acceptedResumes(): RecordedCall[] {
+    return this.log.filter((c) => c.service === 'graph' && c.method === 'POST' && c.status === 204);
+  }
+
+  clearCalls(): void {
+    this.log.length = 0;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private record(call: Omit<RecordedCall, 'seq' | 'at'>): void {
+    this.log.push({ seq: ++this.seq, at: Date.now(), ...call });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.origin);
+    const method = req.method ?? 'GET';
+    const segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    const service = serviceOf(segments);
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch {
+      send(res, graphError(413, 'RequestEntityTooLarge', 'Body too large.'));
+      return;
+    }
+    let body: unknown;
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString('utf8')) as unknown;
+      } catch {
+        body = raw.toString('utf8');
+      }
+    }
+    const base = { service: service ?? 'graph', method, path: url.pathname, ...(service === 'graph' && method === 'POST' ? { body } : {}) };
+    if (service === undefined) {
+      send(res, graphError(404, 'NotFound', 'No such endpoint on the tenant emulator.'));
+      this.record({ ...base, status: 404 });
+      return;
+    }
+    const latency = this.faults.latencyOf(service);
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    let dropAfter = false;
+    for (const action of this.faults.take(service, method, url.pathname)) {
+      if ('delayMs' in action) {
+        await new Promise((resolve) => setTimeout(resolve, action.delayMs));
+      } else if ('drop' in action) {
+        if (action.drop === 'after-handling') {
+          dropAfter = true;
+          continue;
+        }
+        this.record({ ...base, status: 'dropped', fault: 'drop before handling' });
+        req.socket.destroy();
+        return;
+      } else {
+        send(res, this.faultReply(service, action));
+        this.record({ ...base, status: action.status, fault: `status ${action.status}` });
+        return;
+      }
+    }
+    const reply = await this.route(service, method, segments, url, req, body);
+    if (dropAfter) {
+      this.record({ ...base, status: 'dropped', fault: `drop after handling (${reply.status})` });
+      req.socket.destroy();
+      return;
+    }
+    send(res, reply);
+    this.record({ ...base, status: reply.status });
+  }
+
+  private faultReply(service: Service, action: Extract<FaultAction, { status: number }>): GraphReply {
+    const headers = action.retryAfter === undefined ? undefined : { 'retry-after': String(action.retryAfter) };
+    const body =
+      action.body ??
+      (service === 'graph'
+        ? graphError(action.status, FAULT_CODES[action.status] ?? 'UnknownError', 'Injected fault.').body
+        : { error: 'temporarily_unavailable', error_description: 'Injected fault.' });
+    return headers === undefined ? { status: action.status, body } : { status: action.status, body, headers };
+  }
+
+  private async route(service: Service, method: string, segments: string[], url: URL, req: IncomingMessage, body: unknown): Promise<GraphReply> {
+    switch (service) {
+      case 'openid':
+        return method === 'GET' ? openIdMetadata(this, segments) : { status: 405 };
+      case 'jwks':
+        return method === 'GET' ? { status: 200, body: this.issuer.jwks() } : { status: 405 };
+      case 'identity':
+        return method === 'GET' ? managedIdentityToken(this, url.searchParams, req.headers) : { status: 405 };
+      case 'graph':
+        return graph(this, method, segments, req.headers.authorization, body);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import type { Decision } from '../decision/decision.js';
+import type { CalloutState } from '../graph/callout-state.js';
+import type { CalloutRequest, Named } from './model.js';
+
+/**
+ * How a callout ended:
+ * - resumed / already-resumed / not-waiting: a resume was due (Graph settled it);
+ * - launch-and-continue: Entra does not wait, the decision is recorded only;
+ * - not-resumable: a pre-expiration stage; connection-test: the set-up ping.
+ */
+export type Outcome = 'resumed' | 'already-resumed' | 'not-waiting' | 'launch-and-continue' | 'not-resumable' | 'connection-test';
+
+/** Ids and display names only: no e-mail, no UPN, no token. */
+export interface CalloutSummary {
+  readonly kind: CalloutRequest['kind'];
+  readonly shape: CalloutRequest['shape'];
+  readonly stage?: string | undefined;
+  readonly stageInstanceId?: string | undefined;
+  readonly requestId?: string | undefined;
+  readonly requestType?: string | undefined;
+  readonly catalog?: Named | undefined;
+  readonly accessPackage?: Named | undefined;
+  readonly targetObjectId?: string | undefined;
+  readonly targetDisplayName?: string | undefined;
+  readonly taskProcessingResultId?: string | undefined;
+  readonly workflow?: Named | undefined;
+  readonly task?: Named | undefined;
+}
+
+export interface ResumeSummary {
+  readonly apiVersion: 'v1.0' | 'beta';
+  readonly path: string;
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly graphStatus: number | undefined;
+  readonly attempts: number;
+  readonly confirmation: CalloutState | undefined;
+  readonly note: string;
+}
+
+/** The answer to the relay on success, and the structured log event of the callout. */
+export interface DecisionRecord {
+  readonly outcome: Outcome;
+  readonly decision: Decision['kind'];
+  readonly detail: string;
+  readonly callout: CalloutSummary;
+  readonly caller: { readonly appId: string; readonly tokenVersion: 1 | 2 };
+  readonly resume: ResumeSummary | undefined;
+  readonly timings: { readonly totalMs: number; readonly verifyMs: number; readonly parseMs: number; readonly graphMs: number };
+  readonly correlation: Readonly<Record<string, string>>;
+}
+
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function summarize(callout: CalloutRequest): CalloutSummary {
+  switch (callout.kind) {
+    case 'connection-test':
+      return defined({ kind: callout.kind, shape: callout.shape, stage: callout.stage, stageInstanceId: callout.stageInstanceId, catalog: callout.catalog });
+    case 'elm-assignment':
+    case 'elm-request':
+      return defined({
+        kind: callout.kind,
+        shape: callout.shape,
+        stage: callout.stage,
+        stageInstanceId: callout.stageInstanceId,
+        requestId: callout.requestId,
+        requestType: callout.kind === 'elm-request' ? callout.requestType : undefined,
+        catalog: callout.catalog,
+        accessPackage: callout.accessPackage,
+        targetObjectId: callout.target?.objectId,
+        targetDisplayName: callout.target?.displayName,
+      });
+    case 'lcw-task':
+      return defined({
+        kind: callout.kind,
+        shape: callout.shape,
+        taskProcessingResultId: callout.taskProcessingResultId,
+        workflow: callout.workflow === undefined ? undefined : { id: callout.workflow.id, displayName: callout.workflow.displayName },
+        task: callout.task,
+        targetObjectId: callout.subject?.objectId,
+        targetDisplayName: callout.subject?.displayName,
+      });
+  }
+}

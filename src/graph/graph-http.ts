@@ -1,0 +1,131 @@
+import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
+import { AppError } from '../errors.js';
+
+export interface GraphCall {
+  readonly method: 'GET' | 'POST';
+  readonly version: 'v1.0' | 'beta';
+  /** Versionless path starting with `/`. */
+  readonly path: string;
+  readonly body?: unknown;
+}
+
+/** Any HTTP answer Graph gave, successful or not. */
+export interface GraphAnswer {
+  readonly status: number;
+  readonly json: unknown;
+  readonly retryAfterSeconds: number | undefined;
+  readonly requestId: string | undefined;
+}
+
+/** No HTTP answer: the network failed, the call timed out, or no token could be had. */
+export class GraphTransportError extends Error {
+  constructor(
+    readonly kind: 'network' | 'timeout' | 'identity',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'GraphTransportError';
+  }
+}
+
+export interface GraphHttp {
+  /** Resolves with every HTTP answer; rejects with GraphTransportError when there is none. */
+  send(call: GraphCall, timeoutMs: number): Promise<GraphAnswer>;
+}
+
+/** Largest Graph answer read; a request resource is a few KiB. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+const IDENTITY_ERRORS = new Set([
+  'CredentialUnavailableError',
+  'AuthenticationError',
+  'AuthenticationRequiredError',
+  'AggregateAuthenticationError',
+  'Access token is undefined',
+]);
+
+/** Seconds from a Retry-After header (delta-seconds or an HTTP date), bounded to an hour. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = /^\d+$/.test(value.trim()) ? Number(value.trim()) : (Date.parse(value) - now) / 1000;
+  if (!Number.isFinite(seconds)) return undefined;
+  return Math.min(3600, Math.max(0, Math.ceil(seconds)));
+}
+
+async function readCapped(response: Response): Promise<string> {
+  if (Number(response.headers.get('content-length') ?? '0') > MAX_ANSWER_BYTES) {
+    await response.body?.cancel();
+    throw new Error('Graph answer too large');
+  }
+  const text = await response.text();
+  if (text.length > MAX_ANSWER_BYTES) throw new Error('Graph answer too large');
+  return text;
+}
+
+function transportError(error: unknown, timedOut: boolean): GraphTransportError {
+  if (error instanceof GraphTransportError) return error;
+  if (timedOut) return new GraphTransportError('timeout', 'Graph did not answer in time', { cause: error });
+  const code = (error as { code?: unknown }).code;
+  const name = (error as { name?: unknown }).name;
+  if (IDENTITY_ERRORS.has(String(code)) || IDENTITY_ERRORS.has(String(name))) {
+    return new GraphTransportError('identity', 'No managed identity token could be had for Graph', { cause: error });
+  }
+  return new GraphTransportError('network', 'Graph could not be reached', { cause: error });
+}
+
+/**
+ * Sends one Graph call through the Graph client (managed identity token attached by its
+ * authentication middleware) and returns the raw answer, so the caller decides what each status
+ * means. The timeout covers token acquisition too.
+ */
+export function createGraphHttp(client: Client): GraphHttp {
+  return {
+    async send(call, timeoutMs) {
+      const controller = new AbortController();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          controller.abort();
+          reject(new GraphTransportError('timeout', `Graph did not answer within ${timeoutMs} ms`));
+        }, timeoutMs);
+      });
+      try {
+        const request = client.api(call.path).version(call.version).responseType(ResponseType.RAW).option('signal', controller.signal);
+        const pending = (call.method === 'GET' ? request.get() : request.post(call.body)) as Promise<Response>;
+        const response = await Promise.race([pending, timeout]);
+        const text = await Promise.race([readCapped(response), timeout]);
+        let json: unknown;
+        try {
+          json = text === '' ? undefined : (JSON.parse(text) as unknown);
+        } catch {
+          json = undefined;
+        }
+        return {
+          status: response.status,
+          json,
+          retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+          requestId: response.headers.get('request-id') ?? undefined,
+        };
+      } catch (error) {
+        throw transportError(error, controller.signal.aborted);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** The `error.code` of a Graph error body, for logs and records. */
+export function graphErrorCode(answer: GraphAnswer): string {
+  const error = (answer.json as { error?: { code?: unknown } } | undefined)?.error;
+  return typeof error?.code === 'string' ? error.code.slice(0, 100) : 'unknown';
+}
+
+/** Graph said 401/403: the managed identity lacks a permission (fixable without a redeploy). */
+export function forbidden(answer: GraphAnswer, what: string): AppError {
+  return new AppError('GRAPH.FORBIDDEN', `Graph refused the managed identity (${answer.status}) to ${what}; check its Graph permissions.`, {
+    retryable: true,
+    retryAfterSeconds: 60,
+    details: { graphStatus: answer.status, graphCode: graphErrorCode(answer) },
+  });
+}

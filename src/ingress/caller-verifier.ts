@@ -1,0 +1,121 @@
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { AppError } from '../errors.js';
+import type { Config } from '../config.js';
+import type { SigningKeys, TokenVersion } from './signing-keys.js';
+
+/** Who called, once the token has been verified. */
+export interface VerifiedCaller {
+  readonly appId: string;
+  readonly objectId: string | undefined;
+  readonly tokenVersion: TokenVersion;
+  readonly roles: readonly string[];
+}
+
+export interface CallerVerifier {
+  verify(authorization: string | null): Promise<VerifiedCaller>;
+}
+
+/** Accepted clock skew for exp/nbf, in seconds. */
+export const CLOCK_SKEW_SECONDS = 60;
+const MAX_TOKEN_LENGTH = 16 * 1024;
+
+function invalidToken(reason: string, claim?: string): AppError {
+  return new AppError('CALLOUT.INVALID_TOKEN', `The bearer token is not accepted: ${reason}.`, {
+    details: claim === undefined ? { reason } : { reason, claim },
+  });
+}
+
+function forbidden(code: 'CALLOUT.CALLER_NOT_ALLOWED' | 'CALLOUT.ROLE_MISSING', reason: string, claim: string): AppError {
+  return new AppError(code, `The caller is not allowed: ${reason}.`, { details: { reason, claim } });
+}
+
+function bearerToken(authorization: string | null): string {
+  const match = /^Bearer[ ]+([^ ]+)[ ]*$/i.exec(authorization ?? '');
+  if (match?.[1] === undefined) {
+    throw new AppError('CALLOUT.MISSING_TOKEN', 'The callout carries no bearer token.');
+  }
+  if (match[1].length > MAX_TOKEN_LENGTH) throw invalidToken('it is too long');
+  return match[1];
+}
+
+/** Reads what is needed to pick the issuer, before anything is trusted. */
+function peek(token: string): { version: TokenVersion; iss: string } {
+  let alg: unknown;
+  let iss: unknown;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+    iss = decodeJwt(token).iss;
+  } catch {
+    throw invalidToken('it is not a signed JWT');
+  }
+  if (alg !== 'RS256') throw invalidToken(`its algorithm ${String(alg).slice(0, 20)} is not RS256`, 'alg');
+  if (typeof iss !== 'string') throw invalidToken('it has no issuer', 'iss');
+  return { version: iss.endsWith('/v2.0') ? 2 : 1, iss };
+}
+
+function joseFailure(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof joseErrors.JWTExpired) return invalidToken('it has expired', 'exp');
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return invalidToken(`its ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'check failed'}`, error.claim);
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return invalidToken('no signing key of the tenant has its kid', 'kid');
+  if (error instanceof joseErrors.JWKSMultipleMatchingKeys) return invalidToken('its kid matches several keys', 'kid');
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return invalidToken('its signature does not verify', 'signature');
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return invalidToken('its algorithm is not RS256', 'alg');
+  if (error instanceof joseErrors.JOSEError) return invalidToken(`it is malformed (${error.code})`);
+  return new AppError('INTERNAL', 'Token verification failed unexpectedly.', { cause: error });
+}
+
+function stringClaim(payload: JWTPayload, name: string): string | undefined {
+  const value = payload[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Verifies the relay's bearer token: RS256 only, issued by the configured tenant (v1 or v2
+ * issuer from its OpenID metadata), for our audience, within its lifetime, by an allowed app,
+ * app-only, carrying the required role when one is configured.
+ */
+export function createCallerVerifier(config: Config, keys: SigningKeys): CallerVerifier {
+  const allowed = new Set(config.allowedCallerAppIds);
+  return {
+    async verify(authorization) {
+      const token = bearerToken(authorization);
+      const { version, iss } = peek(token);
+      const metadata = await keys.issuer(version);
+      if (iss !== metadata.issuer) throw invalidToken('it was not issued by the configured tenant', 'iss');
+
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, (header) => keys.key(metadata.jwksUri, header), {
+          issuer: metadata.issuer,
+          audience: [...config.calloutAudiences],
+          algorithms: ['RS256'],
+          clockTolerance: CLOCK_SKEW_SECONDS,
+          requiredClaims: ['exp', 'tid'],
+        }));
+      } catch (error) {
+        throw joseFailure(error);
+      }
+
+      if (stringClaim(payload, 'tid')?.toLowerCase() !== config.tenantId) throw invalidToken('it belongs to another tenant', 'tid');
+      const appid = stringClaim(payload, 'appid');
+      const azp = stringClaim(payload, 'azp');
+      if (appid !== undefined && azp !== undefined && appid.toLowerCase() !== azp.toLowerCase()) {
+        throw invalidToken('its appid and azp disagree', 'azp');
+      }
+      const caller = (version === 2 ? azp ?? appid : appid ?? azp)?.toLowerCase();
+      if (caller === undefined) throw invalidToken(`it names no calling app (${version === 2 ? 'azp' : 'appid'})`, version === 2 ? 'azp' : 'appid');
+      if (payload['scp'] !== undefined) {
+        throw forbidden('CALLOUT.CALLER_NOT_ALLOWED', 'a user token was presented; the relay calls with its own identity', 'scp');
+      }
+      if (!allowed.has(caller)) {
+        throw forbidden('CALLOUT.CALLER_NOT_ALLOWED', `app ${caller} is not in ALLOWED_CALLER_APP_IDS`, version === 2 ? 'azp' : 'appid');
+      }
+      const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((r): r is string => typeof r === 'string') : [];
+      if (config.requiredCallerRole !== undefined && !roles.includes(config.requiredCallerRole)) {
+        throw forbidden('CALLOUT.ROLE_MISSING', `the token lacks the role ${config.requiredCallerRole}`, 'roles');
+      }
+      return { appId: caller, objectId: stringClaim(payload, 'oid'), tokenVersion: version, roles };
+    },
+  };
+}

@@ -1,0 +1,225 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { AppError } from '../errors.js';
+import type { Answer, CalloutRequest, CalloutShape, ElmRequestCallout, LcwTaskCallout, Named, Subject } from '../callout/model.js';
+import { stageCapabilities, type StageCapabilities } from '../stages.js';
+import { parseJsonBody } from './body.js';
+import { elmResumeTarget, GUID, lcwResumeTarget } from './callback-path.js';
+import { isJsonObject, lowerCaseKeys, type JsonObject, type JsonValue } from './canonical-keys.js';
+import { elmCalloutSchema, lcwCalloutSchema } from './callout-schemas.js';
+
+/** Turns a raw callout body into the one typed model, whatever spelling it arrived in. */
+export interface CalloutParser {
+  parse(body: Uint8Array, contentType: string | null): CalloutRequest;
+}
+
+const STAGE_INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const STAGE_TYPE_PREFIX = 'microsoft.graph.accesspackagecustomextensionstage.';
+
+function invalid(message: string, details?: Record<string, string>): AppError {
+  return new AppError('CALLOUT.INVALID_BODY', message, details === undefined ? {} : { details });
+}
+
+function schemaError(errors: ErrorObject[] | null | undefined): AppError {
+  const first = errors?.[0];
+  const where = first?.instancePath === undefined || first.instancePath === '' ? 'the body' : first.instancePath;
+  return invalid(`The callout body does not match the callout schema: ${where} ${first?.message ?? 'is invalid'}.`, {
+    path: where,
+  });
+}
+
+function str(value: JsonValue | undefined): string | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+function obj(value: JsonValue | undefined): JsonObject | undefined {
+  return isJsonObject(value) ? value : undefined;
+}
+
+function localizedText(value: JsonValue | undefined): string | undefined {
+  return str(value) ?? str(obj(value)?.['defaulttext']);
+}
+
+function named(value: JsonValue | undefined): Named | undefined {
+  const o = obj(value);
+  return o === undefined ? undefined : { id: str(o['id']), displayName: str(o['displayname']) };
+}
+
+/** Entitlement management names the directory object `ObjectId`; its `Id` is the subject record. */
+function elmSubject(value: JsonValue | undefined): Subject | undefined {
+  const o = obj(value);
+  if (o === undefined) return undefined;
+  return {
+    objectId: str(o['objectid']),
+    displayName: str(o['displayname']),
+    principalName: str(o['principalname']) ?? str(o['userprincipalname']),
+    email: str(o['email']),
+    subjectType: str(o['subjecttype']) ?? str(o['type']),
+  };
+}
+
+function answers(value: JsonValue | undefined): Answer[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isJsonObject).map((a) => {
+    const question = obj(a['question']);
+    return {
+      questionId: str(question?.['id']),
+      questionText: localizedText(question?.['text']),
+      value: str(a['value']),
+      displayValue: localizedText(a['displayvalue']),
+    };
+  });
+}
+
+function lowerFirst(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : value.charAt(0).toLowerCase() + value.slice(1);
+}
+
+function requiredStageInstanceId(data: JsonObject): string {
+  const id = str(data['customextensionstageinstanceid']);
+  if (id === undefined) throw invalid('The callout has no CustomExtensionStageInstanceId.', { field: 'customExtensionStageInstanceId' });
+  if (!STAGE_INSTANCE_ID.test(id)) throw invalid('CustomExtensionStageInstanceId is not an identifier.', { field: 'customExtensionStageInstanceId' });
+  return id;
+}
+
+function optionalGuid(data: JsonObject, key: string, field: string): string | undefined {
+  const id = str(data[key]);
+  if (id !== undefined && !GUID.test(id)) throw invalid(`${field} is not a GUID.`, { field });
+  return id?.toLowerCase();
+}
+
+function elmStage(data: JsonObject, wrapperType: string | undefined): StageCapabilities {
+  let name = str(data['stage']);
+  if (name === undefined && wrapperType?.toLowerCase().startsWith(STAGE_TYPE_PREFIX)) {
+    name = wrapperType.slice(STAGE_TYPE_PREFIX.length);
+  }
+  if (name === undefined) throw invalid('The callout names no stage.', { field: 'stage' });
+  const caps = stageCapabilities(name);
+  if (caps === undefined) {
+    throw new AppError('CALLOUT.UNKNOWN_STAGE', `The callout stage "${name.slice(0, 80)}" is not one entitlement-guard knows.`, {
+      details: { stage: name.slice(0, 80) },
+    });
+  }
+  return caps;
+}
+
+function requestCallout(data: JsonObject, caps: StageCapabilities, shape: CalloutShape, stageInstanceId: string): ElmRequestCallout {
+  const requestId = optionalGuid(data, 'accesspackageassignmentrequestid', 'accessPackageAssignmentRequestId');
+  if (requestId === undefined) {
+    throw invalid(`A ${caps.stage} callout must name its AccessPackageAssignmentRequestId.`, { field: 'accessPackageAssignmentRequestId' });
+  }
+  const assignment = obj(data['assignment']);
+  const assignmentId = str(assignment?.['id']);
+  const callbackPath = str(data['callbackuripath']);
+  const callback = obj(data['callbackconfiguration']);
+  return {
+    kind: 'elm-request',
+    shape,
+    stage: caps.stage,
+    stageInstanceId,
+    requestId,
+    // No path: launch-and-continue, nobody waits for us.
+    resume: callbackPath === undefined ? null : elmResumeTarget(callbackPath, requestId, assignmentId),
+    callbackTimeout: str(callback?.['durationbeforetimeout']) ?? str(callback?.['timeoutduration']),
+    requestType: lowerFirst(str(data['requesttype'])),
+    state: str(data['state']),
+    status: str(data['status']),
+    accessPackage: named(data['accesspackage']),
+    catalog: named(data['accesspackagecatalog']),
+    assignmentId,
+    assignmentPolicy: named(assignment?.['assignmentpolicy']) ?? named(assignment?.['accesspackageassignmentpolicy']),
+    target: elmSubject(assignment?.['target']),
+    requestor: elmSubject(data['requestor']),
+    answers: answers(data['answers']),
+  };
+}
+
+function elmCallout(data: JsonObject, shape: CalloutShape, wrapperType: string | undefined): CalloutRequest {
+  const caps = elmStage(data, wrapperType);
+  const stageInstanceId = requiredStageInstanceId(data);
+  switch (caps.calloutKind) {
+    case 'connection-test':
+      return { kind: 'connection-test', shape, stage: 'customExtensionConnectionTest', stageInstanceId, catalog: named(data['accesspackagecatalog']) };
+    case 'elm-assignment': {
+      const assignment = obj(data['assignment']);
+      return {
+        kind: 'elm-assignment',
+        shape,
+        stage: caps.stage,
+        stageInstanceId,
+        requestId: optionalGuid(data, 'accesspackageassignmentrequestid', 'accessPackageAssignmentRequestId'),
+        accessPackage: named(data['accesspackage']),
+        catalog: named(data['accesspackagecatalog']),
+        assignmentId: str(assignment?.['id']),
+        target: elmSubject(assignment?.['target']),
+      };
+    }
+    case 'elm-request':
+      return requestCallout(data, caps, shape, stageInstanceId);
+  }
+}
+
+function lcwCallout(data: JsonObject): LcwTaskCallout {
+  const result = obj(data['taskprocessingresult']);
+  const taskProcessingResultId = str(result?.['id']);
+  if (taskProcessingResultId === undefined || !GUID.test(taskProcessingResultId)) {
+    throw invalid('taskProcessingResult.id is not a GUID.', { field: 'taskProcessingResult.id' });
+  }
+  const subject = obj(data['subject']);
+  const workflow = obj(data['workflow']);
+  const task = named(data['task']);
+  const version = workflow?.['workflowversion'];
+  const callbackPath = str(data['callbackuripath']);
+  return {
+    kind: 'lcw-task',
+    shape: 'lifecycle-workflows',
+    taskProcessingResultId: taskProcessingResultId.toLowerCase(),
+    resume:
+      callbackPath === undefined
+        ? null
+        : lcwResumeTarget(callbackPath, { taskProcessingResultId, workflowId: str(workflow?.['id']), taskId: task?.id }),
+    subject:
+      subject === undefined
+        ? undefined
+        : {
+            objectId: str(subject['id']),
+            displayName: str(subject['displayname']),
+            principalName: str(subject['userprincipalname']),
+            email: str(subject['email']),
+            subjectType: 'user',
+          },
+    managerId: str(obj(subject?.['manager'])?.['id']),
+    task,
+    workflow: workflow === undefined ? undefined : { ...named(workflow)!, version: Number.isInteger(Number(version)) ? Number(version) : undefined },
+  };
+}
+
+function flatShape(parsed: object): CalloutShape {
+  return Object.keys(parsed).some((key) => /^[A-Z]/.test(key)) ? 'flat-pascal' : 'flat-camel';
+}
+
+export function createCalloutParser(): CalloutParser {
+  const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, strict: true });
+  const validateElm: ValidateFunction = ajv.compile(elmCalloutSchema);
+  const validateLcw: ValidateFunction = ajv.compile(lcwCalloutSchema);
+
+  return {
+    parse(body, contentType) {
+      const parsed = parseJsonBody(body, contentType);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw invalid('The callout body must be a JSON object.');
+      }
+      const root = lowerCaseKeys(parsed) as JsonObject;
+      const wrapperType = str(root['type']);
+      const wrapped = isJsonObject(root['data']) && (wrapperType !== undefined || str(root['source']) !== undefined);
+      const data = wrapped ? (root['data'] as JsonObject) : root;
+      if (wrapperType?.toLowerCase() === 'lifecycleevent' || 'taskprocessingresult' in data) {
+        if (!validateLcw(data)) throw schemaError(validateLcw.errors);
+        return lcwCallout(data);
+      }
+      if (!validateElm(data)) throw schemaError(validateElm.errors);
+      return elmCallout(data, wrapped ? 'wrapped' : flatShape(parsed), wrapped ? wrapperType : undefined);
+    },
+  };
+}
