@@ -175,7 +175,7 @@ export class AssignmentRequests {
     if (extra !== undefined) return `The property '${extra}' does not exist on accessPackageAssignmentRequestCallbackData.`;
     const state = data['state'];
     if (state !== undefined && state !== null) {
-      if (state !== 'denied' && state !== 'canceled') return `data.state ${String(state)} is not supported.`;
+      if (state !== 'denied' && state !== 'canceled') return `data.state ${JSON.stringify(state)} is not supported.`;
       const deniable = DENIABLE.has(stage) || (this.denyAtApprovedStage && stage === 'assignmentrequestapproved');
       if (!deniable) return `A request cannot be denied at the ${stageName} stage.`;
     }

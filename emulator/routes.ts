@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AssignmentRequests } from './assignment-requests.js';
 import { graphError, type GraphReply } from './graph-errors.js';
@@ -55,7 +56,7 @@ export async function managedIdentityToken(t: TenantFacts, query: URLSearchParam
   if (clientId?.toLowerCase() !== t.managedIdentityClientId) {
     return {
       status: 400,
-      body: { statusCode: 400, message: 'No User Assigned or Delegated Managed Identity found for specified ClientId/ResourceId/PrincipalId.' },
+      body: { statusCode: 400, message: 'Unable to load the proper Managed Identity.', correlationId: randomUUID() },
     };
   }
   const now = Math.floor(Date.now() / 1000);
@@ -76,7 +77,10 @@ export async function managedIdentityToken(t: TenantFacts, query: URLSearchParam
     roles: [...t.managedIdentityRoles],
     ver: '1.0',
   });
-  return { status: 200, body: { access_token: token, expires_on: String(exp), resource, token_type: 'Bearer', client_id: t.managedIdentityClientId } };
+  return {
+    status: 200,
+    body: { access_token: token, expires_on: String(exp), not_before: String(now), resource, token_type: 'Bearer', client_id: t.managedIdentityClientId },
+  };
 }
 
 const ELM = ['identitygovernance', 'entitlementmanagement', 'assignmentrequests'];

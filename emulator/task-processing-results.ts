@@ -18,6 +18,7 @@ const PARENT_FIELDS: Readonly<Record<string, keyof EmulatedTaskResult | undefine
   userprocessingresults: 'userProcessingResultId',
   tasks: 'taskId',
   taskreports: undefined,
+  versions: undefined,
 };
 
 /**
@@ -54,7 +55,7 @@ export class TaskProcessingResults {
       const parent = lower[i] ?? '';
       if (!(parent in PARENT_FIELDS)) return graphError(400, 'BadRequest', `Resource not found for the segment '${segments[i] ?? ''}'.`);
       const field = PARENT_FIELDS[parent];
-      if (field !== undefined && String(result[field]).toLowerCase() !== lower[i + 1]) {
+      if (field !== undefined && typeof result[field] === 'string' && result[field].toLowerCase() !== lower[i + 1]) {
         return graphError(404, 'ResourceNotFound', `No ${segments[i] ?? ''} ${segments[i + 1] ?? ''} for this task processing result.`);
       }
     }

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AssignmentRequests } from './assignment-requests.js';
+import { awaitCallout } from './await-callout.js';
 import { Faults, type FaultAction, type Service } from './faults.js';
 import { graphError, type GraphReply } from './graph-errors.js';
 import { graph, managedIdentityToken, openIdMetadata, v1Issuer, type TenantFacts } from './routes.js';
@@ -181,8 +182,13 @@ export class TenantEmulator implements TenantFacts {
       ...(options.roles === undefined ? {} : { roles: [...options.roles] }),
       ...options.claims,
     };
-    for (const [key, value] of Object.entries(claims)) if (value === undefined) delete claims[key];
-    return this.issuer.sign(claims, options.kid === undefined ? {} : { kid: options.kid });
+    const present = Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
+    return this.issuer.sign(present, options.kid === undefined ? {} : { kid: options.kid });
+  }
+
+  /** Makes the tenant wait for this callout body, as Entra does when it sends it. */
+  awaitCallout(body: unknown): 'request' | 'task' | 'none' {
+    return awaitCallout(this.requests, this.tasks, body);
   }
 
   /** Rotates the signing key: new tokens carry a kid the verifier has not seen. */
@@ -210,7 +216,7 @@ export class TenantEmulator implements TenantFacts {
 
   async close(): Promise<void> {
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.server.close(() => { resolve(); }));
   }
 
   private record(call: Omit<RecordedCall, 'seq' | 'at'>): void {

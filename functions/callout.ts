@@ -12,9 +12,9 @@ const CORRELATION_HEADERS = ['x-ms-workflow-run-id', 'x-ms-client-tracking-id', 
 function contextLogger(context: InvocationContext): Logger {
   const line = (event: string, fields: object) => JSON.stringify({ event, ...fields });
   return {
-    info: (event, fields) => context.info(line(event, fields)),
-    warn: (event, fields) => context.warn(line(event, fields)),
-    error: (event, fields) => context.error(line(event, fields)),
+    info: (event, fields) => { context.info(line(event, fields)); },
+    warn: (event, fields) => { context.warn(line(event, fields)); },
+    error: (event, fields) => { context.error(line(event, fields)); },
   };
 }
 

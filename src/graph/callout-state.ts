@@ -57,7 +57,7 @@ export function classifyRequest(json: unknown, stageInstanceId: string): Callout
   return { ...base, verdict: 'waiting', reason: 'The request still waits for this callout.' };
 }
 
-const LCW_DONE = new Set(['completed', 'failed']);
+const LCW_DONE = new Set(['completed', 'completedwitherrors', 'failed']);
 const LCW_OPEN = new Set(['queued', 'inprogress']);
 
 /** A Lifecycle Workflows taskProcessingResult: open while queued or inProgress. */
@@ -73,7 +73,7 @@ export function classifyTaskResult(json: unknown): CalloutState {
 
 /** Reads the request (or task result) behind a refused resume, with the same retry budget. */
 export async function readCalloutState(http: GraphHttp, request: ResumeRequest, deadline: Deadline, options: RetryOptions): Promise<CalloutState> {
-  const { answer } = await sendWithRetry(http, { method: 'GET', version: 'v1.0', path: request.target.confirmPath }, deadline, options);
+  const answer = await sendWithRetry(http, { method: 'GET', version: 'v1.0', path: request.target.confirmPath }, deadline, options);
   if (answer.status === 404) {
     return { verdict: 'not-waiting', reason: 'The request no longer exists.', requestState: undefined, requestStatus: undefined, calloutStatus: undefined };
   }

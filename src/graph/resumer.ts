@@ -1,17 +1,17 @@
 import { AppError } from '../errors.js';
 import type { ResumeRequest } from '../decision/resume-request.js';
-import { forbidden, graphErrorCode, type GraphHttp } from './graph-http.js';
-import { sendWithRetry, type Deadline, type RetryOptions } from './retry.js';
 import { readCalloutState, type CalloutState } from './callout-state.js';
+import { forbidden, graphErrorCode, GraphTransportError, type GraphAnswer, type GraphHttp } from './graph-http.js';
+import { attempt, backOff, type Deadline, type RetryOptions } from './retry.js';
 
 export type ResumeOutcomeKind = 'resumed' | 'already-resumed' | 'not-waiting';
 
 export interface ResumeOutcome {
   readonly outcome: ResumeOutcomeKind;
-  /** Status of the last resume answer (204 on success); undefined when no call was needed. */
+  /** Status of the last resume answer (204 on success); undefined when none came back. */
   readonly graphStatus: number | undefined;
   readonly attempts: number;
-  /** How a refused resume was settled: by reading the request (or task) back. */
+  /** How a refused or unanswered resume was settled: by reading the request (or task) back. */
   readonly confirmation: CalloutState | undefined;
   readonly note: string;
 }
@@ -23,14 +23,16 @@ export interface Resumer {
 /** How many settled callouts are remembered to answer repeats without calling Graph. */
 const REMEMBERED = 10_000;
 
-
 /**
- * Resumes a request (or LCW task) exactly once, as far as it can tell:
+ * Resumes a request (or LCW task) exactly once, as far as anyone can tell:
  * - a repeat of a callout this instance already settled is answered from memory;
  * - concurrent deliveries of one callout share one resume;
- * - a resume Graph refuses is settled by reading the request back: if our callout was already
- *   answered (by an earlier delivery, or by an earlier attempt whose answer was lost) or the
- *   request no longer waits for it, the outcome says so; if it still waits, the refusal is real.
+ * - whenever Graph refuses the resume, or its answer is lost (5xx, timeout, dropped connection),
+ *   the request is read back before anything is concluded: if our callout was already answered
+ *   (by an earlier delivery, or by an attempt whose answer was lost) or nothing waits for it any
+ *   more, that settles it; if it still waits, a refusal is real (500) and a lost answer is
+ *   retried within the budget (then 503, so the relay retries).
+ * Throttling (429/408) is waited out without reading.
  */
 export function createResumer(http: GraphHttp, options: RetryOptions): Resumer {
   const settled = new Map<string, ResumeOutcome>();
@@ -42,34 +44,42 @@ export function createResumer(http: GraphHttp, options: RetryOptions): Resumer {
   }
 
   async function run(request: ResumeRequest, deadline: Deadline): Promise<ResumeOutcome> {
-    const { answer, attempts, ambiguous } = await sendWithRetry(
-      http,
-      { method: 'POST', version: request.apiVersion, path: request.target.path, body: request.body },
-      deadline,
-      options,
-    );
-    if (answer.status >= 200 && answer.status < 300) {
-      return { outcome: 'resumed', graphStatus: answer.status, attempts, confirmation: undefined, note: 'Graph accepted the resume.' };
-    }
-    if (answer.status === 401 || answer.status === 403) throw forbidden(answer, 'resume');
-    const state = await readCalloutState(http, request, deadline, options);
-    switch (state.verdict) {
-      case 'answered':
-        return {
-          outcome: ambiguous ? 'resumed' : 'already-resumed',
-          graphStatus: answer.status,
-          attempts,
-          confirmation: state,
-          note: ambiguous
-            ? 'An earlier attempt was applied although its answer was lost; confirmed by reading the request.'
-            : 'This callout had already been answered; confirmed by reading the request.',
-        };
-      case 'not-waiting':
-        return { outcome: 'not-waiting', graphStatus: answer.status, attempts, confirmation: state, note: state.reason };
-      case 'waiting':
-        throw new AppError('GRAPH.REJECTED', `Graph refused the resume (${answer.status} ${graphErrorCode(answer)}) while the request still waits for it.`, {
-          details: { graphStatus: answer.status, graphCode: graphErrorCode(answer) },
-        });
+    const call = { method: 'POST', version: request.apiVersion, path: request.target.path, body: request.body } as const;
+    let ambiguous = false;
+    for (let attempts = 1; ; attempts++) {
+      const result = await attempt(http, call, deadline, options);
+      const answer: GraphAnswer | undefined = result instanceof GraphTransportError ? undefined : result;
+      const status = answer?.status;
+      if (status !== undefined && status >= 200 && status < 300) {
+        return { outcome: 'resumed', graphStatus: status, attempts, confirmation: undefined, note: 'Graph accepted the resume.' };
+      }
+      if (answer !== undefined && (status === 401 || status === 403)) throw forbidden(answer, 'resume');
+      const lost = (result instanceof GraphTransportError && result.kind !== 'identity') || (status !== undefined && status >= 500);
+      ambiguous ||= lost;
+      const throttled = status === 429 || status === 408 || (result instanceof GraphTransportError && result.kind === 'identity');
+      if (!throttled) {
+        const state = await readCalloutState(http, request, deadline, options);
+        if (state.verdict === 'answered') {
+          return {
+            outcome: ambiguous ? 'resumed' : 'already-resumed',
+            graphStatus: status,
+            attempts,
+            confirmation: state,
+            note: ambiguous
+              ? 'A resume whose answer was lost had been applied; confirmed by reading the request.'
+              : 'This callout had already been answered; confirmed by reading the request.',
+          };
+        }
+        if (state.verdict === 'not-waiting') {
+          return { outcome: 'not-waiting', graphStatus: status, attempts, confirmation: state, note: state.reason };
+        }
+        if (answer !== undefined && !lost) {
+          throw new AppError('GRAPH.REJECTED', `Graph refused the resume (${answer.status} ${graphErrorCode(answer)}) while the request still waits for it.`, {
+            details: { graphStatus: answer.status, graphCode: graphErrorCode(answer) },
+          });
+        }
+      }
+      await backOff(result, attempts, deadline, options);
     }
   }
 

@@ -27,21 +27,22 @@ export interface RetryOptions {
   readonly random?: () => number;
 }
 
-export interface RetriedAnswer {
-  readonly answer: GraphAnswer;
-  readonly attempts: number;
-  /** An earlier attempt may have reached Graph and been applied (timeout, dropped answer, 5xx). */
-  readonly ambiguous: boolean;
-}
-
 /** Least time worth starting another attempt with. */
 const MIN_ATTEMPT_MS = 100;
 
-function isRetryableStatus(status: number): boolean {
+/** One attempt's outcome when it is worth trying again. */
+export type Failure = GraphAnswer | GraphTransportError;
+
+export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-function exhausted(last: GraphAnswer | GraphTransportError, retryAfterSeconds: number | undefined, attempts: number): AppError {
+/** The time an attempt may take: the call timeout, cut to what the deadline leaves. */
+export function attemptTimeout(deadline: Deadline, options: RetryOptions): number {
+  return Math.max(MIN_ATTEMPT_MS, Math.min(options.timeoutMs, deadline.remaining()));
+}
+
+function exhausted(last: Failure, retryAfterSeconds: number | undefined, attempts: number): AppError {
   const after = Math.max(1, retryAfterSeconds ?? 5);
   if (last instanceof GraphTransportError) {
     const code = last.kind === 'identity' ? 'IDENTITY.UNAVAILABLE' : 'GRAPH.UNAVAILABLE';
@@ -61,33 +62,37 @@ function exhausted(last: GraphAnswer | GraphTransportError, retryAfterSeconds: n
 }
 
 /**
- * Sends a Graph call, retrying 408/429/5xx answers and transport failures (network, timeout, no
- * token) with exponential backoff and full jitter, honouring Retry-After, until the deadline.
- * When the deadline would pass first it gives up at once with a retryable error that carries the
- * wait, so the relay retries later instead of us sleeping through its timeout. Other answers
- * (2xx, 4xx) are returned for the caller to interpret.
+ * Waits before the next attempt: Retry-After when Graph gave one, else exponential backoff with
+ * full jitter. When the deadline would pass first it throws at once a retryable error carrying
+ * the wait, so the relay retries later instead of us sleeping through its timeout.
  */
-export async function sendWithRetry(http: GraphHttp, call: GraphCall, deadline: Deadline, options: RetryOptions): Promise<RetriedAnswer> {
-  const base = options.baseDelayMs ?? 250;
+export async function backOff(last: Failure, attempt: number, deadline: Deadline, options: RetryOptions): Promise<void> {
+  const suggested = last instanceof GraphTransportError ? undefined : last.retryAfterSeconds;
   const cap = options.maxDelayMs ?? 4000;
-  const random = options.random ?? Math.random;
-  let ambiguous = false;
-  for (let attempt = 1; ; attempt++) {
-    const budget = deadline.remaining();
-    let last: GraphAnswer | GraphTransportError;
-    try {
-      const answer = await http.send(call, Math.max(MIN_ATTEMPT_MS, Math.min(options.timeoutMs, budget)));
-      if (!isRetryableStatus(answer.status)) return { answer, attempts: attempt, ambiguous };
-      last = answer;
-      ambiguous ||= answer.status >= 500;
-    } catch (error) {
-      if (!(error instanceof GraphTransportError)) throw error;
-      last = error;
-      ambiguous ||= error.kind !== 'identity';
-    }
-    const suggested = last instanceof GraphTransportError ? undefined : last.retryAfterSeconds;
-    const delay = suggested !== undefined ? suggested * 1000 : random() * Math.min(cap, base * 2 ** (attempt - 1));
-    if (delay + MIN_ATTEMPT_MS > deadline.remaining()) throw exhausted(last, suggested ?? Math.ceil(delay / 1000), attempt);
-    await options.clock.sleep(delay);
+  const base = options.baseDelayMs ?? 250;
+  const delay = suggested !== undefined ? suggested * 1000 : (options.random ?? Math.random)() * Math.min(cap, base * 2 ** (attempt - 1));
+  if (delay + MIN_ATTEMPT_MS > deadline.remaining()) throw exhausted(last, suggested ?? Math.ceil(delay / 1000), attempt);
+  await options.clock.sleep(delay);
+}
+
+/** Sends once; a transport failure comes back as a value, anything else unexpected is thrown. */
+export async function attempt(http: GraphHttp, call: GraphCall, deadline: Deadline, options: RetryOptions): Promise<GraphAnswer | GraphTransportError> {
+  try {
+    return await http.send(call, attemptTimeout(deadline, options));
+  } catch (error) {
+    if (error instanceof GraphTransportError) return error;
+    throw error;
+  }
+}
+
+/**
+ * Sends a call that is safe to repeat (a read), retrying 408/429/5xx answers and transport
+ * failures until the deadline. Other answers (2xx, 4xx) are returned for the caller to read.
+ */
+export async function sendWithRetry(http: GraphHttp, call: GraphCall, deadline: Deadline, options: RetryOptions): Promise<GraphAnswer> {
+  for (let n = 1; ; n++) {
+    const result = await attempt(http, call, deadline, options);
+    if (!(result instanceof GraphTransportError) && !isRetryableStatus(result.status)) return result;
+    await backOff(result, n, deadline, options);
   }
 }

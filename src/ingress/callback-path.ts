@@ -11,12 +11,14 @@ export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 const ELM_BASE = '/identityGovernance/entitlementManagement';
 const LCW_BASE = '/identityGovernance/lifecycleWorkflows/workflows';
-/** Segments that may sit between a workflow and its task processing result (Graph's documented forms). */
-const LCW_PARENTS = new Map([
-  ['runs', 'runs'],
-  ['userprocessingresults', 'userProcessingResults'],
-  ['tasks', 'tasks'],
-  ['taskreports', 'taskReports'],
+/** Segments that may sit between a workflow and its task processing result (Graph's documented
+ *  and metadata forms), each with its id's form: a GUID, or a workflow version number. */
+const LCW_PARENTS = new Map<string, { name: string; id: RegExp }>([
+  ['runs', { name: 'runs', id: GUID }],
+  ['userprocessingresults', { name: 'userProcessingResults', id: GUID }],
+  ['tasks', { name: 'tasks', id: GUID }],
+  ['taskreports', { name: 'taskReports', id: GUID }],
+  ['versions', { name: 'versions', id: /^[1-9][0-9]{0,5}$/ }],
 ]);
 const LCW_ACTIONS = new Map([
   ['resume', 'resume'],
@@ -96,8 +98,7 @@ export interface LcwIds {
 
 /**
  * Validates a Lifecycle Workflows callback path: `/identityGovernance/lifecycleWorkflows/workflows/{id}`,
- * then parent segments Graph documents (runs, userProcessingResults, tasks, taskReports) each with a
- * GUID, then `/taskProcessingResults/{id}/resume` (or `microsoft.graph.identityGovernance.resume`).
+ * then parent segments Graph documents (runs, userProcessingResults, tasks, taskReports, versions), then `/taskProcessingResults/{id}/resume` (or `microsoft.graph.identityGovernance.resume`).
  * The workflow, task and task processing result must be the ones the body names.
  */
 export function lcwResumeTarget(raw: string, ids: LcwIds): ResumeTarget {
@@ -112,11 +113,12 @@ export function lcwResumeTarget(raw: string, ids: LcwIds): ResumeTarget {
   const seen = new Set<string>();
   while (i < lower.length - 3) {
     const parent = LCW_PARENTS.get(lower[i] ?? '');
-    if (parent === undefined || seen.has(parent)) throw badPath('it is not the resume action of a task processing result');
-    seen.add(parent);
-    const parentId = requireGuid(original[i + 1], `the ${parent} id`);
-    if (parent === 'tasks' && ids.taskId !== undefined && !sameId(parentId, ids.taskId)) throw mismatch('task');
-    parts.push(parent, parentId);
+    if (parent === undefined || seen.has(parent.name)) throw badPath('it is not the resume action of a task processing result');
+    seen.add(parent.name);
+    const parentId = original[i + 1] ?? '';
+    if (!parent.id.test(parentId)) throw badPath(`the ${parent.name} id is malformed`);
+    if (parent.name === 'tasks' && ids.taskId !== undefined && !sameId(parentId, ids.taskId)) throw mismatch('task');
+    parts.push(parent.name, parentId.toLowerCase());
     i += 2;
   }
   const action = LCW_ACTIONS.get(lower[i + 2] ?? '');

@@ -191,8 +191,16 @@ function lcwCallout(data: JsonObject): LcwTaskCallout {
           },
     managerId: str(obj(subject?.['manager'])?.['id']),
     task,
-    workflow: workflow === undefined ? undefined : { ...named(workflow)!, version: Number.isInteger(Number(version)) ? Number(version) : undefined },
+    workflow:
+      workflow === undefined
+        ? undefined
+        : { id: str(workflow['id']), displayName: str(workflow['displayname']), version: workflowVersion(version) },
   };
+}
+
+function workflowVersion(value: JsonValue | undefined): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
+  return typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : undefined;
 }
 
 function flatShape(parsed: object): CalloutShape {

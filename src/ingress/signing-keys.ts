@@ -85,14 +85,14 @@ export class SigningKeys {
   async key(jwksUri: string, header: JWSHeaderParameters): Promise<VerificationKey> {
     let cached = this.keySets.get(jwksUri);
     if (cached === undefined || this.stale(cached)) {
-      cached = await this.refreshKeys(jwksUri, cached, 0);
+      cached = await this.refreshKeys(jwksUri, cached, 'periodic');
     }
     try {
       return await cached.value(header);
     } catch (error) {
       if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
     }
-    const refreshed = await this.refreshKeys(jwksUri, cached, this.options.refreshCooldownMs);
+    const refreshed = await this.refreshKeys(jwksUri, cached, 'unknown-kid');
     return refreshed.value(header);
   }
 
@@ -100,12 +100,16 @@ export class SigningKeys {
     return this.options.clock.now() - cached.fetchedAt > this.maxAgeMs;
   }
 
-  private async refreshKeys(jwksUri: string, previous: Cached<KeyResolver> | undefined, cooldownMs: number): Promise<Cached<KeyResolver>> {
+  /**
+   * periodic: the set is missing or old; a failure keeps the old set if there is one.
+   * unknown-kid: a token names a key we lack; waits out the cooldown, and a failure is an outage.
+   */
+  private async refreshKeys(jwksUri: string, previous: Cached<KeyResolver> | undefined, reason: 'periodic' | 'unknown-kid'): Promise<Cached<KeyResolver>> {
     return this.once(`keys:${jwksUri}`, async () => {
       const current = this.keySets.get(jwksUri);
       if (current !== undefined && current !== previous) return current; // someone refreshed meanwhile
-      if (previous !== undefined && cooldownMs > 0) {
-        const wait = previous.fetchedAt + cooldownMs - this.options.clock.now();
+      if (previous !== undefined && reason === 'unknown-kid') {
+        const wait = previous.fetchedAt + this.options.refreshCooldownMs - this.options.clock.now();
         if (wait > 0) await this.options.clock.sleep(wait);
       }
       try {
@@ -116,7 +120,7 @@ export class SigningKeys {
         this.keySets.set(jwksUri, entry);
         return entry;
       } catch (error) {
-        if (previous !== undefined && cooldownMs === 0) return previous; // periodic refresh failed: keep the keys we have
+        if (previous !== undefined && reason === 'periodic') return previous; // keep the keys we have
         throw error instanceof AppError ? error : unavailable('signing keys', error);
       }
     });

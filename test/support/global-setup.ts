@@ -11,5 +11,5 @@ export default async function setup(): Promise<() => void> {
   writeFileSync(join(dir, 'ca-key.pem'), ca.keyPem, { mode: 0o600 });
   process.env['NODE_EXTRA_CA_CERTS'] = join(dir, 'ca.pem');
   process.env['EG_TEST_CA_DIR'] = dir;
-  return () => rmSync(dir, { recursive: true, force: true });
+  return () => { rmSync(dir, { recursive: true, force: true }); };
 }

@@ -1,0 +1,86 @@
+/**
+ * `npm run demo`: the main job on its embedded default. Starts the tenant emulator and the local
+ * host (a separate process, configured only from its environment) wired together, replays the
+ * sample callouts, and prints what each got and what Graph received. Exits 0 when every callout
+ * got its expected outcome.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TenantEmulator } from '../emulator/index.js';
+import { spawnLocalHost } from './support/local-host-process.js';
+import { demoScenarios, type Scenario } from './support/scenarios.js';
+
+interface Row {
+  readonly scenario: Scenario;
+  readonly status: number;
+  readonly outcome: string;
+  readonly decision: string;
+  readonly stage: string;
+  readonly received: unknown[];
+  readonly ok: boolean;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r, n) => {
+    const line = r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+    return n === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+  }).join('\n');
+}
+
+async function main(): Promise<number> {
+  const verbose = process.argv.includes('--verbose');
+  const emulator = await TenantEmulator.start();
+  const dir = mkdtempSync(join(tmpdir(), 'eg-demo-'));
+  writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
+  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') });
+  const rows: Row[] = [];
+  try {
+    console.log(`tenant emulator ${emulator.origin} (tenant ${emulator.tenantId}); local host ${host.url}\n`);
+    for (const scenario of demoScenarios()) {
+      if (scenario.awaitFirst) emulator.awaitCallout(scenario.body);
+      const before = emulator.acceptedResumes().length;
+      const headers: Record<string, string> = { 'content-type': 'application/json', 'x-ms-workflow-run-id': `demo-${String(rows.length + 1)}` };
+      if (scenario.withToken) headers['authorization'] = `Bearer ${await emulator.mintCallerToken()}`;
+      const response = await fetch(`${host.url}/api/callout`, { method: 'POST', headers, body: JSON.stringify(scenario.body) });
+      const json = (await response.json()) as Record<string, unknown>;
+      const received = emulator.acceptedResumes().slice(before).map((c) => c.body);
+      const outcome = text(json['outcome']) ?? text(json['code']) ?? '-';
+      const callout = json['callout'] as Record<string, unknown> | undefined;
+      rows.push({
+        scenario,
+        status: response.status,
+        outcome,
+        decision: text(json['decision']) ?? '-',
+        stage: text(callout?.['stage']) ?? (callout?.['kind'] === 'lcw-task' ? 'lcw custom task' : '-'),
+        received,
+        ok: response.status === scenario.expect.status && received.length === scenario.expect.resumes && (scenario.expect.outcome === undefined || scenario.expect.outcome === outcome),
+      });
+    }
+  } finally {
+    await host.stop();
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(
+    table([
+      ['#', 'callout', 'stage', 'decision', 'HTTP', 'outcome', 'resumes', 'ok'],
+      ...rows.map((r, i) => [String(i + 1), r.scenario.name, r.stage, r.decision, String(r.status), r.outcome, String(r.received.length), r.ok ? 'yes' : 'NO']),
+    ]),
+  );
+  console.log('\nResume bodies Graph received:');
+  rows.forEach((r, i) => {
+    for (const body of r.received) console.log(`  #${String(i + 1)} ${JSON.stringify(body)}`);
+  });
+  const failed = rows.filter((r) => !r.ok);
+  if (verbose || failed.length > 0) console.log(`\nLocal host output:\n${host.output.join('\n')}`);
+  console.log(failed.length === 0 ? `\nAll ${String(rows.length)} callouts got their expected outcome.` : `\n${String(failed.length)} callout(s) did not: ${failed.map((r) => r.scenario.name).join(', ')}`);
+  return failed.length === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();

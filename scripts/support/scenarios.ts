@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Outcome } from '../../src/callout/decision-record.js';
+
+/** One callout the demo replays, and what must come of it. */
+export interface Scenario {
+  readonly name: string;
+  readonly body: Record<string, unknown>;
+  /** Make the emulated tenant wait for this callout first (as Entra does when it sends it). */
+  readonly awaitFirst: boolean;
+  readonly withToken: boolean;
+  readonly expect: { readonly status: number; readonly outcome?: Outcome; readonly resumes: number };
+}
+
+export const FIXTURES_DIR = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url));
+
+export function readFixture(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(`${FIXTURES_DIR}${name}`, 'utf8')) as Record<string, unknown>;
+}
+
+/** The outcome each fixture must have with no checks in scope. */
+const EXPECTED: Readonly<Record<string, Scenario['expect']>> = {
+  'elm-request-created.wire.json': { status: 200, outcome: 'resumed', resumes: 1 },
+  'elm-request-created.graph-doc.json': { status: 200, outcome: 'resumed', resumes: 1 },
+  'elm-request-created.flat-camel.json': { status: 200, outcome: 'resumed', resumes: 1 },
+  'elm-approval-requirements.wire.json': { status: 200, outcome: 'resumed', resumes: 1 },
+  'elm-request-approved.wire.json': { status: 200, outcome: 'resumed', resumes: 1 },
+  'elm-request-granted.legacy-path.wire.json': { status: 200, outcome: 'resumed', resumes: 1 },
+  'elm-request-granted.continue.wire.json': { status: 200, outcome: 'launch-and-continue', resumes: 0 },
+  'elm-request-removed.wire.json': { status: 200, outcome: 'resumed', resumes: 1 },
+  'elm-connection-test.json': { status: 200, outcome: 'connection-test', resumes: 0 },
+  'elm-one-day-before-expiration.wire.json': { status: 200, outcome: 'not-resumable', resumes: 0 },
+  'elm-fourteen-days-before-expiration.wire.json': { status: 200, outcome: 'not-resumable', resumes: 0 },
+  'lcw-custom-task.json': { status: 200, outcome: 'resumed', resumes: 1 },
+  'lcw-custom-task.tasks-path.json': { status: 200, outcome: 'resumed', resumes: 1 },
+};
+
+/** Every fixture, then a repeat delivery, a forged callback path and an unauthenticated call. */
+export function demoScenarios(): Scenario[] {
+  const names = readdirSync(FIXTURES_DIR).filter((f) => f.endsWith('.json')).sort();
+  const unknown = names.filter((n) => !(n in EXPECTED));
+  if (unknown.length > 0) throw new Error(`fixtures without an expected outcome: ${unknown.join(', ')}`);
+  const fixtures: Scenario[] = names.map((name) => ({
+    name: name.replace(/\.json$/, ''),
+    body: readFixture(name),
+    awaitFirst: true,
+    withToken: true,
+    expect: EXPECTED[name] ?? { status: 0, resumes: 0 },
+  }));
+  const created = readFixture('elm-request-created.wire.json');
+  return [
+    ...fixtures,
+    { name: 'repeat of elm-request-created.wire', body: created, awaitFirst: false, withToken: true, expect: { status: 200, outcome: 'already-resumed', resumes: 0 } },
+    {
+      name: 'callback path of another request',
+      body: { ...created, CustomExtensionStageInstanceId: 'a8c2e4f6-0b1d-4e3f-9a5b-7c9d1e3f5a7b', CallbackUriPath: '/identityGovernance/entitlementManagement/assignmentRequests/99999999-9999-4999-8999-999999999999/resume' },
+      awaitFirst: false,
+      withToken: true,
+      expect: { status: 400, resumes: 0 },
+    },
+    { name: 'no bearer token', body: created, awaitFirst: false, withToken: false, expect: { status: 401, resumes: 0 } },
+  ];
+}

@@ -1,0 +1,119 @@
+import { describe, expect, test } from 'vitest';
+import type { ResumeRequest } from '../../src/decision/resume-request.js';
+import { AppError } from '../../src/errors.js';
+import { createResumer } from '../../src/graph/resumer.js';
+import { Deadline } from '../../src/graph/retry.js';
+import { answer, ScriptedGraph, transport, VirtualClock, type Scripted } from '../support/fake-graph.js';
+
+const REQUEST: ResumeRequest = {
+  protocol: 'elm',
+  key: 'elm:instance-1',
+  apiVersion: 'v1.0',
+  target: { path: '/identityGovernance/entitlementManagement/assignmentRequests/r/resume', confirmPath: '/identityGovernance/entitlementManagement/assignmentRequests/r' },
+  body: { data: {} },
+  stageInstanceId: 'instance-1',
+};
+
+function request(status: string, instance?: string): Scripted {
+  return answer(200, { id: 'r', state: 'submitted', status, customExtensionCalloutInstances: instance === undefined ? [] : [{ id: 'instance-1', status: instance }] });
+}
+
+function setup(posts: Scripted[], gets: Scripted[] = []) {
+  const clock = new VirtualClock();
+  const graph = new ScriptedGraph(posts, gets, clock);
+  const resumer = createResumer(graph, { clock, timeoutMs: 3000, random: () => 1 });
+  const resume = () => resumer.resume(REQUEST, Deadline.after(clock, 10_000));
+  return { graph, resume };
+}
+
+async function failure(run: () => Promise<unknown>): Promise<AppError> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('resume', () => {
+  test('204 is resumed, with one call', async () => {
+    const { graph, resume } = setup([answer(204)]);
+    expect(await resume()).toMatchObject({ outcome: 'resumed', graphStatus: 204, attempts: 1 });
+    expect(graph.calls).toHaveLength(1);
+  });
+
+  test('a repeat this instance settled is answered from memory', async () => {
+    const { graph, resume } = setup([answer(204)]);
+    await resume();
+    expect(await resume()).toMatchObject({ outcome: 'already-resumed', attempts: 0 });
+    expect(graph.calls).toHaveLength(1);
+  });
+
+  test('concurrent deliveries share one resume', async () => {
+    const { graph, resume } = setup([answer(204)]);
+    const [first, second] = await Promise.all([resume(), resume()]);
+    expect([first.outcome, second.outcome].sort()).toEqual(['already-resumed', 'resumed']);
+    expect(graph.count('POST')).toBe(1);
+  });
+
+  test('a refused resume whose callout got its callback is already resumed (confirmed by a read)', async () => {
+    const { graph, resume } = setup([answer(400, { error: { code: 'UnknownError', message: '' } })], [request('Accepted', 'callbackReceived')]);
+    expect(await resume()).toMatchObject({ outcome: 'already-resumed', confirmation: { verdict: 'answered', calloutStatus: 'callbackReceived' } });
+    expect(graph.calls.map((c) => c.method)).toEqual(['POST', 'GET']);
+  });
+
+  test('a refused resume of a request that no longer waits is not-waiting', async () => {
+    const { resume } = setup([answer(400)], [request('Denied')]);
+    expect(await resume()).toMatchObject({ outcome: 'not-waiting', confirmation: { verdict: 'not-waiting', requestStatus: 'Denied' } });
+  });
+
+  test('a refused resume of a request that is gone is not-waiting', async () => {
+    const { resume } = setup([answer(404)], [answer(404)]);
+    expect(await resume()).toMatchObject({ outcome: 'not-waiting' });
+  });
+
+  test('a refusal while the request still waits for us is real (GRAPH.REJECTED, not retried)', async () => {
+    const { graph, resume } = setup([answer(400, { error: { code: 'BadRequest', message: 'bad body' } })], [request('WaitingForCallback', 'calloutSent')]);
+    expect(await failure(resume)).toMatchObject({ code: 'GRAPH.REJECTED', retryable: false, details: { graphCode: 'BadRequest' } });
+    expect(graph.count('POST')).toBe(1);
+  });
+
+  test('a 5xx refusal of an answered callout settles at once instead of looping', async () => {
+    const { graph, resume } = setup([answer(500, { error: { code: 'UnknownError', message: '' } })], [request('Accepted', 'callbackReceived')]);
+    // The answer was lost or refused: reading shows the callback arrived, so it is resumed.
+    expect(await resume()).toMatchObject({ outcome: 'resumed', confirmation: { verdict: 'answered' } });
+    expect(graph.count('POST')).toBe(1);
+  });
+
+  test('a lost answer (dropped connection) that was applied counts as resumed', async () => {
+    const { graph, resume } = setup([transport('network')], [request('Accepted', 'callbackReceived')]);
+    expect(await resume()).toMatchObject({ outcome: 'resumed', note: expect.stringContaining('lost') as unknown });
+    expect(graph.count('POST')).toBe(1);
+  });
+
+  test('a lost answer that was not applied is retried', async () => {
+    const { graph, resume } = setup([answer(503), answer(204)], [request('WaitingForCallback', 'calloutSent')]);
+    expect(await resume()).toMatchObject({ outcome: 'resumed', attempts: 2 });
+    expect(graph.calls.map((c) => c.method)).toEqual(['POST', 'GET', 'POST']);
+  });
+
+  test('throttling is waited out without reading', async () => {
+    const { graph, resume } = setup([answer(429, undefined, 1), answer(204)]);
+    expect(await resume()).toMatchObject({ outcome: 'resumed', attempts: 2 });
+    expect(graph.count('GET')).toBe(0);
+  });
+
+  test('403 is a permission problem (503 to the relay, not a retry loop here)', async () => {
+    const { graph, resume } = setup([answer(403, { error: { code: 'Authorization_RequestDenied' } })]);
+    expect(await failure(resume)).toMatchObject({ code: 'GRAPH.FORBIDDEN', retryable: true });
+    expect(graph.calls).toHaveLength(1);
+  });
+
+  test('a failure is not remembered: the next delivery tries again', async () => {
+    const { graph, resume } = setup([answer(429, undefined, 60), answer(204)]);
+    expect(await failure(resume)).toMatchObject({ code: 'GRAPH.THROTTLED', retryAfterSeconds: 60 });
+    expect(await resume()).toMatchObject({ outcome: 'resumed' });
+    expect(graph.count('POST')).toBe(2);
+  });
+});

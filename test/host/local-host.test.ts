@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import type { TenantEmulator } from '../../emulator/index.js';
+import { startLocalHost, type LocalHost } from '../../host/local-host.js';
+import { fixture } from '../support/app.js';
+import { startTestEmulator } from '../support/emulator.js';
+
+let emulator: TenantEmulator;
+let host: LocalHost;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  Object.assign(process.env, emulator.appEnv());
+  // The entry the Functions host loads: registers every function, validates config from env.
+  const { httpFunctions } = await import('../../functions/index.js');
+  host = await startLocalHost(httpFunctions, { port: 0 });
+});
+afterAll(async () => {
+  await host.close();
+  await emulator.close();
+  process.env = saved;
+});
+
+async function post(body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${host.url}/api/callout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await emulator.mintCallerToken()}`, ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('the local host serves the registered functions over HTTP', () => {
+  test('a callout resumes end to end', async () => {
+    const body = fixture('lcw-custom-task.json');
+    emulator.awaitCallout(body);
+    const response = await post(body, { 'x-ms-workflow-run-id': 'run-42' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(await response.json()).toMatchObject({ outcome: 'resumed', decision: 'complete', correlation: { 'x-ms-workflow-run-id': 'run-42' } });
+    expect(emulator.acceptedResumes()).toHaveLength(1);
+  });
+
+  test('a rejection is problem+json with its status', async () => {
+    const response = await fetch(`${host.url}/api/callout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  test('routes and methods follow the registrations', async () => {
+    expect((await fetch(`${host.url}/api/nothing`, { method: 'POST' })).status).toBe(404);
+    const get = await fetch(`${host.url}/api/callout`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+  });
+
+  test('the host caps what it reads', async () => {
+    const response = await fetch(`${host.url}/api/callout`, { method: 'POST', body: 'x'.repeat(5 * 1024 * 1024) }).catch(() => undefined);
+    expect(response === undefined || response.status === 413).toBe(true);
+  });
+});
+
+describe('start-up', () => {
+  test('missing settings stop the entry with a message naming them', async () => {
+    vi.resetModules();
+    const env = { ...process.env };
+    delete process.env['AZURE_TENANT_ID'];
+    delete process.env['IDENTITY_HEADER'];
+    try {
+      const error = await import('../../functions/index.js').then(() => undefined, (e: unknown) => e);
+      // A fresh module graph has its own AppError class: compare by code.
+      expect(error).toMatchObject({ name: 'AppError', code: 'CONFIG.INVALID' });
+      expect((error as Error).message).toMatch(/missing settings: AZURE_TENANT_ID, IDENTITY_HEADER/);
+    } finally {
+      process.env = env;
+    }
+  });
+});
