@@ -1,0 +1,122 @@
+/**
+ * `npm run bench`: figures measured on loopback against the tenant emulator, each compared in
+ * the same run with its floor. Prints one table.
+ *  - callout→200 latency through the local host (a separate process) with Graph at 0 ms and at
+ *    50 ms per call, against the floor of one Graph round trip at that latency (the only Graph
+ *    call a callout without checks needs: the resume);
+ *  - cold import of the built entry, against importing @azure/functions alone.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TenantEmulator } from '../emulator/index.js';
+import { spawnLocalHost } from './support/local-host-process.js';
+import { readFixture } from './support/scenarios.js';
+import { median, ms, percentile, table } from './support/stats.js';
+
+const CALLOUTS = Number(process.env['BENCH_CALLOUTS'] ?? '300');
+const GRAPH_LATENCY_MS = 50;
+const IMPORT_RUNS = 15;
+
+let sequence = 0;
+function freshCallout(emulator: TenantEmulator): Record<string, unknown> {
+  sequence += 1;
+  const suffix = sequence.toString(16).padStart(12, '0');
+  const requestId = `cccccccc-0000-4000-8000-${suffix}`;
+  const body = {
+    ...readFixture('elm-request-created.wire.json'),
+    CustomExtensionStageInstanceId: `dddddddd-0000-4000-8000-${suffix}`,
+    AccessPackageAssignmentRequestId: requestId,
+    CallbackUriPath: `/identityGovernance/entitlementManagement/assignmentRequests/${requestId}/resume`,
+  };
+  emulator.awaitCallout(body);
+  return body;
+}
+
+async function calloutLatencies(emulator: TenantEmulator, url: string, n: number): Promise<number[]> {
+  const token = await emulator.mintCallerToken();
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const body = JSON.stringify(freshCallout(emulator));
+    const started = performance.now();
+    const response = await fetch(`${url}/api/callout`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
+    await response.arrayBuffer();
+    samples.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`callout answered ${String(response.status)}`);
+  }
+  return samples;
+}
+
+/** One Graph round trip as the app makes it: HTTPS, keep-alive, bearer token, JSON answer. */
+async function graphRoundTrips(emulator: TenantEmulator, n: number): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, ca: emulator.caCertPem });
+  const get = (path: string, headers: Record<string, string>) =>
+    new Promise<string>((resolve, reject) => {
+      const req = request(`${emulator.origin}${path}`, { agent, headers }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => {
+          resolve(text);
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const identity = JSON.parse(
+    await get(`/msi/token?api-version=2019-08-01&resource=${encodeURIComponent(emulator.origin)}&client_id=${emulator.managedIdentityClientId}`, { 'x-identity-header': emulator.identityHeader }),
+  ) as { access_token: string };
+  const body = freshCallout(emulator);
+  const path = `/v1.0/identityGovernance/entitlementManagement/assignmentRequests/${String(body['AccessPackageAssignmentRequestId'])}`;
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    await get(path, { authorization: `Bearer ${identity.access_token}` });
+    samples.push(performance.now() - started);
+  }
+  agent.destroy();
+  return samples;
+}
+
+function importTimes(specifier: string, env: Record<string, string>, runs: number): number[] {
+  const script = `const t=performance.now();await import(${JSON.stringify(specifier)});process.stdout.write(String(performance.now()-t));process.exit(0)`;
+  return Array.from({ length: runs }, () =>
+    Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        env: { PATH: process.env['PATH'] ?? '', ...env },
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        stdio: ['ignore', 'pipe', 'ignore'], // the runtime's "test mode" warnings
+      }).toString()),
+  );
+}
+
+async function main(): Promise<void> {
+  const emulator = await TenantEmulator.start();
+  const dir = mkdtempSync(join(tmpdir(), 'eg-bench-'));
+  writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
+  const env = { ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') };
+  const host = await spawnLocalHost(env);
+  const rows: string[][] = [['measure', 'median', 'p99', 'floor (median)', 'ratio']];
+  try {
+    await calloutLatencies(emulator, host.url, 30); // warm: keys, token, JIT
+    const fast = await calloutLatencies(emulator, host.url, CALLOUTS);
+    const fastFloor = await graphRoundTrips(emulator, CALLOUTS);
+    rows.push(['callout→200, Graph at 0 ms', ms(median(fast)), ms(percentile(fast, 99)), `${ms(median(fastFloor))} (1 Graph round trip)`, (median(fast) / median(fastFloor)).toFixed(2)]);
+    emulator.faults.setLatency('graph', GRAPH_LATENCY_MS);
+    const slow = await calloutLatencies(emulator, host.url, Math.min(CALLOUTS, 100));
+    const slowFloor = await graphRoundTrips(emulator, Math.min(CALLOUTS, 100));
+    rows.push([`callout→200, Graph at ${String(GRAPH_LATENCY_MS)} ms`, ms(median(slow)), ms(percentile(slow, 99)), `${ms(median(slowFloor))} (1 Graph round trip)`, (median(slow) / median(slowFloor)).toFixed(2)]);
+  } finally {
+    await host.stop();
+    await emulator.close();
+  }
+  const entry = importTimes('./dist/functions/index.js', env, IMPORT_RUNS);
+  const runtime = importTimes('@azure/functions', env, IMPORT_RUNS);
+  rows.push(['cold import of dist/functions/index.js', ms(median(entry)), ms(percentile(entry, 99)), `${ms(median(runtime))} (@azure/functions alone)`, (median(entry) / median(runtime)).toFixed(2)]);
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`entitlement-guard bench — Node ${process.version}, ${String(CALLOUTS)} callouts per row (100 at ${String(GRAPH_LATENCY_MS)} ms), ${String(IMPORT_RUNS)} cold imports\n`);
+  console.log(table(rows));
+}
+
+await main();
