@@ -51,8 +51,9 @@ export function errorAnswer(thrown: unknown, invocationId: string): HttpResponse
   const status = STATUS_BY_CODE[error.code];
   const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store' };
   if (status === 401) {
-    headers['www-authenticate'] =
-      error.code === 'CALLOUT.MISSING_TOKEN' ? 'Bearer' : `Bearer error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`;
+    // RFC 6750: error_description is printable ASCII without quotes or backslashes.
+    const description = error.message.replace(/[^\x20-\x7e]/g, ' ').replace(/["\\]/g, "'");
+    headers['www-authenticate'] = error.code === 'CALLOUT.MISSING_TOKEN' ? 'Bearer' : `Bearer error="invalid_token", error_description="${description}"`;
   }
   if (status === 503) headers['retry-after'] = String(error.retryAfterSeconds ?? 5);
   const internal = status === 500;

@@ -14,24 +14,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TenantEmulator } from '../emulator/index.js';
 import { spawnLocalHost } from './support/local-host-process.js';
-import { readFixture } from './support/scenarios.js';
+import { readFixture, withFreshIds } from './support/scenarios.js';
 import { median, ms, percentile, table } from './support/stats.js';
 
 const CALLOUTS = Number(process.env['BENCH_CALLOUTS'] ?? '300');
 const GRAPH_LATENCY_MS = 50;
 const IMPORT_RUNS = 15;
 
+const created = readFixture('elm-request-created.wire.json');
 let sequence = 0;
 function freshCallout(emulator: TenantEmulator): Record<string, unknown> {
-  sequence += 1;
-  const suffix = sequence.toString(16).padStart(12, '0');
-  const requestId = `cccccccc-0000-4000-8000-${suffix}`;
-  const body = {
-    ...readFixture('elm-request-created.wire.json'),
-    CustomExtensionStageInstanceId: `dddddddd-0000-4000-8000-${suffix}`,
-    AccessPackageAssignmentRequestId: requestId,
-    CallbackUriPath: `/identityGovernance/entitlementManagement/assignmentRequests/${requestId}/resume`,
-  };
+  const body = withFreshIds(created, 'cccccccc', ++sequence);
   emulator.awaitCallout(body);
   return body;
 }

@@ -18,6 +18,21 @@ export function readFixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(`${FIXTURES_DIR}${name}`, 'utf8')) as Record<string, unknown>;
 }
 
+/**
+ * A request-stage callout (wire shape) with its own stage instance, request and callback path,
+ * so that many distinct callouts can be sent from one fixture. `tag` is 8 hex digits.
+ */
+export function withFreshIds(body: Record<string, unknown>, tag: string, seq: number): Record<string, unknown> {
+  const suffix = seq.toString(16).padStart(12, '0');
+  const requestId = `${tag}-0000-4000-8000-${suffix}`;
+  return {
+    ...body,
+    CustomExtensionStageInstanceId: `${tag}-1111-4000-8000-${suffix}`,
+    AccessPackageAssignmentRequestId: requestId,
+    CallbackUriPath: `/identityGovernance/entitlementManagement/assignmentRequests/${requestId}/resume`,
+  };
+}
+
 /** The outcome each fixture must have with no checks in scope. */
 const EXPECTED: Readonly<Record<string, Scenario['expect']>> = {
   'elm-request-created.wire.json': { status: 200, outcome: 'resumed', resumes: 1 },

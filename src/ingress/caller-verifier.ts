@@ -38,6 +38,11 @@ function bearerToken(authorization: string | null): string {
   return match[1];
 }
 
+/** An untrusted header value, safe to quote in a message: short, printable, no quotes. */
+function printable(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value.slice(0, 20).replace(/[^\x20-\x7e]|["\\]/g, '?')) : typeof value;
+}
+
 /** Reads what is needed to pick the issuer, before anything is trusted. */
 function peek(token: string): { version: TokenVersion; iss: string } {
   let alg: unknown;
@@ -48,7 +53,7 @@ function peek(token: string): { version: TokenVersion; iss: string } {
   } catch {
     throw invalidToken('it is not a signed JWT');
   }
-  if (alg !== 'RS256') throw invalidToken(`its algorithm ${String(alg).slice(0, 20)} is not RS256`, 'alg');
+  if (alg !== 'RS256') throw invalidToken(`its algorithm ${printable(alg)} is not RS256`, 'alg');
   if (typeof iss !== 'string') throw invalidToken('it has no issuer', 'iss');
   return { version: iss.endsWith('/v2.0') ? 2 : 1, iss };
 }

@@ -3,6 +3,7 @@ import type { TenantEmulator } from '../../emulator/index.js';
 import type { Deps } from '../../src/composition.js';
 import { appFor, callHandler, fixture } from '../support/app.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { withFreshIds } from '../../scripts/support/scenarios.js';
 
 let emulator: TenantEmulator;
 beforeAll(async () => {
@@ -17,17 +18,9 @@ beforeEach(() => {
 let n = 0;
 /** A fresh callout (own request and stage instance) the tenant waits for. */
 function freshCallout(): { body: Record<string, unknown>; requestId: string } {
-  n += 1;
-  const suffix = n.toString(16).padStart(12, '0');
-  const requestId = `aaaaaaaa-0000-4000-8000-${suffix}`;
-  const body = {
-    ...fixture('elm-request-created.wire.json'),
-    CustomExtensionStageInstanceId: `bbbbbbbb-0000-4000-8000-${suffix}`,
-    AccessPackageAssignmentRequestId: requestId,
-    CallbackUriPath: `/identityGovernance/entitlementManagement/assignmentRequests/${requestId}/resume`,
-  };
+  const body = withFreshIds(fixture('elm-request-created.wire.json'), 'aaaaaaaa', ++n);
   emulator.awaitCallout(body);
-  return { body, requestId };
+  return { body, requestId: body['AccessPackageAssignmentRequestId'] as string };
 }
 
 function resumesOf(requestId: string): number {
@@ -95,6 +88,10 @@ describe('Graph faults', () => {
     const answer = await call(deps, body);
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ outcome: 'resumed' });
+    expect(resumesOf(requestId)).toBe(1);
+    // The abandoned attempt still reaches Graph later: it must be refused, not applied twice.
+    await expect.poll(() => emulator.calls({ service: 'graph', method: 'POST', pathIncludes: requestId }).length, { timeout: 5000 }).toBe(2);
+    expect(emulator.calls({ service: 'graph', method: 'POST', pathIncludes: requestId }).map((c) => c.status)).toEqual([204, 400]);
     expect(resumesOf(requestId)).toBe(1);
   });
 

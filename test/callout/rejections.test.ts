@@ -60,6 +60,13 @@ describe('tokens', () => {
     await expectRejected({ token: `${b64url({ alg: 'none', typ: 'JWT' })}.${payload}.` }, 401, 'CALLOUT.INVALID_TOKEN');
   });
 
+  test('a header with control characters in alg → 401, never a broken answer', async () => {
+    const valid = await emulator.mintCallerToken();
+    const [, payload, signature] = valid.split('.');
+    const answer = await expectRejected({ token: `${b64url({ alg: 'RS256\r\nSet-Cookie: x=1', typ: 'JWT' })}.${payload ?? ''}.${signature ?? ''}` }, 401, 'CALLOUT.INVALID_TOKEN');
+    expect(answer.headers['www-authenticate']).not.toMatch(/[\r\n]/);
+  });
+
   test('HS256 signed with the public key → 401', async () => {
     const jwk = emulator.issuer.jwks().keys[0] as JWK;
     const pem = await exportSPKI((await importJWK({ ...jwk, alg: 'RS256' }, 'RS256', { extractable: true })) as Parameters<typeof exportSPKI>[0]);
