@@ -47,9 +47,6 @@ export class Faults {
     return this.latency.get(service) ?? 0;
   }
 
-  pending(): number {
-    return this.rules.reduce((n, r) => n + (Number.isFinite(r.remaining) ? r.remaining : 1), 0);
-  }
 
   /** The actions for one call: every matching delay, then at most one answer or drop. */
   take(service: Service, method: string, path: string): FaultAction[] {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AssignmentRequests } from './assignment-requests.js';
+import { v1Issuer } from './caller-tokens.js';
 import { graphError, type GraphReply } from './graph-errors.js';
 import type { TaskProcessingResults } from './task-processing-results.js';
 import type { TokenIssuer } from './token-issuer.js';
@@ -18,9 +19,6 @@ export interface TenantFacts {
   readonly tasks: TaskProcessingResults;
 }
 
-export function v1Issuer(tenantId: string): string {
-  return `https://sts.windows.net/${tenantId}/`;
-}
 
 /** OpenID metadata, v1 and v2, of the emulated tenant (GET only). */
 export function openIdMetadata(t: TenantFacts, segments: readonly string[]): GraphReply {

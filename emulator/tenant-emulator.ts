@@ -6,7 +6,8 @@ import { AssignmentRequests } from './assignment-requests.js';
 import { awaitCallout } from './await-callout.js';
 import { Faults, type FaultAction, type Service } from './faults.js';
 import { graphError, type GraphReply } from './graph-errors.js';
-import { graph, managedIdentityToken, openIdMetadata, v1Issuer, type TenantFacts } from './routes.js';
+import { mintCallerToken, type CallerTokenOptions } from './caller-tokens.js';
+import { graph, managedIdentityToken, openIdMetadata, type TenantFacts } from './routes.js';
 import { TaskProcessingResults } from './task-processing-results.js';
 import { createCertificateAuthority, issueServerCertificate, type PemPair } from './tls.js';
 import { TokenIssuer } from './token-issuer.js';
@@ -37,22 +38,6 @@ export interface RecordedCall {
   /** The JSON body of a Graph POST. */
   readonly body?: unknown;
   readonly fault?: string;
-}
-
-export interface CallerTokenOptions {
-  readonly version?: 1 | 2;
-  readonly audience?: string;
-  readonly appId?: string;
-  readonly tenantId?: string;
-  readonly issuer?: string;
-  readonly roles?: readonly string[];
-  /** Seconds until expiry (negative: already expired). */
-  readonly expiresIn?: number;
-  /** Seconds until the token becomes valid. */
-  readonly notBefore?: number;
-  readonly kid?: string;
-  /** Claims to add or override (undefined removes one). */
-  readonly claims?: Readonly<Record<string, unknown>>;
 }
 
 export const DEFAULT_TENANT = {
@@ -110,7 +95,7 @@ export class TenantEmulator implements TenantFacts {
   managedIdentityRoles: string[] = ['EntitlementManagement.ReadWrite.All', 'LifecycleWorkflows.ReadWrite.All'];
   private readonly log: RecordedCall[] = [];
   private seq = 0;
-  private readonly callerObjectId = randomUUID();
+  readonly callerObjectId = randomUUID();
 
   private constructor(
     private readonly server: Server,
@@ -163,27 +148,8 @@ export class TenantEmulator implements TenantFacts {
   }
 
   /** A token as the relay's managed identity would present it (v1 by default, like Entra). */
-  async mintCallerToken(options: CallerTokenOptions = {}): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
-    const tid = options.tenantId ?? this.tenantId;
-    const version = options.version ?? 1;
-    const appId = options.appId ?? this.callerAppId;
-    const claims: Record<string, unknown> = {
-      aud: options.audience ?? this.apiAudience,
-      iss: options.issuer ?? (version === 2 ? `${this.origin}/${tid}/v2.0` : v1Issuer(tid)),
-      iat: now,
-      nbf: now + (options.notBefore ?? 0),
-      exp: now + (options.expiresIn ?? 3600),
-      oid: this.callerObjectId,
-      sub: this.callerObjectId,
-      tid,
-      ver: version === 2 ? '2.0' : '1.0',
-      ...(version === 2 ? { azp: appId, azpacr: '2' } : { appid: appId, appidacr: '2', idp: v1Issuer(tid) }),
-      ...(options.roles === undefined ? {} : { roles: [...options.roles] }),
-      ...options.claims,
-    };
-    const present = Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
-    return this.issuer.sign(present, options.kid === undefined ? {} : { kid: options.kid });
+  mintCallerToken(options: CallerTokenOptions = {}): Promise<string> {
+    return mintCallerToken(this.issuer, this, options);
   }
 
   /** Makes the tenant wait for this callout body, as Entra does when it sends it. */

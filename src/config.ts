@@ -15,8 +15,6 @@ export interface Config {
   readonly graphBaseUrl: string;
   /** Client id of the user-assigned managed identity used for Graph. */
   readonly managedIdentityClientId: string;
-  /** Optional policy document path (checks arrive with the policy engine). */
-  readonly policyPath: string | undefined;
   /** Whether a resume at `assignmentRequestApproved` may deny (sources disagree; default no). */
   readonly allowDenyAtApprovedStage: boolean;
   /** Total time one callout may spend on Graph, retries included, before answering 503. */
@@ -122,7 +120,6 @@ export function loadConfig(env: Env): Config {
     requiredCallerRole: r.raw('REQUIRED_CALLER_ROLE'),
     graphBaseUrl: r.origin('GRAPH_BASE_URL', 'https://graph.microsoft.com'),
     managedIdentityClientId: r.guid('AZURE_CLIENT_ID'),
-    policyPath: r.raw('POLICY_PATH'),
     allowDenyAtApprovedStage: r.boolean('ALLOW_DENY_AT_APPROVED_STAGE', false),
     graphBudgetMs: r.seconds('GRAPH_RETRY_BUDGET_SECONDS', 25, 1, 100),
     graphTimeoutMs: r.seconds('GRAPH_TIMEOUT_SECONDS', 10, 0.1, 60),

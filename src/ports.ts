@@ -19,5 +19,3 @@ export interface Logger {
   warn(event: string, fields: LogFields): void;
   error(event: string, fields: LogFields): void;
 }
-
-export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };

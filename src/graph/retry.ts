@@ -33,12 +33,12 @@ const MIN_ATTEMPT_MS = 100;
 /** One attempt's outcome when it is worth trying again. */
 export type Failure = GraphAnswer | GraphTransportError;
 
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
 /** The time an attempt may take: the call timeout, cut to what the deadline leaves. */
-export function attemptTimeout(deadline: Deadline, options: RetryOptions): number {
+function attemptTimeout(deadline: Deadline, options: RetryOptions): number {
   return Math.max(MIN_ATTEMPT_MS, Math.min(options.timeoutMs, deadline.remaining()));
 }
 

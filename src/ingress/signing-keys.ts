@@ -22,7 +22,7 @@ export interface SigningKeysOptions {
 }
 
 type KeyResolver = ReturnType<typeof createLocalJWKSet>;
-export type VerificationKey = Awaited<ReturnType<KeyResolver>>;
+type VerificationKey = Awaited<ReturnType<KeyResolver>>;
 
 interface Cached<T> {
   readonly value: T;
