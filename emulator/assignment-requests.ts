@@ -67,6 +67,8 @@ export class AssignmentRequests {
   private readonly requests = new Map<string, EmulatedRequest>();
   /** Whether `assignmentRequestApproved` accepts a deny (sources disagree; default no). */
   denyAtApprovedStage = false;
+  /** Whether v1.0 lists `customExtensionCalloutInstances` (sources disagree; beta always does). */
+  v1ListsCalloutInstances = true;
 
   awaitCallback(input: AwaitCallbackInput): EmulatedRequest {
     const id = input.requestId.toLowerCase();
@@ -116,13 +118,17 @@ export class AssignmentRequests {
         justification: request.justification ?? null,
         createdDateTime: request.createdDateTime,
         completedDateTime: null,
-        customExtensionCalloutInstances: request.instances.map((i) => ({
-          id: i.id,
-          customExtensionId: i.customExtensionId,
-          status: i.status,
-          detail: i.detail ?? null,
-          externalCorrelationId: null,
-        })),
+        ...(version === 'beta' || this.v1ListsCalloutInstances
+          ? {
+              customExtensionCalloutInstances: request.instances.map((i) => ({
+                id: i.id,
+                customExtensionId: i.customExtensionId,
+                status: i.status,
+                detail: i.detail ?? null,
+                externalCorrelationId: null,
+              })),
+            }
+          : {}),
       },
     };
   }

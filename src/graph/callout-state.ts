@@ -71,15 +71,45 @@ export function classifyTaskResult(json: unknown): CalloutState {
   return { ...base, verdict: 'not-waiting', reason: `The task processing result is ${status ?? 'in an unknown state'}.` };
 }
 
-/** Reads the request (or task result) behind a refused resume, with the same retry budget. */
-export async function readCalloutState(http: GraphHttp, request: ResumeRequest, deadline: Deadline, options: RetryOptions): Promise<CalloutState> {
-  const answer = await sendWithRetry(http, { method: 'GET', version: 'v1.0', path: request.target.confirmPath }, deadline, options);
-  if (answer.status === 404) {
-    return { verdict: 'not-waiting', reason: 'The request no longer exists.', requestState: undefined, requestStatus: undefined, calloutStatus: undefined };
+function hasInstanceList(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && Array.isArray((json as Record<string, unknown>)['customExtensionCalloutInstances']);
+}
+
+const UNKNOWN = { requestState: undefined, requestStatus: undefined, calloutStatus: undefined };
+
+/**
+ * Reads the request (or task result) behind a refused or lost resume, within the same budget.
+ * - Entitlement management: v1.0 first; sources disagree whether v1.0 lists the callout
+ *   instances, so when it does not and the request waits, beta (which does) settles whose
+ *   callout it waits for. A request that is gone no longer waits.
+ * - Lifecycle Workflows: a task result that cannot be read back (Graph documents the single GET
+ *   only in its metadata) settles a refused resume as not waiting, and has a lost one retried.
+ */
+export async function readCalloutState(
+  http: GraphHttp,
+  request: ResumeRequest,
+  deadline: Deadline,
+  options: RetryOptions,
+  refused: boolean,
+): Promise<CalloutState> {
+  const read = (version: 'v1.0' | 'beta') => sendWithRetry(http, { method: 'GET', version, path: request.target.confirmPath }, deadline, options);
+  const answer = await read('v1.0');
+  if (answer.status === 401 || answer.status === 403) throw forbidden(answer, 'read the request back');
+  if (request.protocol === 'lcw') {
+    if (answer.status === 200) return classifyTaskResult(answer.json);
+    if (answer.status >= 400 && answer.status < 500) {
+      return refused
+        ? { ...UNKNOWN, verdict: 'not-waiting', reason: `Graph refused the resume and the task result cannot be read back (HTTP ${answer.status}).` }
+        : { ...UNKNOWN, verdict: 'waiting', reason: `The task result cannot be read back (HTTP ${answer.status}); the resume is tried again.` };
+    }
+    throw invalidAnswer(`reading the task result (HTTP ${answer.status})`);
   }
-  if (answer.status === 401 || answer.status === 403) {
-    throw forbidden(answer, 'read the request back');
-  }
-  if (answer.status !== 200) throw invalidAnswer(`reading ${request.protocol === 'lcw' ? 'the task' : 'the request'} (HTTP ${answer.status})`);
-  return request.protocol === 'lcw' ? classifyTaskResult(answer.json) : classifyRequest(answer.json, request.stageInstanceId ?? '');
+  if (answer.status === 404) return { ...UNKNOWN, verdict: 'not-waiting', reason: 'The request no longer exists.' };
+  if (answer.status !== 200) throw invalidAnswer(`reading the request (HTTP ${answer.status})`);
+  const stageInstanceId = request.stageInstanceId ?? '';
+  const state = classifyRequest(answer.json, stageInstanceId);
+  if (state.verdict !== 'waiting' || hasInstanceList(answer.json)) return state;
+  const beta = await read('beta');
+  if (beta.status === 401 || beta.status === 403) throw forbidden(beta, 'read the request back');
+  return beta.status === 200 ? classifyRequest(beta.json, stageInstanceId) : state;
 }

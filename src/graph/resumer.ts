@@ -58,7 +58,7 @@ export function createResumer(http: GraphHttp, options: RetryOptions): Resumer {
       ambiguous ||= lost;
       const throttled = status === 429 || status === 408 || (result instanceof GraphTransportError && result.kind === 'identity');
       if (!throttled) {
-        const state = await readCalloutState(http, request, deadline, options);
+        const state = await readCalloutState(http, request, deadline, options, !lost);
         if (state.verdict === 'answered') {
           return {
             outcome: ambiguous ? 'resumed' : 'already-resumed',

@@ -146,6 +146,23 @@ describe('repeated callouts', () => {
     expect(resumesOf(requestId)).toBe(1);
   });
 
+  test('a repeat arriving while the request waits on a later stage, with v1.0 not listing callout instances → 200 via beta', async () => {
+    const [a, b] = [appFor(emulator), appFor(emulator)];
+    const { body, requestId } = freshCallout();
+    expect((await call(a, body)).json).toMatchObject({ outcome: 'resumed' });
+    emulator.requests.awaitCallback({ requestId, stage: 'assignmentRequestApproved', stageInstanceId: 'eeeeeeee-0000-4000-8000-000000000001' });
+    emulator.requests.v1ListsCalloutInstances = false;
+    try {
+      const repeat = await call(b, body);
+      expect(repeat.status).toBe(200);
+      expect(repeat.json).toMatchObject({ outcome: 'already-resumed', resume: { confirmation: { verdict: 'answered', calloutStatus: 'callbackReceived' } } });
+      expect(emulator.calls({ service: 'graph', method: 'GET', pathIncludes: requestId }).map((c) => c.path.split('/')[1])).toEqual(['v1.0', 'beta']);
+      expect(resumesOf(requestId)).toBe(1);
+    } finally {
+      emulator.requests.v1ListsCalloutInstances = true;
+    }
+  });
+
   test('a callout whose request moved on (denied meanwhile) → 200 not-waiting', async () => {
     const deps = appFor(emulator);
     const { body, requestId } = freshCallout();

@@ -36,6 +36,38 @@ async function failure(run: () => Promise<unknown>): Promise<AppError> {
   throw new Error('expected a failure');
 }
 
+const LCW_REQUEST: ResumeRequest = {
+  protocol: 'lcw',
+  key: 'lcw:t',
+  apiVersion: 'v1.0',
+  target: { path: '/identityGovernance/lifecycleWorkflows/workflows/w/tasks/k/taskProcessingResults/t/resume', confirmPath: '/identityGovernance/lifecycleWorkflows/workflows/w/tasks/k/taskProcessingResults/t' },
+  body: { data: { operationStatus: 'completed' } },
+  stageInstanceId: undefined,
+};
+
+describe('LCW task results that cannot be read back', () => {
+  function lcw(posts: Scripted[], gets: Scripted[]) {
+    const clock = new VirtualClock();
+    const graph = new ScriptedGraph(posts, gets, clock);
+    const resumer = createResumer(graph, { clock, timeoutMs: 3000, random: () => 1 });
+    return { graph, resume: () => resumer.resume(LCW_REQUEST, Deadline.after(clock, 10_000)) };
+  }
+  test('a refused resume settles as not waiting (no retry loop)', async () => {
+    const { graph, resume } = lcw([answer(400)], [answer(400)]);
+    expect(await resume()).toMatchObject({ outcome: 'not-waiting', note: expect.stringContaining('cannot be read back') as unknown });
+    expect(graph.count('POST')).toBe(1);
+  });
+  test('a lost answer is retried; a refused retry then settles', async () => {
+    const { graph, resume } = lcw([answer(502), answer(400)], [answer(405), answer(405)]);
+    expect(await resume()).toMatchObject({ outcome: 'not-waiting', attempts: 2 });
+    expect(graph.count('POST')).toBe(2);
+  });
+  test('a lost answer that was not applied is retried to success', async () => {
+    const { resume } = lcw([transport('network'), answer(204)], [answer(400)]);
+    expect(await resume()).toMatchObject({ outcome: 'resumed', attempts: 2 });
+  });
+});
+
 describe('resume', () => {
   test('204 is resumed, with one call', async () => {
     const { graph, resume } = setup([answer(204)]);
@@ -102,6 +134,14 @@ describe('resume', () => {
     const { graph, resume } = setup([answer(429, undefined, 1), answer(204)]);
     expect(await resume()).toMatchObject({ outcome: 'resumed', attempts: 2 });
     expect(graph.count('GET')).toBe(0);
+  });
+
+  test('v1.0 without the callout instances and waiting: beta settles whose callout it waits for', async () => {
+    const waitingNoList = answer(200, { id: 'r', state: 'pendingApproval', status: 'WaitingForCallback' });
+    const beta = answer(200, { id: 'r', requestState: 'pendingApproval', requestStatus: 'WaitingForCallback', customExtensionCalloutInstances: [{ id: 'instance-1', status: 'callbackReceived' }, { id: 'instance-2', status: 'calloutSent' }] });
+    const { graph, resume } = setup([answer(400)], [waitingNoList, beta]);
+    expect(await resume()).toMatchObject({ outcome: 'already-resumed', confirmation: { verdict: 'answered' } });
+    expect(graph.calls.map((c) => `${c.method} ${c.version}`)).toEqual(['POST v1.0', 'GET v1.0', 'GET beta']);
   });
 
   test('403 is a permission problem (503 to the relay, not a retry loop here)', async () => {
