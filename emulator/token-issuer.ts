@@ -14,6 +14,8 @@ interface SigningKey {
  */
 export class TokenIssuer {
   private keys: SigningKey[] = [];
+  /** The published keys, imported once per rotation (not on every Graph call). */
+  private published: ReturnType<typeof createLocalJWKSet> = createLocalJWKSet({ keys: [] });
 
   static async create(): Promise<TokenIssuer> {
     const issuer = new TokenIssuer();
@@ -31,6 +33,7 @@ export class TokenIssuer {
     const kid = randomUUID().replace(/-/g, '').slice(0, 24);
     const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, use: 'sig' };
     this.keys = options.retirePrevious === true ? [{ kid, privateKey, publicJwk }] : [{ kid, privateKey, publicJwk }, ...this.keys];
+    this.published = createLocalJWKSet(this.jwks());
     return kid;
   }
 
@@ -45,7 +48,7 @@ export class TokenIssuer {
   }
 
   async verify(token: string, options: { issuer: string; audience: string }): Promise<JWTPayload> {
-    const { payload } = await jwtVerify(token, createLocalJWKSet(this.jwks()), { ...options, algorithms: ['RS256'] });
+    const { payload } = await jwtVerify(token, this.published, { ...options, algorithms: ['RS256'] });
     return payload;
   }
 

@@ -92,9 +92,12 @@ export async function readCalloutState(
   options: RetryOptions,
   refused: boolean,
 ): Promise<CalloutState> {
-  const read = (version: 'v1.0' | 'beta') => sendWithRetry(http, { method: 'GET', version, path: request.target.confirmPath }, deadline, options);
+  const read = async (version: 'v1.0' | 'beta') => {
+    const answer = await sendWithRetry(http, { method: 'GET', version, path: request.target.confirmPath }, deadline, options);
+    if (answer.status === 401 || answer.status === 403) throw forbidden(answer, 'read the request back');
+    return answer;
+  };
   const answer = await read('v1.0');
-  if (answer.status === 401 || answer.status === 403) throw forbidden(answer, 'read the request back');
   if (request.protocol === 'lcw') {
     if (answer.status === 200) return classifyTaskResult(answer.json);
     if (answer.status >= 400 && answer.status < 500) {
@@ -110,6 +113,5 @@ export async function readCalloutState(
   const state = classifyRequest(answer.json, stageInstanceId);
   if (state.verdict !== 'waiting' || hasInstanceList(answer.json)) return state;
   const beta = await read('beta');
-  if (beta.status === 401 || beta.status === 403) throw forbidden(beta, 'read the request back');
   return beta.status === 200 ? classifyRequest(beta.json, stageInstanceId) : state;
 }

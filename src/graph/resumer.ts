@@ -2,7 +2,7 @@ import { AppError } from '../errors.js';
 import type { ResumeRequest } from '../decision/resume-request.js';
 import { readCalloutState, type CalloutState } from './callout-state.js';
 import { forbidden, graphErrorCode, GraphTransportError, type GraphAnswer, type GraphHttp } from './graph-http.js';
-import { attempt, backOff, type Deadline, type RetryOptions } from './retry.js';
+import { attempt, backOff, type AttemptResult, type Deadline, type RetryOptions } from './retry.js';
 
 export type ResumeOutcomeKind = 'resumed' | 'already-resumed' | 'not-waiting';
 
@@ -47,7 +47,7 @@ export function createResumer(http: GraphHttp, options: RetryOptions): Resumer {
     const call = { method: 'POST', version: request.apiVersion, path: request.target.path, body: request.body } as const;
     let ambiguous = false;
     for (let attempts = 1; ; attempts++) {
-      const result = await attempt(http, call, deadline, options);
+      const result: AttemptResult = await attempt(http, call, deadline, options);
       const answer: GraphAnswer | undefined = result instanceof GraphTransportError ? undefined : result;
       const status = answer?.status;
       if (status !== undefined && status >= 200 && status < 300) {

@@ -30,8 +30,8 @@ export interface RetryOptions {
 /** Least time worth starting another attempt with. */
 const MIN_ATTEMPT_MS = 100;
 
-/** One attempt's outcome when it is worth trying again. */
-export type Failure = GraphAnswer | GraphTransportError;
+/** What one attempt ends with: an HTTP answer, or no answer at all. */
+export type AttemptResult = GraphAnswer | GraphTransportError;
 
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
@@ -42,7 +42,7 @@ function attemptTimeout(deadline: Deadline, options: RetryOptions): number {
   return Math.max(MIN_ATTEMPT_MS, Math.min(options.timeoutMs, deadline.remaining()));
 }
 
-function exhausted(last: Failure, retryAfterSeconds: number | undefined, attempts: number): AppError {
+function exhausted(last: AttemptResult, retryAfterSeconds: number | undefined, attempts: number): AppError {
   const after = Math.max(1, retryAfterSeconds ?? 5);
   if (last instanceof GraphTransportError) {
     const code = last.kind === 'identity' ? 'IDENTITY.UNAVAILABLE' : 'GRAPH.UNAVAILABLE';
@@ -66,7 +66,7 @@ function exhausted(last: Failure, retryAfterSeconds: number | undefined, attempt
  * full jitter. When the deadline would pass first it throws at once a retryable error carrying
  * the wait, so the relay retries later instead of us sleeping through its timeout.
  */
-export async function backOff(last: Failure, attempt: number, deadline: Deadline, options: RetryOptions): Promise<void> {
+export async function backOff(last: AttemptResult, attempt: number, deadline: Deadline, options: RetryOptions): Promise<void> {
   const suggested = last instanceof GraphTransportError ? undefined : last.retryAfterSeconds;
   const cap = options.maxDelayMs ?? 4000;
   const base = options.baseDelayMs ?? 250;
@@ -76,7 +76,7 @@ export async function backOff(last: Failure, attempt: number, deadline: Deadline
 }
 
 /** Sends once; a transport failure comes back as a value, anything else unexpected is thrown. */
-export async function attempt(http: GraphHttp, call: GraphCall, deadline: Deadline, options: RetryOptions): Promise<GraphAnswer | GraphTransportError> {
+export async function attempt(http: GraphHttp, call: GraphCall, deadline: Deadline, options: RetryOptions): Promise<AttemptResult> {
   try {
     return await http.send(call, attemptTimeout(deadline, options));
   } catch (error) {

@@ -98,7 +98,8 @@ export interface LcwIds {
 
 /**
  * Validates a Lifecycle Workflows callback path: `/identityGovernance/lifecycleWorkflows/workflows/{id}`,
- * then parent segments Graph documents (runs, userProcessingResults, tasks, taskReports, versions), then `/taskProcessingResults/{id}/resume` (or `microsoft.graph.identityGovernance.resume`).
+ * then parent segments Graph documents (runs, userProcessingResults, tasks, taskReports, versions),
+ * then `/taskProcessingResults/{id}/resume` (or `microsoft.graph.identityGovernance.resume`).
  * The workflow, task and task processing result must be the ones the body names.
  */
 export function lcwResumeTarget(raw: string, ids: LcwIds): ResumeTarget {
