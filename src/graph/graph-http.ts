@@ -7,6 +7,8 @@ export interface GraphCall {
   /** Versionless path starting with `/`. */
   readonly path: string;
   readonly body?: unknown;
+  /** Extra request headers (e.g. ConsistencyLevel for advanced directory queries). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Any HTTP answer Graph gave, successful or not. */
@@ -91,6 +93,7 @@ export function createGraphHttp(client: Client): GraphHttp {
       });
       try {
         const request = client.api(call.path).version(call.version).responseType(ResponseType.RAW).option('signal', controller.signal);
+        if (call.headers !== undefined) request.headers({ ...call.headers });
         const pending = (call.method === 'GET' ? request.get() : request.post(call.body)) as Promise<Response>;
         const response = await Promise.race([pending, timeout]);
         const text = await Promise.race([readCapped(response), timeout]);

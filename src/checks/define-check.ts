@@ -1,0 +1,94 @@
+import type { ElmAssignmentCallout, ElmRequestCallout, LcwTaskCallout } from '../callout/model.js';
+import type { FactName, Facts, FactSet } from '../facts/fact-types.js';
+
+/** The callouts checks run on: every kind but the connection test. */
+export type CheckedCallout = ElmRequestCallout | ElmAssignmentCallout | LcwTaskCallout;
+export type CheckedKind = CheckedCallout['kind'];
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export type MessageData = Readonly<Record<string, string | number | boolean>>;
+
+/**
+ * What `evaluate` returns for each problem it sees: a message id and its data, never prose
+ * (ESLint's `context.report`). Evidence holds what a reviewer needs to verify the finding:
+ * ids, display names, levels, limits; not attribute values or free text of the user.
+ */
+export interface Report<M extends string = string> {
+  readonly messageId: M;
+  readonly data?: MessageData;
+  readonly severity?: Severity;
+  readonly evidence?: Readonly<Record<string, unknown>>;
+}
+
+/** A JSON Schema object (draft 2020-12 subset that ajv compiles). */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+export interface CheckDefinition<O extends object, N extends FactName, M extends string> {
+  /** kebab-case; equals the file name and the registry key. */
+  readonly id: string;
+  readonly description: string;
+  /** Every property documented (`description`); `additionalProperties: false`. */
+  readonly optionsSchema: JsonSchema;
+  /** Merged under the policy's options before validation, so evaluate sees complete options. */
+  readonly defaultOptions: O;
+  /**
+   * What the schema cannot say about merged options (a pattern that does not compile, limits in
+   * the wrong order): the path inside the options and a message; start-up stops on it.
+   */
+  readonly optionsProblem?: (options: O) => { readonly path: string; readonly message: string } | undefined;
+  /** Facts to read, fixed or chosen from the options (a read only some options require). */
+  readonly needs: readonly N[] | ((options: O) => readonly N[]);
+  /** The callout kinds the check understands; elsewhere it is skipped. */
+  readonly appliesTo: readonly CheckedKind[];
+  /** Severity of a finding that does not set its own. */
+  readonly severity: Severity;
+  /** Message templates by id; `{{name}}` is replaced by the report's data. */
+  readonly messages: Readonly<Record<M, string>>;
+  /** Pure: same inputs, same reports. An empty list means the check passed. */
+  evaluate(callout: CheckedCallout, facts: Facts<N>, options: O): readonly Report<M>[];
+}
+
+/** A check with its option and fact types erased, as the registry and the engine hold it. */
+export interface Check {
+  readonly id: string;
+  readonly description: string;
+  readonly optionsSchema: JsonSchema;
+  readonly defaultOptions: Readonly<Record<string, unknown>>;
+  readonly appliesTo: readonly CheckedKind[];
+  readonly severity: Severity;
+  readonly messages: Readonly<Record<string, string>>;
+  needsFor(options: unknown): readonly FactName[];
+  optionsProblem(options: unknown): { readonly path: string; readonly message: string } | undefined;
+  /** Called only with validated options and every needed fact loaded. */
+  evaluate(callout: CheckedCallout, facts: FactSet, options: unknown): readonly Report[];
+}
+
+/**
+ * Declares a check the way ESLint declares a rule: metadata, an options schema with defaults,
+ * the facts it needs, message templates, and a pure `evaluate`.
+ */
+export function defineCheck<O extends object, N extends FactName, M extends string>(definition: CheckDefinition<O, N, M>): Check {
+  const { needs } = definition;
+  return {
+    id: definition.id,
+    description: definition.description,
+    optionsSchema: definition.optionsSchema,
+    defaultOptions: definition.defaultOptions as Readonly<Record<string, unknown>>,
+    appliesTo: definition.appliesTo,
+    severity: definition.severity,
+    messages: definition.messages,
+    optionsProblem: (options) => definition.optionsProblem?.(options as O),
+    needsFor: (options) => (typeof needs === 'function' ? needs(options as O) : needs),
+    evaluate: (callout, facts, options) => definition.evaluate(callout, facts as Facts<N>, options as O),
+  };
+}
+
+/** `{{name}}` → data.name; unknown placeholders stay visible so a wrong template is noticed. */
+export function renderMessage(template: string, data: MessageData | undefined): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
+    const value = data?.[name];
+    return value === undefined ? whole : String(value);
+  });
+}

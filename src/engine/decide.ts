@@ -1,0 +1,69 @@
+import type { CheckedCallout } from '../checks/define-check.js';
+import { DEFAULT_APPROVAL_STAGE, type ApprovalStage, type SubjectSet } from '../decision/approval-stage.js';
+import type { Decision } from '../decision/decision.js';
+import type { CheckRun, Finding } from './run-checks.js';
+
+const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
+
+function ordered(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) => Number(b.action === 'deny') - Number(a.action === 'deny') || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
+  );
+}
+
+function describeApprovers(sets: readonly SubjectSet[]): string {
+  return sets
+    .map((set) => {
+      if (set['@odata.type'] === '#microsoft.graph.requestorManager') return `requestor's manager (level ${set.managerLevel})`;
+      if ('description' in set) return set.description;
+      return 'userId' in set ? `user ${set.userId}` : 'groupId' in set ? `group ${set.groupId}` : set['@odata.type'].replace('#microsoft.graph.', '');
+    })
+    .join(', ');
+}
+
+/**
+ * The text approvers and the request history show (customExtensionStageInstanceDetail): the
+ * verdict first, then each finding as `[check-id] message`, most serious first. Short: the
+ * resume clamps it to 500 characters.
+ */
+export function detailText(runs: readonly CheckRun[], approvalStage: ApprovalStage | undefined, approverNote: string | undefined): string {
+  const findings = ordered(runs.flatMap((r) => r.findings));
+  const enforced = findings.filter((f) => f.enforced);
+  const audited = findings.filter((f) => !f.enforced);
+  const parts: string[] = [];
+  if (approvalStage !== undefined) parts.push(`Approvers: ${describeApprovers(approvalStage.primaryApprovers)}${approverNote ? ` (${approverNote})` : ''}.`);
+  if (enforced.some((f) => f.action === 'deny')) parts.push('Denied by policy:');
+  else if (enforced.length > 0) parts.push('Flagged by policy:');
+  parts.push(...enforced.map((f) => `[${f.checkId}] ${f.message}`));
+  if (audited.length > 0) {
+    parts.push(audited.some((f) => f.action === 'deny') ? 'Audit only, would deny:' : 'Audit only, would flag:');
+    parts.push(...audited.map((f) => `[${f.checkId}] ${f.message}`));
+  }
+  const ran = runs.filter((r) => r.status !== 'skipped');
+  if (findings.length === 0 && ran.length > 0) parts.push(`All ${ran.length} check${ran.length === 1 ? '' : 's'} passed (${[...new Set(ran.map((r) => r.id))].join(', ')}).`);
+  if (findings.length === 0 && ran.length === 0 && approvalStage === undefined) parts.push('No check applies to this callout.');
+  return parts.join(' ');
+}
+
+/**
+ * Findings → the decision: deny when an enforced finding's action is deny (the resume shaper
+ * turns that into continue where the stage cannot deny), an approval stage where one is the
+ * answer (the strategy's, or the default when no strategy applies or it yields nobody), fail an
+ * LCW task on deny, record only for pre-expiration stages.
+ */
+export function decide(callout: CheckedCallout, runs: readonly CheckRun[], approvals: { stage: ApprovalStage | undefined; note: string | undefined } | undefined): Decision {
+  const denies = runs.some((r) => r.findings.some((f) => f.enforced && f.action === 'deny'));
+  if (callout.kind === 'elm-assignment') {
+    return { kind: 'none', detail: `${callout.stage} cannot be resumed; recorded only. ${detailText(runs, undefined, undefined)}` };
+  }
+  if (callout.kind === 'lcw-task') {
+    const detail = detailText(runs, undefined, undefined);
+    return denies ? { kind: 'fail', detail } : { kind: 'complete', detail };
+  }
+  if (approvals !== undefined) {
+    const approvalStage = approvals.stage ?? DEFAULT_APPROVAL_STAGE;
+    return { kind: 'approval-stage', approvalStage, detail: detailText(runs, approvalStage, approvals.note) };
+  }
+  const detail = detailText(runs, undefined, undefined);
+  return denies ? { kind: 'deny', detail } : { kind: 'continue', detail };
+}

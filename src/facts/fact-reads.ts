@@ -1,0 +1,189 @@
+import type { CheckedCallout } from '../checks/define-check.js';
+import type { GraphCall } from '../graph/graph-http.js';
+import type { AnswerValidators } from './answer-schemas.js';
+import type { ChainedManager, DirectoryRef, DirectoryUser, FactName, FactValues, RequestFact, RiskFact } from './fact-types.js';
+
+/** How one fact is read: which Graph call, which permission it takes, how the answer reads. */
+export interface FactRead<K extends FactName = FactName> {
+  readonly fact: K;
+  /** The least-privileged application permission the read needs, named when Graph refuses. */
+  readonly permission: string;
+  /** The object the read is about (user or request id), or undefined when the callout has none. */
+  subjectOf(callout: CheckedCallout): string | undefined;
+  call(subjectId: string): GraphCall;
+  /** Collections: follow `@odata.nextLink` and hand `parse` every item. */
+  readonly paged: boolean;
+  /** What a 404 means, when it means something (no manager, never risky). */
+  readonly onNotFound?: () => FactValues[K];
+  /** Validated answer (or every page's items) → the fact; throws InvalidAnswer. */
+  parse(json: unknown, validators: AnswerValidators): FactValues[K];
+}
+
+export class InvalidAnswer extends Error {
+  override readonly name = 'InvalidAnswer';
+}
+
+export const USER_SELECT = [
+  'id', 'displayName', 'accountEnabled', 'userType', 'employeeType', 'department', 'companyName', 'jobTitle',
+  'country', 'usageLocation', 'officeLocation', 'employeeId', 'employeeHireDate', 'onPremisesExtensionAttributes',
+].join(',');
+
+type Json = Record<string, unknown>;
+
+function validated(json: unknown, validate: AnswerValidators[keyof AnswerValidators], what: string): Json {
+  if (!validate(json)) {
+    const error = validate.errors?.[0];
+    throw new InvalidAnswer(`Graph's ${what} is not valid at ${error?.instancePath || '/'}: ${error?.message ?? 'invalid'}`);
+  }
+  return json as Json;
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const bool = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
+
+function toUser(json: Json): DirectoryUser {
+  const extensions: Record<string, string> = {};
+  const raw = (json['onPremisesExtensionAttributes'] ?? {}) as Json;
+  for (const [key, value] of Object.entries(raw)) {
+    if (/^extensionAttribute([1-9]|1[0-5])$/.test(key) && typeof value === 'string' && value !== '') extensions[key] = value;
+  }
+  return {
+    id: String(json['id']).toLowerCase(),
+    displayName: str(json['displayName']),
+    accountEnabled: bool(json['accountEnabled']),
+    userType: str(json['userType']),
+    employeeType: str(json['employeeType']),
+    department: str(json['department']),
+    companyName: str(json['companyName']),
+    jobTitle: str(json['jobTitle']),
+    country: str(json['country']),
+    usageLocation: str(json['usageLocation']),
+    officeLocation: str(json['officeLocation']),
+    employeeId: str(json['employeeId']),
+    employeeHireDate: str(json['employeeHireDate']),
+    onPremisesExtensionAttributes: extensions,
+  };
+}
+
+const toRef = (json: Json): DirectoryRef => ({ id: String(json['id']).toLowerCase(), displayName: str(json['displayName']) });
+
+/** Nested `manager` objects of `$expand=manager($levels=max)` → level 1…n, stopping at a cycle. */
+function toChain(root: Json, validators: AnswerValidators): ChainedManager[] {
+  const chain: ChainedManager[] = [];
+  const seen = new Set<string>([String(root['id']).toLowerCase()]);
+  let next = root['manager'];
+  while (next !== undefined && next !== null && chain.length < 1000) {
+    const manager = validated(next, validators.directoryObject, 'manager in the chain');
+    const ref = toRef(manager);
+    if (seen.has(ref.id)) break;
+    seen.add(ref.id);
+    chain.push({ ...ref, level: chain.length + 1, accountEnabled: bool(manager['accountEnabled']) });
+    next = manager['manager'];
+  }
+  return chain;
+}
+
+function toRequest(json: Json): RequestFact {
+  const schedule = json['schedule'] as Json | null | undefined;
+  const expiration = schedule?.['expiration'] as Json | null | undefined;
+  return {
+    id: String(json['id']).toLowerCase(),
+    justification: str(json['justification']),
+    createdDateTime: str(json['createdDateTime']),
+    schedule:
+      schedule === null || schedule === undefined
+        ? undefined
+        : {
+            startDateTime: str(schedule['startDateTime']),
+            endDateTime: str(expiration?.['endDateTime']),
+            duration: str(expiration?.['duration']),
+            expirationType: str(expiration?.['type']),
+          },
+  };
+}
+
+function toRisk(json: Json): RiskFact {
+  return {
+    riskLevel: String(json['riskLevel']),
+    riskState: String(json['riskState']),
+    riskDetail: str(json['riskDetail']),
+    riskLastUpdatedDateTime: str(json['riskLastUpdatedDateTime']),
+  };
+}
+
+const targetOf = (callout: CheckedCallout): string | undefined =>
+  callout.kind === 'lcw-task' ? callout.subject?.objectId : callout.target?.objectId;
+const requestorOf = (callout: CheckedCallout): string | undefined => (callout.kind === 'elm-request' ? callout.requestor?.objectId : undefined);
+const get = (path: string, headers?: Readonly<Record<string, string>>): GraphCall => ({ method: 'GET', version: 'v1.0', path, ...(headers ? { headers } : {}) });
+const userRead = (id: string): GraphCall => get(`/users/${id}?$select=${USER_SELECT}`);
+
+/** Every fact's read, by name. */
+export const FACT_READS: { readonly [K in FactName]: FactRead<K> } = {
+  request: {
+    fact: 'request',
+    permission: 'EntitlementManagement.Read.All',
+    subjectOf: (callout) => (callout.kind === 'lcw-task' ? undefined : callout.requestId),
+    call: (id) => get(`/identityGovernance/entitlementManagement/assignmentRequests/${id}?$select=id,justification,schedule,createdDateTime`),
+    paged: false,
+    parse: (json, v) => toRequest(validated(json, v.request, 'assignment request')),
+  },
+  targetUser: {
+    fact: 'targetUser',
+    permission: 'User.Read.All',
+    subjectOf: targetOf,
+    call: userRead,
+    paged: false,
+    parse: (json, v) => toUser(validated(json, v.user, 'user')),
+  },
+  targetLeaveDate: {
+    fact: 'targetLeaveDate',
+    permission: 'User-LifeCycleInfo.Read.All',
+    subjectOf: targetOf,
+    call: (id) => get(`/users/${id}?$select=id,employeeLeaveDateTime`),
+    paged: false,
+    parse: (json, v) => ({ employeeLeaveDateTime: str(validated(json, v.user, 'user')['employeeLeaveDateTime']) }),
+  },
+  targetManager: {
+    fact: 'targetManager',
+    permission: 'User.Read.All',
+    subjectOf: targetOf,
+    call: (id) => get(`/users/${id}/manager?$select=id,displayName`),
+    paged: false,
+    onNotFound: () => null,
+    parse: (json, v) => toRef(validated(json, v.directoryObject, 'manager')),
+  },
+  targetSponsors: {
+    fact: 'targetSponsors',
+    permission: 'User.Read.All',
+    subjectOf: targetOf,
+    call: (id) => get(`/users/${id}/sponsors?$select=id,displayName`),
+    paged: true,
+    parse: (items) => (items as Json[]).map(toRef),
+  },
+  riskState: {
+    fact: 'riskState',
+    permission: 'IdentityRiskyUser.Read.All',
+    subjectOf: targetOf,
+    call: (id) => get(`/identityProtection/riskyUsers/${id}`),
+    paged: false,
+    onNotFound: () => ({ riskLevel: 'none', riskState: 'none', riskDetail: undefined, riskLastUpdatedDateTime: undefined }),
+    parse: (json, v) => toRisk(validated(json, v.riskyUser, 'risky user')),
+  },
+  requestorUser: {
+    fact: 'requestorUser',
+    permission: 'User.Read.All',
+    subjectOf: requestorOf,
+    call: userRead,
+    paged: false,
+    parse: (json, v) => toUser(validated(json, v.user, 'user')),
+  },
+  requestorManagerChain: {
+    fact: 'requestorManagerChain',
+    permission: 'User.Read.All',
+    subjectOf: requestorOf,
+    // $levels needs ConsistencyLevel: eventual (user-list-manager, "Get the management chain").
+    call: (id) => get(`/users/${id}?$select=id,displayName&$expand=manager($levels=max;$select=id,displayName,accountEnabled)&$count=true`, { ConsistencyLevel: 'eventual' }),
+    paged: false,
+    parse: (json, v) => toChain(validated(json, v.directoryObject, 'user with its manager chain'), v),
+  },
+};

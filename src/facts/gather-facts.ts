@@ -1,0 +1,177 @@
+import type { CheckedCallout } from '../checks/define-check.js';
+import { isAppError } from '../errors.js';
+import { graphErrorCode, type GraphAnswer, type GraphCall, type GraphHttp } from '../graph/graph-http.js';
+import { sendWithRetry, type Deadline, type RetryOptions } from '../graph/retry.js';
+import type { AnswerValidators } from './answer-schemas.js';
+import { FACT_READS, InvalidAnswer, type FactRead } from './fact-reads.js';
+import type { FactName, FactSet } from './fact-types.js';
+
+/** Why a fact could not be had. `transient` may succeed later; the others need a person. */
+export interface FactFailure {
+  readonly kind: 'forbidden' | 'transient' | 'not-found' | 'rejected' | 'invalid' | 'no-subject';
+  readonly message: string;
+  /** The permission the managed identity lacks (forbidden). */
+  readonly permission?: string;
+  readonly retryAfterSeconds?: number;
+}
+
+/** Where a fact came from, for the decision record. */
+export interface FactSource {
+  readonly fact: FactName;
+  /** `GET v1.0 /users/{id}/manager`: the read, ids included, query left out. */
+  readonly read: string | undefined;
+  readonly outcome: 'loaded' | 'absent' | 'failed';
+  readonly graphStatus?: number;
+  readonly attempts: number;
+  readonly pages: number;
+  readonly ms: number;
+  readonly failure?: FactFailure;
+}
+
+export interface GatheredFacts {
+  readonly facts: FactSet;
+  readonly sources: readonly FactSource[];
+  readonly failures: ReadonlyMap<FactName, FactFailure>;
+}
+
+export interface FactGatherer {
+  /** `now` is stamped into the facts as the evaluation time. */
+  gather(callout: CheckedCallout, needed: ReadonlySet<FactName>, deadline: Deadline, now: number): Promise<GatheredFacts>;
+}
+
+/** Pages followed at most for one collection: 100 pages of up to 1000 items. */
+const MAX_PAGES = 100;
+
+interface Fetched {
+  readonly answer: GraphAnswer | undefined;
+  /** The parsed body, or every page's `value` items for a collection. */
+  readonly json: unknown;
+  readonly attempts: number;
+  readonly pages: number;
+  readonly failure: FactFailure | undefined;
+}
+
+function describeRead(call: GraphCall): string {
+  return `${call.method} ${call.version} ${call.path.split('?')[0] ?? call.path}`;
+}
+
+/** A nextLink must stay on this Graph origin and version; its path and query become the next call. */
+function nextCall(link: string, graphOrigin: string, first: GraphCall): GraphCall {
+  const url = new URL(link);
+  const prefix = `/${first.version}/`;
+  if (url.origin !== graphOrigin || !url.pathname.startsWith(prefix)) {
+    throw new InvalidAnswer(`Graph's @odata.nextLink leaves ${graphOrigin}/${first.version}`);
+  }
+  return { ...first, path: `${url.pathname.slice(prefix.length - 1)}${url.search}` };
+}
+
+function failureOf(answer: GraphAnswer, permission: string, read: string): FactFailure {
+  if (answer.status === 401 || answer.status === 403) {
+    return { kind: 'forbidden', permission, message: `Graph refused ${read} (${answer.status} ${graphErrorCode(answer)}); the managed identity needs ${permission}.` };
+  }
+  if (answer.status === 404) return { kind: 'not-found', message: `Graph found nothing at ${read} (404).` };
+  return { kind: 'rejected', message: `Graph answered ${answer.status} ${graphErrorCode(answer)} to ${read}.` };
+}
+
+/**
+ * Reads the facts the selected checks need, in one round of parallel Graph reads: each distinct
+ * call is made once even when several facts come from it, collections are paged, and every answer
+ * is validated before a check sees it. Reads retry like resume does, within the deadline; what
+ * still fails is reported per fact, so the checks that do not need it still run.
+ */
+export function createFactGatherer(http: GraphHttp, validators: AnswerValidators, graphOrigin: string, retry: RetryOptions): FactGatherer {
+  async function fetch(read: FactRead, call: GraphCall, deadline: Deadline): Promise<Fetched> {
+    let attempts = 0;
+    const counting: GraphHttp = { send: (c, t) => { attempts++; return http.send(c, t); } };
+    const items: unknown[] = [];
+    let next: GraphCall | undefined = call;
+    let pages = 0;
+    let answer: GraphAnswer | undefined;
+    try {
+      while (next !== undefined) {
+        answer = await sendWithRetry(counting, next, deadline, retry);
+        pages++;
+        if (answer.status < 200 || answer.status >= 300) {
+          return { answer, json: undefined, attempts, pages, failure: failureOf(answer, read.permission, describeRead(call)) };
+        }
+        if (!read.paged) return { answer, json: answer.json, attempts, pages, failure: undefined };
+        if (!validatorsPage(validators, answer.json)) throw new InvalidAnswer(`Graph's page of ${describeRead(call)} is not a collection`);
+        items.push(...answer.json.value);
+        const link = answer.json['@odata.nextLink'];
+        if (link !== undefined && pages >= MAX_PAGES) throw new InvalidAnswer(`${describeRead(call)} has more than ${MAX_PAGES} pages`);
+        next = link === undefined ? undefined : nextCall(link, graphOrigin, call);
+      }
+      return { answer, json: items, attempts, pages, failure: undefined };
+    } catch (error) {
+      if (error instanceof InvalidAnswer) return { answer, json: undefined, attempts, pages, failure: { kind: 'invalid', message: error.message } };
+      if (isAppError(error) && error.retryable) {
+        return {
+          answer,
+          json: undefined,
+          attempts,
+          pages,
+          failure: { kind: 'transient', message: error.message, ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }) },
+        };
+      }
+      throw error;
+    }
+  }
+
+  return {
+    async gather(callout, needed, deadline, now) {
+      const facts: Record<string, unknown> = { now };
+      const failures = new Map<FactName, FactFailure>();
+      const sources: FactSource[] = [];
+      const byCall = new Map<string, { call: GraphCall; reads: FactRead[] }>();
+      for (const name of needed) {
+        const read = FACT_READS[name] as FactRead;
+        const subject = read.subjectOf(callout);
+        if (subject === undefined) {
+          const failure: FactFailure = { kind: 'no-subject', message: `The callout names no ${name === 'request' ? 'request' : name.startsWith('requestor') ? 'requestor' : 'target user'} to read ${name} of.` };
+          failures.set(name, failure);
+          sources.push({ fact: name, read: undefined, outcome: 'failed', attempts: 0, pages: 0, ms: 0, failure });
+          continue;
+        }
+        const call = read.call(subject);
+        const key = `${call.method} ${call.version} ${call.path}`;
+        const group = byCall.get(key) ?? { call, reads: [] };
+        group.reads.push(read);
+        byCall.set(key, group);
+      }
+      await Promise.all(
+        [...byCall.values()].map(async ({ call, reads }) => {
+          const started = performance.now();
+          const fetched = await fetch(reads[0] as FactRead, call, deadline);
+          const ms = Math.round((performance.now() - started) * 10) / 10;
+          for (const read of reads) {
+            const base = { fact: read.fact, read: describeRead(call), attempts: fetched.attempts, pages: fetched.pages, ms, ...(fetched.answer ? { graphStatus: fetched.answer.status } : {}) };
+            let failure = fetched.failure === undefined ? undefined : { ...fetched.failure, ...(fetched.failure.kind === 'forbidden' ? { permission: read.permission } : {}) };
+            if (failure?.kind === 'not-found' && read.onNotFound !== undefined) {
+              facts[read.fact] = read.onNotFound();
+              sources.push({ ...base, outcome: 'absent' });
+              continue;
+            }
+            if (failure === undefined) {
+              try {
+                facts[read.fact] = read.parse(fetched.json, validators);
+                sources.push({ ...base, outcome: 'loaded' });
+                continue;
+              } catch (error) {
+                if (!(error instanceof InvalidAnswer)) throw error;
+                failure = { kind: 'invalid', message: error.message };
+              }
+            }
+            failures.set(read.fact, failure);
+            sources.push({ ...base, outcome: 'failed', failure });
+          }
+        }),
+      );
+      sources.sort((a, b) => a.fact.localeCompare(b.fact));
+      return { facts: facts as unknown as FactSet, sources, failures };
+    },
+  };
+}
+
+function validatorsPage(validators: AnswerValidators, json: unknown): json is { value: unknown[]; '@odata.nextLink'?: string } {
+  return validators.page(json);
+}

@@ -1,0 +1,76 @@
+import type { Check, Severity } from '../checks/define-check.js';
+import type { FactName } from '../facts/fact-types.js';
+
+export type Mode = 'enforce' | 'audit';
+/** What a check that could not run decides: deny (fail closed), continue, or retry (answer 503). */
+export type FailMode = 'deny' | 'continue' | 'retry';
+export type Action = 'deny' | 'flag';
+
+/** Where an approver comes from (policy document form). */
+export type ApproverSource =
+  | { readonly type: 'requestorManager'; readonly level: number }
+  | {
+      readonly type: 'groupByAttribute';
+      readonly of: 'target' | 'requestor';
+      readonly attribute: string;
+      readonly groups: Readonly<Record<string, string>>;
+      readonly otherwise?: string;
+    }
+  | { readonly type: 'users'; readonly users: readonly { readonly id: string; readonly description?: string }[] }
+  | { readonly type: 'groups'; readonly groups: readonly { readonly id: string; readonly description?: string }[] };
+
+/** The approver strategy of a scope, for `assignmentRequestDeterminingApprovalRequirements`. */
+export interface ApproverPolicy {
+  readonly primary: readonly ApproverSource[];
+  readonly fallback: readonly ApproverSource[];
+  /** ISO 8601 days: how long approvers have before the request is denied automatically. */
+  readonly decisionWindow: string;
+  readonly approverJustificationRequired: boolean;
+  readonly escalation:
+    | { readonly after: string; readonly approvers: readonly ApproverSource[]; readonly fallback: readonly ApproverSource[] }
+    | undefined;
+}
+
+/** Which callouts a scope applies to; an absent list matches anything. Ids are lower-case. */
+export interface Match {
+  readonly catalogs?: readonly string[];
+  readonly accessPackages?: readonly string[];
+  readonly assignmentPolicies?: readonly string[];
+  readonly stages?: readonly string[];
+  readonly requestTypes?: readonly string[];
+  readonly workflows?: readonly string[];
+  readonly tasks?: readonly string[];
+}
+
+/** One check as a scope configures it, options merged with the check's defaults and validated. */
+export interface ConfiguredCheck {
+  readonly check: Check;
+  readonly scope: string;
+  /** JSON pointer of the entry in the policy document, for messages. */
+  readonly pointer: string;
+  readonly action: Action;
+  readonly severity: Severity | undefined;
+  readonly mode: Mode;
+  readonly failMode: FailMode;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly needs: readonly FactName[];
+}
+
+export interface Scope {
+  readonly name: string;
+  readonly match: Match;
+  readonly mode: Mode;
+  readonly failMode: FailMode;
+  readonly checks: readonly ConfiguredCheck[];
+  readonly approvers: ApproverPolicy | undefined;
+}
+
+export interface Policy {
+  /** `sha256:` and the first 16 hex digits of the document's bytes. */
+  readonly version: string;
+  /** Where it was read from (a path, or "built-in default"). */
+  readonly source: string;
+  readonly mode: Mode;
+  readonly failMode: FailMode;
+  readonly scopes: readonly Scope[];
+}
