@@ -1,12 +1,19 @@
 import type { TokenCredential } from '@azure/identity';
+import { createDecisionMemory } from './callout/decision-memory.js';
 import type { CalloutServices } from './callout/handle-callout.js';
+import { CHECK_LIST } from './checks/index.js';
 import type { Config } from './config.js';
+import { PolicyEngine } from './engine/policy-engine.js';
+import { compileAnswerValidators } from './facts/answer-schemas.js';
+import { createFactGatherer } from './facts/gather-facts.js';
 import { createGraphClient, createManagedIdentityCredential } from './graph/graph-client.js';
 import { createGraphHttp, type GraphHttp } from './graph/graph-http.js';
 import { createResumer } from './graph/resumer.js';
 import { createCalloutParser } from './ingress/callout-parser.js';
 import { createCallerVerifier } from './ingress/caller-verifier.js';
 import { SigningKeys } from './ingress/signing-keys.js';
+import type { Policy } from './policy/policy-types.js';
+import { readPolicyFile } from './policy/read-policy-file.js';
 import { systemClock, type Clock } from './ports.js';
 
 export type Deps = CalloutServices;
@@ -15,14 +22,18 @@ export interface DepsOverrides {
   readonly clock?: Clock;
   readonly credential?: TokenCredential;
   readonly graphHttp?: GraphHttp;
+  /** A loaded policy instead of reading POLICY_PATH. */
+  readonly policy?: Policy;
 }
 
 /**
- * The composition root: builds the credential, the Graph client, the key cache, the compiled
- * validators and the resumer once. Nothing here touches the network; the first callout does.
+ * The composition root: reads and validates the policy (a bad one stops start-up here), builds
+ * the credential, the Graph client, the key cache, the compiled validators, the fact reader and
+ * the resumer once. Nothing here touches the network; the first callout does.
  */
 export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
   const clock = overrides.clock ?? systemClock;
+  const policy = overrides.policy ?? readPolicyFile(config.policyPath, { checks: CHECK_LIST, allowDenyAtApprovedStage: config.allowDenyAtApprovedStage });
   const graphHttp =
     overrides.graphHttp ??
     createGraphHttp(createGraphClient(overrides.credential ?? createManagedIdentityCredential(config.managedIdentityClientId), config.graphBaseUrl));
@@ -32,11 +43,14 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     refreshCooldownMs: config.keyRefreshCooldownMs,
     clock,
   });
+  const retry = { clock, timeoutMs: config.graphTimeoutMs };
   return {
     config,
     clock,
     verifier: createCallerVerifier(config, keys),
     parser: createCalloutParser(),
-    resumer: createResumer(graphHttp, { clock, timeoutMs: config.graphTimeoutMs }),
+    engine: new PolicyEngine(policy, createFactGatherer(graphHttp, compileAnswerValidators(), config.graphBaseUrl, retry), clock),
+    resumer: createResumer(graphHttp, retry),
+    memory: createDecisionMemory(),
   };
 }

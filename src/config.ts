@@ -23,6 +23,8 @@ export interface Config {
   readonly graphTimeoutMs: number;
   /** Minimum time between two signing-key refreshes triggered by an unknown `kid`. */
   readonly keyRefreshCooldownMs: number;
+  /** The policy document; undefined: the one deployed with the app (policy/policy.json). */
+  readonly policyPath: string | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -124,6 +126,7 @@ export function loadConfig(env: Env): Config {
     graphBudgetMs: r.seconds('GRAPH_RETRY_BUDGET_SECONDS', 25, 1, 100),
     graphTimeoutMs: r.seconds('GRAPH_TIMEOUT_SECONDS', 10, 0.1, 60),
     keyRefreshCooldownMs: r.seconds('SIGNING_KEY_REFRESH_COOLDOWN_SECONDS', 5, 0, 3600),
+    policyPath: r.raw('POLICY_PATH'),
   };
   r.required('IDENTITY_ENDPOINT');
   r.required('IDENTITY_HEADER');

@@ -1,4 +1,7 @@
 import type { Decision } from '../decision/decision.js';
+import type { ApproverRecord, PolicyEvaluation } from '../engine/policy-engine.js';
+import type { CheckRun } from '../engine/run-checks.js';
+import type { FactSource } from '../facts/gather-facts.js';
 import type { CalloutState } from '../graph/callout-state.js';
 import type { CalloutRequest, Named } from './model.js';
 
@@ -37,15 +40,35 @@ export interface ResumeSummary {
   readonly note: string;
 }
 
-/** The answer to the relay on success, and the structured log event of the callout. */
+export interface Timings {
+  readonly totalMs: number;
+  readonly verifyMs: number;
+  readonly parseMs: number;
+  /** The round of fact reads. */
+  readonly factsMs: number;
+  readonly checksMs: number;
+  /** The resume, read-backs included. */
+  readonly resumeMs: number;
+}
+
+/**
+ * The answer to the relay on success, and the structured log event of the callout: what was
+ * decided and sent, under which policy version, every check run with its findings and evidence,
+ * where each fact came from, and the time each step took. Ids and display names only.
+ */
 export interface DecisionRecord {
   readonly outcome: Outcome;
   readonly decision: Decision['kind'];
   readonly detail: string;
   readonly callout: CalloutSummary;
   readonly caller: { readonly appId: string; readonly tokenVersion: 1 | 2 };
+  /** undefined for the connection test, which no policy concerns. */
+  readonly policy: PolicyEvaluation['policy'] | undefined;
+  readonly checks: readonly CheckRun[];
+  readonly facts: readonly FactSource[];
+  readonly approvers: ApproverRecord | undefined;
   readonly resume: ResumeSummary | undefined;
-  readonly timings: { readonly totalMs: number; readonly verifyMs: number; readonly parseMs: number; readonly graphMs: number };
+  readonly timings: Timings;
   readonly correlation: Readonly<Record<string, string>>;
 }
 

@@ -1,14 +1,14 @@
 import type { Config } from '../config.js';
 import { AppError, describeError, isAppError } from '../errors.js';
-import { decideWithoutChecks, type Decision } from '../decision/decision.js';
-import { elmResume, lcwResume, type ShapedResume } from '../decision/resume-request.js';
-import { Deadline } from '../graph/retry.js';
+import type { PolicyEngine } from '../engine/policy-engine.js';
 import type { Resumer } from '../graph/resumer.js';
 import type { CalloutParser } from '../ingress/callout-parser.js';
 import type { CallerVerifier, VerifiedCaller } from '../ingress/caller-verifier.js';
 import type { Clock, Logger } from '../ports.js';
-import { summarize, type DecisionRecord, type Outcome, type ResumeSummary } from './decision-record.js';
-import type { CalloutRequest } from './model.js';
+import type { DecisionMemory } from './decision-memory.js';
+import { summarize, type DecisionRecord } from './decision-record.js';
+import { calloutKey, type CalloutRequest } from './model.js';
+import { settleCallout } from './settle-callout.js';
 
 /** What the HTTP adapter hands over: raw, unverified. */
 export interface CalloutInput {
@@ -23,75 +23,76 @@ export interface CalloutServices {
   readonly config: Config;
   readonly verifier: CallerVerifier;
   readonly parser: CalloutParser;
+  readonly engine: PolicyEngine;
   readonly resumer: Resumer;
+  readonly memory: DecisionMemory;
   readonly clock: Clock;
 }
 
-interface Settled {
-  readonly outcome: Outcome;
-  readonly decision: Decision;
-  readonly resume: ResumeSummary | undefined;
+const SETTLED_IN_GRAPH = new Set(['resumed', 'already-resumed', 'not-waiting']);
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }
 
-function shape(callout: CalloutRequest, decision: Decision, config: Config): ShapedResume | undefined {
-  if (callout.kind === 'elm-request' && callout.resume !== null) {
-    return elmResume(callout, callout.resume, decision, config.allowDenyAtApprovedStage);
-  }
-  if (callout.kind === 'lcw-task' && callout.resume !== null) return lcwResume(callout, callout.resume, decision);
-  return undefined;
-}
-
-async function settle(callout: CalloutRequest, services: CalloutServices): Promise<Settled> {
-  const decision = decideWithoutChecks(callout);
-  if (callout.kind === 'connection-test') return { outcome: 'connection-test', decision, resume: undefined };
-  if (callout.kind === 'elm-assignment') return { outcome: 'not-resumable', decision, resume: undefined };
-  const shaped = shape(callout, decision, services.config);
-  if (shaped === undefined) return { outcome: 'launch-and-continue', decision, resume: undefined };
-  const deadline = Deadline.after(services.clock, services.config.graphBudgetMs);
-  const result = await services.resumer.resume(shaped.request, deadline);
+/** A repeat of a callout this instance settled: the decision that was sent, no Graph call. */
+function fromMemory(known: DecisionRecord, input: CalloutInput, totalMs: number): DecisionRecord {
   return {
-    outcome: result.outcome,
-    decision: shaped.sent,
-    resume: {
-      apiVersion: shaped.request.apiVersion,
-      path: shaped.request.target.path,
-      body: shaped.request.body,
-      graphStatus: result.graphStatus,
-      attempts: result.attempts,
-      confirmation: result.confirmation,
-      note: result.note,
-    },
+    ...known,
+    outcome: 'already-resumed',
+    resume: known.resume === undefined ? undefined : { ...known.resume, attempts: 0, note: 'A repeat of a callout this instance already settled; answered from memory.' },
+    timings: { ...known.timings, totalMs: round(totalMs), factsMs: 0, checksMs: 0, resumeMs: 0 },
+    correlation: input.correlation,
   };
 }
 
 /**
- * One callout, end to end: verify the caller, parse the body into the callout model, decide,
- * resume in Graph when Entra waits for it, and return the decision record. Every failure is an
- * AppError whose code the adapter maps to an answer; each callout is logged as one event.
+ * One callout, end to end: verify the caller, parse the body into the callout model, evaluate
+ * the policy (one round of fact reads, the checks, the approver strategy), resume in Graph when
+ * Entra waits for it, and return the decision record. Every failure is an AppError whose code the
+ * adapter maps to an answer; each callout is logged as one event.
  */
 export async function handleCallout(input: CalloutInput, services: CalloutServices, logger: Logger): Promise<DecisionRecord> {
   const { clock } = services;
   const started = clock.now();
-  const marks = { verifyMs: 0, parseMs: 0, graphMs: 0 };
   let caller: VerifiedCaller | undefined;
   let callout: CalloutRequest | undefined;
   try {
     caller = await services.verifier.verify(input.authorization);
-    marks.verifyMs = clock.now() - started;
+    const verifyMs = clock.now() - started;
     callout = services.parser.parse(input.body, input.contentType);
-    marks.parseMs = clock.now() - started - marks.verifyMs;
-    const settled = await settle(callout, services);
-    marks.graphMs = clock.now() - started - marks.verifyMs - marks.parseMs;
+    const parseMs = clock.now() - started - verifyMs;
+    const key = calloutKey(callout);
+    const known = services.memory.recall(key);
+    if (known !== undefined) {
+      const repeat = fromMemory(known, input, clock.now() - started);
+      logger.info('callout.decided', { ...repeat });
+      return repeat;
+    }
+    const settled = await settleCallout(callout, services);
+    const evaluation = settled.evaluation;
     const record: DecisionRecord = {
       outcome: settled.outcome,
       decision: settled.decision.kind,
       detail: settled.decision.detail,
       callout: summarize(callout),
       caller: { appId: caller.appId, tokenVersion: caller.tokenVersion },
+      policy: evaluation?.policy,
+      checks: evaluation?.checks ?? [],
+      facts: evaluation?.facts ?? [],
+      approvers: evaluation?.approvers,
       resume: settled.resume,
-      timings: { totalMs: round(clock.now() - started), verifyMs: round(marks.verifyMs), parseMs: round(marks.parseMs), graphMs: round(marks.graphMs) },
+      timings: {
+        totalMs: round(clock.now() - started),
+        verifyMs: round(verifyMs),
+        parseMs: round(parseMs),
+        factsMs: evaluation?.timings.factsMs ?? 0,
+        checksMs: evaluation?.timings.checksMs ?? 0,
+        resumeMs: round(settled.resumeMs),
+      },
       correlation: input.correlation,
     };
+    if (SETTLED_IN_GRAPH.has(record.outcome)) services.memory.remember(key, record);
     logger.info('callout.decided', { ...record });
     return record;
   } catch (thrown) {
@@ -111,8 +112,4 @@ export async function handleCallout(input: CalloutInput, services: CalloutServic
     else logger.warn(error.retryable ? 'callout.deferred' : 'callout.rejected', fields);
     throw error;
   }
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
 }

@@ -41,7 +41,6 @@ export function detailText(runs: readonly CheckRun[], approvalStage: ApprovalSta
   }
   const ran = runs.filter((r) => r.status !== 'skipped');
   if (findings.length === 0 && ran.length > 0) parts.push(`All ${ran.length} check${ran.length === 1 ? '' : 's'} passed (${[...new Set(ran.map((r) => r.id))].join(', ')}).`);
-  if (findings.length === 0 && ran.length === 0 && approvalStage === undefined) parts.push('No check applies to this callout.');
   return parts.join(' ');
 }
 
@@ -51,19 +50,30 @@ export function detailText(runs: readonly CheckRun[], approvalStage: ApprovalSta
  * answer (the strategy's, or the default when no strategy applies or it yields nobody), fail an
  * LCW task on deny, record only for pre-expiration stages.
  */
-export function decide(callout: CheckedCallout, runs: readonly CheckRun[], approvals: { stage: ApprovalStage | undefined; note: string | undefined } | undefined): Decision {
+export function decide(callout: CheckedCallout, runs: readonly CheckRun[], approvals: Approvals | undefined): Decision {
   const denies = runs.some((r) => r.findings.some((f) => f.enforced && f.action === 'deny'));
+  const ran = runs.some((r) => r.status !== 'skipped');
   if (callout.kind === 'elm-assignment') {
-    return { kind: 'none', detail: `${callout.stage} cannot be resumed; recorded only. ${detailText(runs, undefined, undefined)}` };
+    return { kind: 'none', detail: `${callout.stage} cannot be resumed; recorded only.${ran ? ` ${detailText(runs, undefined, undefined)}` : ''}` };
   }
   if (callout.kind === 'lcw-task') {
-    const detail = detailText(runs, undefined, undefined);
+    const detail = ran ? detailText(runs, undefined, undefined) : 'No check applies to this task.';
     return denies ? { kind: 'fail', detail } : { kind: 'complete', detail };
   }
   if (approvals !== undefined) {
     const approvalStage = approvals.stage ?? DEFAULT_APPROVAL_STAGE;
-    return { kind: 'approval-stage', approvalStage, detail: detailText(runs, approvalStage, approvals.note) };
+    const detail = !approvals.strategy && !ran ? 'No approver policy applies; the requestor\'s manager approves.' : detailText(runs, approvalStage, approvals.note);
+    return { kind: 'approval-stage', approvalStage, detail };
   }
-  const detail = detailText(runs, undefined, undefined);
+  const detail = ran ? detailText(runs, undefined, undefined) : 'No check applies to this stage.';
   return denies ? { kind: 'deny', detail } : { kind: 'continue', detail };
+}
+
+/** The approver strategy's result at the approval-requirements stage. */
+export interface Approvals {
+  /** undefined: nobody came of the strategy (or there is none); the default stage is sent. */
+  readonly stage: ApprovalStage | undefined;
+  readonly note: string | undefined;
+  /** Whether a scope's strategy was applied (false: no scope names approvers). */
+  readonly strategy: boolean;
 }

@@ -10,7 +10,7 @@ import type { Mode, Policy } from '../policy/policy-types.js';
 import { selectScopes } from '../policy/select-scopes.js';
 import type { Clock } from '../ports.js';
 import { stageCapabilities } from '../stages.js';
-import { decide } from './decide.js';
+import { decide, type Approvals } from './decide.js';
 import { runCheck, skippedRun, type CheckRun } from './run-checks.js';
 
 /** How the approver strategy went, for the decision record. */
@@ -76,17 +76,17 @@ export class PolicyEngine {
     if (retrying !== undefined) throw retryLater(`${retrying.id} could not run`, gathered.sources);
 
     let approvers: ApproverRecord | undefined;
-    let approvals: { stage: ResolvedApprovers['stage']; note: string | undefined } | undefined;
+    let approvals: Approvals | undefined;
     if (answersApproval && selection.approvers !== undefined) {
       const { scope, policy, failMode, mode } = selection.approvers;
       const resolved = resolveApprovers(policy, callout, gathered.facts);
       approvers = approverRecord(scope, resolved);
       if (resolved.stage === undefined && failMode === 'retry' && mode === 'enforce') throw retryLater(`the approver strategy of ${scope} yielded nobody`, gathered.sources);
       const note = resolved.stage === undefined ? 'the strategy yielded nobody; the requestor\'s manager decides' : resolved.usedFallback ? 'fallback approvers' : undefined;
-      approvals = { stage: resolved.stage, note };
+      approvals = { stage: resolved.stage, note, strategy: true };
     } else if (answersApproval) {
       approvers = { scope: undefined, outcome: 'default', approvers: [], sources: [] };
-      approvals = { stage: undefined, note: undefined };
+      approvals = { stage: undefined, note: undefined, strategy: false };
     }
     return {
       policy: { version: this.policy.version, mode: this.policy.mode, scopes: selection.scopes },

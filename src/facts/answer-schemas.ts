@@ -48,7 +48,7 @@ export const collectionPageSchema = {
   type: 'object',
   required: ['value'],
   properties: {
-    value: { type: 'array', maxItems: 1000, items: { $ref: 'graph/directory-object' } },
+    value: { type: 'array', maxItems: 1000, items: { $ref: 'directory-object' } },
     '@odata.nextLink': { type: 'string', maxLength: 4096 },
   },
 } as const;
