@@ -1,0 +1,121 @@
+import type { Answer } from '../callout/model.js';
+import { defineCheck, type Report } from './define-check.js';
+import { isRemoval } from './support/request-type.js';
+import { clip, compilePattern, visibleLength } from './support/text.js';
+
+interface Question {
+  readonly questionId?: string;
+  readonly questionText?: string;
+  readonly required?: boolean;
+  readonly minLength?: number;
+  readonly pattern?: string;
+  readonly patternDescription?: string;
+}
+
+interface Options {
+  readonly minLength: number;
+  readonly pattern?: string;
+  readonly patternDescription: string;
+  readonly patternIn: 'justification' | 'answers' | 'either';
+  readonly questions: readonly Question[];
+}
+
+const DEFAULTS: Options = { minLength: 10, patternDescription: 'required reference', patternIn: 'either', questions: [] };
+
+const MESSAGES = {
+  missing: 'There is no justification; at least {{min}} characters are required.',
+  tooShort: 'The justification is {{length}} characters; at least {{min}} are required.',
+  patternMissing: 'No {{what}} ({{pattern}}) in the {{searched}}.',
+  answerMissing: 'The question "{{question}}" is not answered.',
+  answerTooShort: 'The answer to "{{question}}" is {{length}} characters; at least {{min}} are required.',
+  answerPatternMissing: 'No {{what}} ({{pattern}}) in the answer to "{{question}}".',
+} as const;
+type MessageId = keyof typeof MESSAGES;
+
+const SEARCHED = { justification: 'justification', answers: 'answers', either: 'justification or the answers' } as const;
+
+const text = (description: string, maxLength: number) => ({ type: 'string', minLength: 1, maxLength, description });
+const question = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'A question of the access package policy, named by exactly one of questionId and questionText.',
+  properties: {
+    questionId: text('The question id (as in the callout\'s answers).', 64),
+    questionText: text('The question text in the default language, compared trimmed and without case.', 500),
+    required: { type: 'boolean', default: true, description: 'Whether the question must be answered.' },
+    minLength: { type: 'integer', minimum: 1, maximum: 2000, description: 'Fewest characters an answer must have.' },
+    pattern: text('A JavaScript regular expression an answer must contain.', 200),
+    patternDescription: text('What the pattern stands for, without article, for the message (e.g. cost centre).', 60),
+  },
+};
+
+const valueOf = (answer: Answer): string | undefined => answer.value ?? answer.displayValue;
+
+function findAnswer(q: Question, answers: readonly Answer[]): Answer | undefined {
+  const same = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
+  const matching = answers.filter((a) => (q.questionId === undefined ? same(a.questionText, q.questionText) : same(a.questionId, q.questionId)));
+  return matching.find((a) => visibleLength(valueOf(a)) > 0) ?? matching[0];
+}
+
+function checkQuestion(q: Question, answers: readonly Answer[]): Report<MessageId>[] {
+  const answer = findAnswer(q, answers);
+  const value = answer === undefined ? undefined : valueOf(answer);
+  const data = { question: clip(q.questionText ?? answer?.questionText ?? q.questionId ?? '') };
+  const length = visibleLength(value);
+  if (length === 0) return q.required === false ? [] : [{ messageId: 'answerMissing', data }];
+  if (q.minLength !== undefined && length < q.minLength) return [{ messageId: 'answerTooShort', data: { ...data, length, min: q.minLength } }];
+  const { pattern } = q;
+  const regex = pattern === undefined ? undefined : compilePattern(pattern);
+  if (pattern !== undefined && regex instanceof RegExp && value !== undefined && !regex.test(value)) {
+    return [{ messageId: 'answerPatternMissing', data: { ...data, what: q.patternDescription ?? DEFAULTS.patternDescription, pattern: clip(pattern, 100) } }];
+  }
+  return [];
+}
+
+export default defineCheck({
+  id: 'justification',
+  description: "Fails when the requestor's justification is too short or lacks a required reference (such as a change ticket), or required questions are not answered as the policy asks.",
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      minLength: { type: 'integer', minimum: 0, maximum: 2000, description: 'Fewest characters the justification must have, outer spaces not counted (0: none required).' },
+      pattern: text('A JavaScript regular expression the justification (or answers, see patternIn) must contain, e.g. CHG\\d{7}.', 200),
+      patternDescription: text('What the pattern stands for, without article, for the message (e.g. change ticket).', 60),
+      patternIn: { enum: ['justification', 'answers', 'either'], description: 'Where the pattern is looked for: the justification, any answer, or either.' },
+      questions: { type: 'array', maxItems: 20, items: question, description: 'Questions whose answers are checked.' },
+    },
+  },
+  defaultOptions: DEFAULTS,
+  optionsProblem(options) {
+    const problem = options.pattern === undefined ? undefined : compilePattern(options.pattern);
+    if (typeof problem === 'string') return { path: '/pattern', message: `is not a valid regular expression (${problem})` };
+    for (const [i, q] of options.questions.entries()) {
+      if ((q.questionId === undefined) === (q.questionText === undefined)) return { path: `/questions/${i}`, message: 'must name exactly one of questionId and questionText' };
+      const bad = q.pattern === undefined ? undefined : compilePattern(q.pattern);
+      if (typeof bad === 'string') return { path: `/questions/${i}/pattern`, message: `is not a valid regular expression (${bad})` };
+    }
+    return undefined;
+  },
+  needs: ['request'],
+  appliesTo: ['elm-request'],
+  severity: 'medium',
+  messages: MESSAGES,
+  evaluate(callout, { request }, options) {
+    if (callout.kind !== 'elm-request' || isRemoval(callout.requestType)) return [];
+    const reports: Report<MessageId>[] = [];
+    const length = visibleLength(request.justification);
+    if (length === 0 && options.minLength > 0) reports.push({ messageId: 'missing', data: { min: options.minLength } });
+    else if (length < options.minLength) reports.push({ messageId: 'tooShort', data: { length, min: options.minLength } });
+    const { pattern } = options;
+    const regex = pattern === undefined ? undefined : compilePattern(pattern);
+    if (pattern !== undefined && regex instanceof RegExp) {
+      const inJustification = options.patternIn !== 'answers' && regex.test(request.justification ?? '');
+      const inAnswers = options.patternIn !== 'justification' && callout.answers.some((a) => regex.test(valueOf(a) ?? ''));
+      if (!inJustification && !inAnswers) {
+        reports.push({ messageId: 'patternMissing', data: { what: options.patternDescription, pattern: clip(pattern, 100), searched: SEARCHED[options.patternIn] } });
+      }
+    }
+    return [...reports, ...options.questions.flatMap((q) => checkQuestion(q, callout.answers))];
+  },
+});

@@ -1,0 +1,77 @@
+import type { RequestedSchedule } from '../facts/fact-types.js';
+import { defineCheck, type Report } from './define-check.js';
+import { isoDate, parseInstant } from './support/instant.js';
+import { addIsoDuration, parseIsoDuration } from './support/iso-duration.js';
+import { isRemoval } from './support/request-type.js';
+
+interface Options {
+  readonly maxDays: number;
+  readonly requireEnd: boolean;
+}
+
+const DEFAULTS: Options = { maxDays: 365, requireEnd: true };
+const DAY_MS = 86_400_000;
+
+const MESSAGES = {
+  tooLong: 'The requested access lasts {{days}} days ({{start}} to {{end}}); at most {{maxDays}} are allowed.',
+  noEnd: 'The requested access does not end; it must end within {{maxDays}} days.',
+  unreadableSchedule: 'The requested schedule cannot be read ({{field}}); the access must end within {{maxDays}} days.',
+} as const;
+type MessageId = keyof typeof MESSAGES;
+
+type End = { readonly ms: number } | { readonly unreadable: keyof RequestedSchedule } | 'none';
+
+/** When the schedule ends: by its expiration type, falling back to whichever of date and duration it has. */
+function endOf(schedule: RequestedSchedule, startMs: number): End {
+  const { endDateTime, duration } = schedule;
+  const byDuration = duration !== undefined && (schedule.expirationType?.toLowerCase() === 'afterduration' || endDateTime === undefined);
+  if (byDuration) {
+    const parsed = parseIsoDuration(duration);
+    const ms = parsed === undefined ? Number.NaN : addIsoDuration(startMs, parsed);
+    return Number.isNaN(ms) ? { unreadable: 'duration' } : { ms };
+  }
+  if (endDateTime === undefined) return 'none';
+  const ms = parseInstant(endDateTime);
+  return ms === undefined ? { unreadable: 'endDateTime' } : { ms };
+}
+
+export default defineCheck({
+  id: 'max-duration',
+  description: 'Fails when the requested access does not end within the number of days the policy allows from its start.',
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      maxDays: { type: 'integer', minimum: 1, maximum: 3660, description: 'Most days the requested access may last, counted from its start.' },
+      requireEnd: { type: 'boolean', description: 'Whether a request that never expires (noExpiration, or no end given) fails.' },
+    },
+  },
+  defaultOptions: DEFAULTS,
+  needs: ['request'],
+  appliesTo: ['elm-request'],
+  severity: 'medium',
+  messages: MESSAGES,
+  evaluate(callout, { request, now }, { maxDays, requireEnd }): Report<MessageId>[] {
+    if (callout.kind !== 'elm-request' || isRemoval(callout.requestType)) return [];
+    const { schedule } = request;
+    const evidence = {
+      expirationType: schedule?.expirationType ?? null,
+      startDateTime: schedule?.startDateTime ?? null,
+      endDateTime: schedule?.endDateTime ?? null,
+      duration: schedule?.duration ?? null,
+    };
+    const noEnd = (): Report<MessageId>[] => (requireEnd ? [{ messageId: 'noEnd', data: { maxDays }, evidence }] : []);
+    if (schedule === undefined || schedule.expirationType?.toLowerCase() === 'noexpiration') return noEnd();
+    const givenStart = parseInstant(schedule.startDateTime);
+    if (schedule.startDateTime !== undefined && givenStart === undefined) {
+      return [{ messageId: 'unreadableSchedule', data: { field: 'startDateTime', maxDays }, evidence }];
+    }
+    const start = givenStart ?? parseInstant(request.createdDateTime) ?? now;
+    const end = endOf(schedule, start);
+    if (end === 'none') return noEnd();
+    if ('unreadable' in end) return [{ messageId: 'unreadableSchedule', data: { field: end.unreadable, maxDays }, evidence }];
+    if (end.ms - start <= maxDays * DAY_MS) return [];
+    const days = Math.ceil((end.ms - start) / DAY_MS);
+    return [{ messageId: 'tooLong', data: { days, start: isoDate(start), end: isoDate(end.ms), maxDays }, evidence: { ...evidence, days, maxDays } }];
+  },
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import check from '../../src/checks/max-duration.js';
+import type { RequestedSchedule, RequestFact } from '../../src/facts/fact-types.js';
+import { elmRequest, evaluate, idsAndData, NOW, rendered, requestFact, schedule } from './support.js';
+
+const START = '2026-12-01T09:00:00Z';
+const on = (start: string, expiration: Partial<RequestedSchedule>): RequestedSchedule => schedule({ startDateTime: start, ...expiration });
+const after = (duration: string, start = START) => on(start, { expirationType: 'afterDuration', duration });
+const until = (endDateTime: string, start = START) => on(start, { expirationType: 'afterDateTime', endDateTime });
+
+interface Row {
+  readonly request: Partial<RequestFact>;
+  readonly requestType?: string;
+  readonly options?: Record<string, unknown>;
+}
+const run = ({ request, requestType = 'userAdd', options }: Row) => evaluate(check, elmRequest({ requestType }), { request: requestFact(request) }, options);
+
+describe('max-duration passes', () => {
+  it.each<[string, Row]>([
+    ['an end date within a year', { request: { schedule: until('2027-06-01T09:00:00Z') } }],
+    ['exactly 365 days', { request: { schedule: until('2027-12-01T09:00:00Z') } }],
+    ['P90D', { request: { schedule: after('P90D') } }],
+    ['PT12H', { request: { schedule: after('PT12H') } }],
+    ['P365D', { request: { schedule: after('P365D') } }],
+    ['P1Y outside a leap year', { request: { schedule: after('P1Y', '2025-03-01T00:00:00Z') } }],
+    ['P52W', { request: { schedule: after('P52W') } }],
+    ['a lower case duration', { request: { schedule: after('p30d') } }],
+    ['a month from 31 January is 28 days', { request: { schedule: after('P1M', '2027-01-31T00:00:00Z') }, options: { maxDays: 28 } }],
+    ['a duration with no type named', { request: { schedule: on(START, { duration: 'P30D' }) } }],
+    ['the start taken from createdDateTime', { request: { createdDateTime: '2026-01-01T00:00:00Z', schedule: schedule({ expirationType: 'afterDateTime', endDateTime: '2026-12-31T00:00:00Z' }) } }],
+    ['the start taken as now', { request: { schedule: schedule({ expirationType: 'afterDateTime', endDateTime: new Date(NOW + 300 * 86_400_000).toISOString() }) } }],
+    ['no expiration when no end is required', { request: { schedule: on(START, { expirationType: 'noExpiration' }) }, options: { requireEnd: false } }],
+    ['no schedule when no end is required', { request: {}, options: { requireEnd: false } }],
+    ['a user removal', { request: {}, requestType: 'userRemove' }],
+    ['an admin removal', { request: { schedule: after('P9999D') }, requestType: 'AdminRemove' }],
+    ['a system removal', { request: {}, requestType: 'systemRemove' }],
+  ])('%s', (_name, row) => {
+    expect(run(row)).toEqual([]);
+  });
+});
+
+describe('max-duration fails', () => {
+  it.each<[string, Row, string, Record<string, unknown>]>([
+    ['an end date after a year', { request: { schedule: until('2028-01-05T09:00:00Z') } }, 'tooLong', { days: 400, start: '2026-12-01', end: '2028-01-05', maxDays: 365 }],
+    ['one second too long', { request: { schedule: until('2027-12-01T09:00:01Z') } }, 'tooLong', { days: 366, start: '2026-12-01', end: '2027-12-01', maxDays: 365 }],
+    ['P366D', { request: { schedule: after('P366D') } }, 'tooLong', { days: 366, start: '2026-12-01', end: '2027-12-02', maxDays: 365 }],
+    ['P1Y2M', { request: { schedule: after('P1Y2M') } }, 'tooLong', { days: 427, start: '2026-12-01', end: '2028-02-01', maxDays: 365 }],
+    ['P1Y across 29 February', { request: { schedule: after('P1Y', '2027-06-01T00:00:00Z') } }, 'tooLong', { days: 366, start: '2027-06-01', end: '2028-06-01', maxDays: 365 }],
+    ['PT2H over a limit of a day', { request: { schedule: after('P1DT2H') }, options: { maxDays: 1 } }, 'tooLong', { days: 2, start: '2026-12-01', end: '2026-12-02', maxDays: 1 }],
+    ['from createdDateTime', { request: { createdDateTime: '2026-01-01T00:00:00Z', schedule: schedule({ expirationType: 'afterDuration', duration: 'P400D' }) } }, 'tooLong', { days: 400, start: '2026-01-01', end: '2027-02-05', maxDays: 365 }],
+    ['no expiration', { request: { schedule: on(START, { expirationType: 'noExpiration' }) } }, 'noEnd', { maxDays: 365 }],
+    ['noExpiration wins over a stray end', { request: { schedule: on(START, { expirationType: 'noExpiration', endDateTime: '2027-01-01T00:00:00Z' }) } }, 'noEnd', { maxDays: 365 }],
+    ['no schedule', { request: {} }, 'noEnd', { maxDays: 365 }],
+    ['afterDateTime without a date', { request: { schedule: on(START, { expirationType: 'afterDateTime' }) } }, 'noEnd', { maxDays: 365 }],
+    ['a duration that is not ISO 8601', { request: { schedule: after('90 days') } }, 'unreadableSchedule', { field: 'duration', maxDays: 365 }],
+    ['a fraction of a year', { request: { schedule: after('P1.5Y') } }, 'unreadableSchedule', { field: 'duration', maxDays: 365 }],
+    ['an end that is not a date', { request: { schedule: until('next year') } }, 'unreadableSchedule', { field: 'endDateTime', maxDays: 365 }],
+    ['a start that is not a date', { request: { schedule: until('2027-01-01T00:00:00Z', 'soon') } }, 'unreadableSchedule', { field: 'startDateTime', maxDays: 365 }],
+  ])('%s', (_name, row, messageId, data) => {
+    expect(idsAndData(run(row))).toEqual([{ messageId, data }]);
+  });
+
+  it('keeps the schedule as evidence and reads plainly', () => {
+    const reports = run({ request: { schedule: after('P400D') } });
+    expect(reports[0]?.evidence).toEqual({ expirationType: 'afterDuration', startDateTime: START, endDateTime: null, duration: 'P400D', days: 400, maxDays: 365 });
+    expect(rendered(check, reports)).toEqual(['The requested access lasts 400 days (2026-12-01 to 2028-01-05); at most 365 are allowed.']);
+  });
+});
