@@ -1,6 +1,6 @@
 import { GUID, isObject, unknownProperty } from './graph-errors.js';
 
-const DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
+export const DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
 const STAGE_KEYS = [
   'durationBeforeAutomaticDenial', 'isApproverJustificationRequired', 'isEscalationEnabled', 'durationBeforeEscalation',
   'primaryApprovers', 'fallbackPrimaryApprovers', 'escalationApprovers', 'fallbackEscalationApprovers',

@@ -1,5 +1,6 @@
 import { approvalStageProblem } from './approval-stage-rules.js';
 import { graphError, isObject, unknownProperty, type GraphReply } from './graph-errors.js';
+import type { TenantRequest, TenantSchedule } from './tenant-values.js';
 
 /** A custom extension callout Entra made for a request, as `customExtensionCalloutInstances` lists it. */
 export interface CalloutInstance {
@@ -16,6 +17,8 @@ export interface EmulatedRequest {
   state: string;
   status: string;
   readonly justification: string | undefined;
+  /** Graph's entitlementManagementSchedule of what was requested. */
+  readonly schedule: TenantSchedule;
   readonly createdDateTime: string;
   readonly instances: CalloutInstance[];
   /** Resume bodies Graph accepted for this request, in order. */
@@ -28,7 +31,29 @@ export interface AwaitCallbackInput {
   readonly stageInstanceId: string;
   readonly requestType?: string;
   readonly justification?: string;
+  readonly schedule?: TenantSchedule;
   readonly customExtensionId?: string;
+}
+
+/** Properties of an accessPackageAssignmentRequest $select may name, per version. */
+const COMMON_PROPERTIES = ['id', 'requestType', 'justification', 'createdDateTime', 'completedDateTime', 'schedule', 'answers', 'customExtensionCalloutInstances'];
+const PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  'v1.0': [...COMMON_PROPERTIES, 'state', 'status'],
+  beta: [...COMMON_PROPERTIES, 'requestState', 'requestStatus'],
+};
+
+function requestFrom(seed: TenantRequest): EmulatedRequest {
+  return {
+    id: seed.id,
+    requestType: seed.requestType,
+    state: 'submitted',
+    status: 'Accepted',
+    justification: seed.justification ?? undefined,
+    schedule: seed.schedule,
+    createdDateTime: seed.createdDateTime ?? new Date().toISOString(),
+    instances: [],
+    resumes: [],
+  };
 }
 
 const DENIABLE = new Set(['assignmentrequestcreated']);
@@ -70,17 +95,28 @@ export class AssignmentRequests {
   /** Whether v1.0 lists `customExtensionCalloutInstances` (sources disagree; beta always does). */
   v1ListsCalloutInstances = true;
 
+  /**
+   * Requests the tenant knows before any callout (the tenant file's): readable at once, and when a
+   * callout for one arrives it keeps the seed's requestType, justification and schedule. A seed
+   * replaces a request of the same id, callouts and resumes included.
+   */
+  seed(requests: readonly TenantRequest[]): void {
+    for (const seed of requests) this.requests.set(seed.id.toLowerCase(), requestFrom(seed));
+  }
+
   awaitCallback(input: AwaitCallbackInput): EmulatedRequest {
     const id = input.requestId.toLowerCase();
     let request = this.requests.get(id);
     if (request === undefined) {
+      const createdDateTime = new Date().toISOString();
       request = {
         id,
         requestType: input.requestType ?? 'userAdd',
         state: 'submitted',
         status: 'Accepted',
         justification: input.justification,
-        createdDateTime: new Date().toISOString(),
+        schedule: input.schedule ?? { startDateTime: createdDateTime, expiration: { endDateTime: null, duration: null, type: 'notSpecified' } },
+        createdDateTime,
         instances: [],
         resumes: [],
       };
@@ -102,34 +138,54 @@ export class AssignmentRequests {
     return this.requests.get(id.toLowerCase());
   }
 
-  /** GET …/assignmentRequests/{id}: v1.0 says state/status, beta requestState/requestStatus. */
-  read(version: string, id: string): GraphReply {
+  /**
+   * GET …/assignmentRequests/{id}: v1.0 says state/status, beta requestState/requestStatus. With
+   * $select, `id` and the selected properties only; an unknown one is refused as Graph does.
+   */
+  read(version: string, id: string, select?: readonly string[]): GraphReply {
+    const known = PROPERTIES[version] ?? [];
+    const selected = select?.map((name) => known.find((k) => k.toLowerCase() === name.toLowerCase()) ?? name);
+    const unknown = selected?.find((name) => !known.includes(name));
+    if (unknown !== undefined) {
+      return graphError(400, 'BadRequest', `Parsing OData Select and Expand failed: Could not find a property named '${unknown}' on type 'microsoft.graph.accessPackageAssignmentRequest'.`);
+    }
     const request = this.get(id);
     if (request === undefined) return graphError(404, 'ResourceNotFound', `Assignment request ${id} not found.`);
-    const [stateKey, statusKey] = version === 'beta' ? ['requestState', 'requestStatus'] : ['state', 'status'];
+    const full = this.body(version, request);
+    if (selected === undefined) return { status: 200, body: full };
+    const properties = [...new Set(['id', ...selected])];
     return {
       status: 200,
       body: {
-        '@odata.context': `https://graph.microsoft.com/${version}/$metadata#identityGovernance/entitlementManagement/assignmentRequests/$entity`,
-        id: request.id,
-        requestType: request.requestType,
-        [stateKey]: request.state,
-        [statusKey]: request.status,
-        justification: request.justification ?? null,
-        createdDateTime: request.createdDateTime,
-        completedDateTime: null,
-        ...(version === 'beta' || this.v1ListsCalloutInstances
-          ? {
-              customExtensionCalloutInstances: request.instances.map((i) => ({
-                id: i.id,
-                customExtensionId: i.customExtensionId,
-                status: i.status,
-                detail: i.detail ?? null,
-                externalCorrelationId: null,
-              })),
-            }
-          : {}),
+        '@odata.context': `https://graph.microsoft.com/${version}/$metadata#identityGovernance/entitlementManagement/assignmentRequests(${properties.join(',')})/$entity`,
+        ...Object.fromEntries(properties.map((p) => [p, full[p] ?? (p === 'answers' ? [] : null)])),
       },
+    };
+  }
+
+  private body(version: string, request: EmulatedRequest): Record<string, unknown> {
+    const [stateKey, statusKey] = version === 'beta' ? ['requestState', 'requestStatus'] : ['state', 'status'];
+    return {
+      '@odata.context': `https://graph.microsoft.com/${version}/$metadata#identityGovernance/entitlementManagement/assignmentRequests/$entity`,
+      id: request.id,
+      requestType: request.requestType,
+      [stateKey]: request.state,
+      [statusKey]: request.status,
+      justification: request.justification ?? null,
+      createdDateTime: request.createdDateTime,
+      completedDateTime: null,
+      schedule: { startDateTime: request.schedule.startDateTime, recurrence: null, expiration: { ...request.schedule.expiration } },
+      ...(version === 'beta' || this.v1ListsCalloutInstances
+        ? {
+            customExtensionCalloutInstances: request.instances.map((i) => ({
+              id: i.id,
+              customExtensionId: i.customExtensionId,
+              status: i.status,
+              detail: i.detail ?? null,
+              externalCorrelationId: null,
+            })),
+          }
+        : {}),
     };
   }
 

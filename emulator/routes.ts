@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AssignmentRequests } from './assignment-requests.js';
 import { v1Issuer } from './caller-tokens.js';
+import type { Directory } from './directory.js';
+import { directoryGraph, isDirectoryPath } from './directory-routes.js';
+import { authorize } from './graph-auth.js';
 import { graphError, type GraphReply } from './graph-errors.js';
+import { parseQuery } from './odata-query.js';
 import type { TaskProcessingResults } from './task-processing-results.js';
 import type { TokenIssuer } from './token-issuer.js';
 
@@ -17,6 +21,16 @@ export interface TenantFacts {
   readonly issuer: TokenIssuer;
   readonly requests: AssignmentRequests;
   readonly tasks: TaskProcessingResults;
+  readonly directory: Directory;
+}
+
+/** One Graph call as the routes see it: the path segments (decoded) with the version first. */
+export interface GraphCall {
+  readonly method: string;
+  readonly segments: readonly string[];
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: unknown;
 }
 
 
@@ -90,36 +104,34 @@ function requiredRoles(isLcw: boolean, method: string): readonly string[] {
   return method === 'GET' ? ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'] : ['EntitlementManagement.ReadWrite.All'];
 }
 
-async function authorize(t: TenantFacts, authorization: string | undefined, roles: readonly string[]): Promise<GraphReply | undefined> {
-  const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
-  if (token === undefined) return graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
-  let granted: unknown;
-  try {
-    ({ roles: granted } = await t.issuer.verify(token, { issuer: v1Issuer(t.tenantId), audience: t.origin }));
-  } catch {
-    return graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience, issuer, signature or lifetime.');
-  }
-  if (!Array.isArray(granted) || !roles.some((r) => granted.includes(r))) {
-    return graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
-  }
-  return undefined;
+/** ELM reads honour $select; other OData options are not served on a request. */
+function readRequest(t: TenantFacts, version: string, id: string, query: URLSearchParams): GraphReply {
+  const q = parseQuery(query);
+  if ('status' in q) return q;
+  if (q.expand.length > 0 || q.unsupported.length > 0) return graphError(400, 'Request_UnsupportedQuery', 'The tenant emulator serves only $select on an assignment request.');
+  return t.requests.read(version, id, q.select);
 }
 
-/** Graph: assignment requests (GET, resume) and LCW task processing results (GET, resume). */
-export async function graph(t: TenantFacts, method: string, segments: readonly string[], authorization: string | undefined, body: unknown): Promise<GraphReply> {
+/**
+ * Graph: assignment requests (GET, resume), LCW task processing results (GET, resume), and the
+ * directory reads (users, manager, management chain, sponsors, riskyUsers).
+ */
+export async function graph(t: TenantFacts, call: GraphCall): Promise<GraphReply> {
+  const { method, segments, body } = call;
   const [version, ...path] = segments;
   if (version !== 'v1.0' && version !== 'beta') return graphError(400, 'BadRequest', 'Invalid version.');
+  if (isDirectoryPath(path)) return directoryGraph(t, { version, method, path, query: call.query, headers: call.headers });
   const lower = path.map((s) => s.toLowerCase());
   const isLcw = LCW.every((s, i) => lower[i] === s);
   const isElm = ELM.every((s, i) => lower[i] === s);
   if (!isLcw && !isElm) return graphError(400, 'BadRequest', `Resource not found for the segment '${path[0] ?? ''}'.`);
-  const denied = await authorize(t, authorization, requiredRoles(isLcw, method));
+  const denied = await authorize(t, call.headers.authorization, requiredRoles(isLcw, method));
   if (denied !== undefined) return denied;
   if (isElm) {
     const id = path[3];
     const action = lower[4];
     if (id === undefined || path.length > 5) return graphError(400, 'BadRequest', 'Resource not found for the segment.');
-    if (method === 'GET' && action === undefined) return t.requests.read(version, id);
+    if (method === 'GET' && action === undefined) return readRequest(t, version, id, call.query);
     if (method === 'POST' && action === 'resume') return t.requests.resume(version, id, body);
     return graphError(405, 'Request_BadRequest', 'The HTTP method is not allowed on this resource.');
   }

@@ -4,10 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AssignmentRequests } from './assignment-requests.js';
 import { awaitCallout } from './await-callout.js';
-import { Faults, type FaultAction, type Service } from './faults.js';
+import { Directory } from './directory.js';
+import { faultReply, readRequestBody, send, serviceOf } from './emulator-http.js';
+import { Faults, type Service } from './faults.js';
 import { graphError, type GraphReply } from './graph-errors.js';
 import { mintCallerToken, type CallerTokenOptions } from './caller-tokens.js';
 import { graph, managedIdentityToken, openIdMetadata, type TenantFacts } from './routes.js';
+import { loadTenant, type TenantFile } from './tenant-file.js';
 import { TaskProcessingResults } from './task-processing-results.js';
 import { createCertificateAuthority, issueServerCertificate, type PemPair } from './tls.js';
 import { TokenIssuer } from './token-issuer.js';
@@ -25,15 +28,22 @@ export interface TenantEmulatorOptions {
   readonly apiAudience?: string;
   /** Client id of the function's user-assigned managed identity: the caller of Graph. */
   readonly managedIdentityClientId?: string;
+  /** Users and requests: a tenant file's path or a parsed tenant (default: emulator/tenants/contoso.json). */
+  readonly tenant?: string | TenantFile | object;
 }
 
 /** One call the emulator received. Tokens are never recorded. */
 export interface RecordedCall {
   readonly seq: number;
+  /** When the answer was sent (or the connection dropped), epoch ms. */
   readonly at: number;
+  /** When the request arrived, epoch ms (same clock as `at`). */
+  readonly startedAt: number;
   readonly service: Service;
   readonly method: string;
   readonly path: string;
+  /** The query string of a Graph call as it arrived (still percent-encoded), when it had one. */
+  readonly query?: string;
   readonly status: number | 'dropped';
   /** The JSON body of a Graph POST. */
   readonly body?: unknown;
@@ -47,52 +57,25 @@ export const DEFAULT_TENANT = {
   managedIdentityClientId: 'a3f2c1d0-9b8e-4d7c-a6b5-c4d3e2f1a0b9',
 } as const;
 
-const MAX_BODY = 1024 * 1024;
-
-function serviceOf(segments: readonly string[]): Service | undefined {
-  const [first, ...rest] = segments;
-  if (first === 'msi' && rest[0] === 'token') return 'identity';
-  if (first === 'v1.0' || first === 'beta') return 'graph';
-  if (rest.includes('.well-known')) return 'openid';
-  if (rest.includes('discovery')) return 'jwks';
-  return undefined;
-}
-
-const FAULT_CODES: Readonly<Record<number, string>> = {
-  429: 'TooManyRequests', 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout',
-};
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-function send(res: ServerResponse, reply: GraphReply): void {
-  const headers: Record<string, string> = { ...reply.headers };
-  if (reply.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
-  res.writeHead(reply.status, headers);
-  res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
-}
-
 /**
  * Plays the parts of Azure that entitlement-guard talks to, over HTTPS on loopback: the tenant's
- * OpenID metadata and rotating signing keys, the App Service managed identity endpoint, and the
- * Graph endpoints for assignment requests and LCW task results with their real state machines.
+ * OpenID metadata and rotating signing keys, the App Service managed identity endpoint, the
+ * Graph endpoints for assignment requests and LCW task results with their real state machines,
+ * and Graph's directory reads (users, managers, sponsors, risky users) over a tenant file.
  * Faults are injectable and every call is recorded for assertions.
  */
 export class TenantEmulator implements TenantFacts {
   readonly requests = new AssignmentRequests();
+  /** The tenant's users, managers, sponsors and risk, seeded from the tenant file; tests may change it. */
+  readonly directory: Directory;
   readonly tasks = new TaskProcessingResults();
   readonly faults = new Faults();
   readonly managedIdentityObjectId = randomUUID();
   readonly identityHeader = randomBytes(24).toString('base64url');
-  managedIdentityRoles: string[] = ['EntitlementManagement.ReadWrite.All', 'LifecycleWorkflows.ReadWrite.All'];
+  /** The Graph application roles in the managed identity's tokens (remove one to provoke a 403). */
+  managedIdentityRoles: string[] = [
+    'EntitlementManagement.ReadWrite.All', 'LifecycleWorkflows.ReadWrite.All', 'User.Read.All', 'User-LifeCycleInfo.Read.All', 'IdentityRiskyUser.Read.All',
+  ];
   private readonly log: RecordedCall[] = [];
   private seq = 0;
   readonly callerObjectId = randomUUID();
@@ -106,9 +89,14 @@ export class TenantEmulator implements TenantFacts {
     readonly callerAppId: string,
     readonly apiAudience: string,
     readonly managedIdentityClientId: string,
-  ) {}
+    tenant: TenantFile,
+  ) {
+    this.directory = new Directory(tenant.users);
+    this.requests.seed(tenant.requests);
+  }
 
   static async start(options: TenantEmulatorOptions = {}): Promise<TenantEmulator> {
+    const tenant = loadTenant(options.tenant);
     const ca = options.ca ?? (await createCertificateAuthority());
     const [cert, issuer] = await Promise.all([issueServerCertificate(ca), TokenIssuer.create()]);
     const server = createServer({ key: cert.keyPem, cert: cert.certPem, keepAlive: true });
@@ -126,6 +114,7 @@ export class TenantEmulator implements TenantFacts {
       (options.callerAppId ?? DEFAULT_TENANT.callerAppId).toLowerCase(),
       options.apiAudience ?? DEFAULT_TENANT.apiAudience,
       (options.managedIdentityClientId ?? DEFAULT_TENANT.managedIdentityClientId).toLowerCase(),
+      tenant,
     );
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       emulator.handle(req, res).catch(() => res.destroy());
@@ -190,26 +179,26 @@ export class TenantEmulator implements TenantFacts {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = Date.now();
     const url = new URL(req.url ?? '/', this.origin);
     const method = req.method ?? 'GET';
     const segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
     const service = serviceOf(segments);
-    let raw: Buffer;
+    let body: unknown;
     try {
-      raw = await readBody(req);
+      body = await readRequestBody(req);
     } catch {
       send(res, graphError(413, 'RequestEntityTooLarge', 'Body too large.'));
       return;
     }
-    let body: unknown;
-    if (raw.length > 0) {
-      try {
-        body = JSON.parse(raw.toString('utf8')) as unknown;
-      } catch {
-        body = raw.toString('utf8');
-      }
-    }
-    const base = { service: service ?? 'graph', method, path: url.pathname, ...(service === 'graph' && method === 'POST' ? { body } : {}) };
+    const base = {
+      service: service ?? 'graph',
+      startedAt,
+      method,
+      path: url.pathname,
+      ...(service === 'graph' && url.search !== '' ? { query: url.search } : {}),
+      ...(service === 'graph' && method === 'POST' ? { body } : {}),
+    };
     if (service === undefined) {
       send(res, graphError(404, 'NotFound', 'No such endpoint on the tenant emulator.'));
       this.record({ ...base, status: 404 });
@@ -230,7 +219,7 @@ export class TenantEmulator implements TenantFacts {
         req.socket.destroy();
         return;
       } else {
-        send(res, this.faultReply(service, action));
+        send(res, faultReply(service, action));
         this.record({ ...base, status: action.status, fault: `status ${action.status}` });
         return;
       }
@@ -245,16 +234,6 @@ export class TenantEmulator implements TenantFacts {
     this.record({ ...base, status: reply.status });
   }
 
-  private faultReply(service: Service, action: Extract<FaultAction, { status: number }>): GraphReply {
-    const headers = action.retryAfter === undefined ? undefined : { 'retry-after': String(action.retryAfter) };
-    const body =
-      action.body ??
-      (service === 'graph'
-        ? graphError(action.status, FAULT_CODES[action.status] ?? 'UnknownError', 'Injected fault.').body
-        : { error: 'temporarily_unavailable', error_description: 'Injected fault.' });
-    return headers === undefined ? { status: action.status, body } : { status: action.status, body, headers };
-  }
-
   private async route(service: Service, method: string, segments: string[], url: URL, req: IncomingMessage, body: unknown): Promise<GraphReply> {
     switch (service) {
       case 'openid':
@@ -264,7 +243,7 @@ export class TenantEmulator implements TenantFacts {
       case 'identity':
         return method === 'GET' ? managedIdentityToken(this, url.searchParams, req.headers) : { status: 405 };
       case 'graph':
-        return graph(this, method, segments, req.headers.authorization, body);
+        return graph(this, { method, segments, query: url.searchParams, headers: req.headers, body });
     }
   }
 }

@@ -4,6 +4,9 @@
  *  - callout→200 latency through the local host (a separate process) with Graph at 0 ms and at
  *    50 ms per call, against the floor of one Graph round trip at that latency (the only Graph
  *    call a callout without checks needs: the resume);
+ *  - per demo scenario under the sample policy, with Graph at 50 ms per call: the Graph calls and
+ *    the rounds of them a decision takes, and the latency against its floor (one round of reads,
+ *    then the resume: two Graph round trips at that latency; one when nothing is read);
  *  - cold import of the built entry, against importing @azure/functions alone.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,7 +17,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TenantEmulator } from '../emulator/index.js';
 import { spawnLocalHost } from './support/local-host-process.js';
-import { readFixture, withFreshIds } from './support/scenarios.js';
+import { floorRounds, measureScenario, POLICY_SCENARIOS, ratio } from './support/policy-bench.js';
+import { readFixture, SAMPLE_POLICY, withFreshIds } from './support/scenarios.js';
 import { median, ms, percentile, table } from './support/stats.js';
 
 const CALLOUTS = Number(process.env['BENCH_CALLOUTS'] ?? '300');
@@ -107,9 +111,36 @@ async function main(): Promise<void> {
   const entry = importTimes('./dist/functions/index.js', env, IMPORT_RUNS);
   const runtime = importTimes('@azure/functions', env, IMPORT_RUNS);
   rows.push(['cold import of dist/functions/index.js', ms(median(entry)), ms(percentile(entry, 99)), `${ms(median(runtime))} (@azure/functions alone)`, (median(entry) / median(runtime)).toFixed(2)]);
+  const policyRows = await policyScenarios(dir);
   rmSync(dir, { recursive: true, force: true });
   console.log(`entitlement-guard bench — Node ${process.version}, ${String(CALLOUTS)} callouts per row (100 at ${String(GRAPH_LATENCY_MS)} ms), ${String(IMPORT_RUNS)} cold imports\n`);
   console.log(table(rows));
+  console.log(`\nSample policy, Graph at ${String(GRAPH_LATENCY_MS)} ms per call, ${String(POLICY_CALLOUTS)} callouts per scenario (floor: one round of reads, then the resume)\n`);
+  console.log(table(policyRows));
+}
+
+const POLICY_CALLOUTS = Number(process.env['BENCH_POLICY_CALLOUTS'] ?? '60');
+
+/** Each policy scenario through the local host on the sample policy, Graph at a set latency. */
+async function policyScenarios(dir: string): Promise<string[][]> {
+  const emulator = await TenantEmulator.start();
+  writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
+  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), POLICY_PATH: SAMPLE_POLICY });
+  const rows: string[][] = [['scenario', 'Graph reads', 'resumes', 'rounds (floor)', 'median', 'p99', 'floor (median)', 'ratio']];
+  try {
+    for (const [i, scenario] of POLICY_SCENARIOS.entries()) await measureScenario(emulator, host.url, scenario, 5, `aaaaaaa${String(i)}`); // warm
+    emulator.faults.setLatency('graph', GRAPH_LATENCY_MS);
+    const roundTrip = median(await graphRoundTrips(emulator, 30));
+    for (const [i, scenario] of POLICY_SCENARIOS.entries()) {
+      const figures = await measureScenario(emulator, host.url, scenario, POLICY_CALLOUTS, `bbbbbbb${String(i)}`);
+      const floor = floorRounds(figures) * roundTrip;
+      rows.push([figures.name, String(figures.reads), String(figures.resumes), `${String(figures.rounds)} (${String(floorRounds(figures))})`, ms(median(figures.samples)), ms(percentile(figures.samples, 99)), ms(floor), ratio(figures.samples, floor)]);
+    }
+  } finally {
+    await host.stop();
+    await emulator.close();
+  }
+  return rows;
 }
 
 await main();

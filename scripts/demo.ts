@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TenantEmulator } from '../emulator/index.js';
 import { spawnLocalHost } from './support/local-host-process.js';
-import { demoScenarios, type Scenario } from './support/scenarios.js';
+import { demoScenarios, findingIds, SAMPLE_POLICY, type Scenario } from './support/scenarios.js';
 
 interface Row {
   readonly scenario: Scenario;
@@ -17,6 +17,7 @@ interface Row {
   readonly outcome: string;
   readonly decision: string;
   readonly stage: string;
+  readonly findings: string[];
   readonly received: unknown[];
   readonly ok: boolean;
 }
@@ -38,7 +39,7 @@ async function main(): Promise<number> {
   const emulator = await TenantEmulator.start();
   const dir = mkdtempSync(join(tmpdir(), 'eg-demo-'));
   writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
-  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') });
+  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), POLICY_PATH: SAMPLE_POLICY });
   const rows: Row[] = [];
   try {
     console.log(`tenant emulator ${emulator.origin} (tenant ${emulator.tenantId}); local host ${host.url}\n`);
@@ -52,14 +53,23 @@ async function main(): Promise<number> {
       const received = emulator.acceptedResumes().slice(before).map((c) => c.body);
       const outcome = text(json['outcome']) ?? text(json['code']) ?? '-';
       const callout = json['callout'] as Record<string, unknown> | undefined;
+      const decision = text(json['decision']) ?? '-';
+      const findings = findingIds(json);
+      const { expect } = scenario;
       rows.push({
         scenario,
         status: response.status,
         outcome,
-        decision: text(json['decision']) ?? '-',
+        decision,
         stage: text(callout?.['stage']) ?? (callout?.['kind'] === 'lcw-task' ? 'lcw custom task' : '-'),
+        findings,
         received,
-        ok: response.status === scenario.expect.status && received.length === scenario.expect.resumes && (scenario.expect.outcome === undefined || scenario.expect.outcome === outcome),
+        ok:
+          response.status === expect.status &&
+          received.length === expect.resumes &&
+          (expect.outcome === undefined || expect.outcome === outcome) &&
+          (expect.decision === undefined || expect.decision === decision) &&
+          (expect.findings === undefined || expect.findings.join() === findings.join()),
       });
     }
   } finally {
@@ -69,8 +79,8 @@ async function main(): Promise<number> {
   }
   console.log(
     table([
-      ['#', 'callout', 'stage', 'decision', 'HTTP', 'outcome', 'resumes', 'ok'],
-      ...rows.map((r, i) => [String(i + 1), r.scenario.name, r.stage, r.decision, String(r.status), r.outcome, String(r.received.length), r.ok ? 'yes' : 'NO']),
+      ['#', 'callout', 'stage', 'decision', 'findings', 'HTTP', 'outcome', 'resumes', 'ok'],
+      ...rows.map((r, i) => [String(i + 1), r.scenario.name, r.stage, r.decision, r.findings.join(' ') || '-', String(r.status), r.outcome, String(r.received.length), r.ok ? 'yes' : 'NO']),
     ]),
   );
   console.log('\nResume bodies Graph received:');

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Outcome } from '../../src/callout/decision-record.js';
 
@@ -9,10 +10,25 @@ export interface Scenario {
   /** Make the emulated tenant wait for this callout first (as Entra does when it sends it). */
   readonly awaitFirst: boolean;
   readonly withToken: boolean;
-  readonly expect: { readonly status: number; readonly outcome?: Outcome; readonly resumes: number };
+  readonly expect: {
+    readonly status: number;
+    readonly outcome?: Outcome;
+    readonly resumes: number;
+    /** The decision under policy/sample.policy.json and the sample tenant. */
+    readonly decision?: string;
+    /** `check-id/messageId` of every finding, sorted. */
+    readonly findings?: readonly string[];
+  };
 }
 
-export const FIXTURES_DIR = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url));
+/** The repository root: the first directory above this module with a package.json (source or dist). */
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export const FIXTURES_DIR = join(repositoryRoot(), 'test', 'fixtures') + '/';
 
 export function readFixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(`${FIXTURES_DIR}${name}`, 'utf8')) as Record<string, unknown>;
@@ -33,22 +49,32 @@ export function withFreshIds(body: Record<string, unknown>, tag: string, seq: nu
   };
 }
 
-/** The outcome each fixture must have with no checks in scope. */
+/** The outcome each fixture must have under the sample policy and the sample tenant. */
 const EXPECTED: Readonly<Record<string, Scenario['expect']>> = {
-  'elm-request-created.wire.json': { status: 200, outcome: 'resumed', resumes: 1 },
-  'elm-request-created.graph-doc.json': { status: 200, outcome: 'resumed', resumes: 1 },
-  'elm-request-created.flat-camel.json': { status: 200, outcome: 'resumed', resumes: 1 },
-  'elm-approval-requirements.wire.json': { status: 200, outcome: 'resumed', resumes: 1 },
-  'elm-request-approved.wire.json': { status: 200, outcome: 'resumed', resumes: 1 },
-  'elm-request-granted.legacy-path.wire.json': { status: 200, outcome: 'resumed', resumes: 1 },
-  'elm-request-granted.continue.wire.json': { status: 200, outcome: 'launch-and-continue', resumes: 0 },
-  'elm-request-removed.wire.json': { status: 200, outcome: 'resumed', resumes: 1 },
-  'elm-connection-test.json': { status: 200, outcome: 'connection-test', resumes: 0 },
-  'elm-one-day-before-expiration.wire.json': { status: 200, outcome: 'not-resumable', resumes: 0 },
-  'elm-fourteen-days-before-expiration.wire.json': { status: 200, outcome: 'not-resumable', resumes: 0 },
-  'lcw-custom-task.json': { status: 200, outcome: 'resumed', resumes: 1 },
-  'lcw-custom-task.tasks-path.json': { status: 200, outcome: 'resumed', resumes: 1 },
+  'elm-request-created.wire.json': { status: 200, outcome: 'resumed', resumes: 1, decision: 'continue', findings: [] },
+  'elm-request-created.risky-user.wire.json': { status: 200, outcome: 'resumed', resumes: 1, decision: 'deny', findings: ['risky-user/riskTooHigh'] },
+  'elm-request-created.graph-doc.json': { status: 200, outcome: 'resumed', resumes: 1, decision: 'continue', findings: [] },
+  'elm-request-created.flat-camel.json': { status: 200, outcome: 'resumed', resumes: 1, decision: 'continue', findings: [] },
+  'elm-approval-requirements.wire.json': { status: 200, outcome: 'resumed', resumes: 1, decision: 'approval-stage', findings: [] },
+  'elm-request-approved.wire.json': { status: 200, outcome: 'resumed', resumes: 1, decision: 'continue', findings: ['justification/patternMissing'] },
+  'elm-request-granted.legacy-path.wire.json': { status: 200, outcome: 'resumed', resumes: 1, decision: 'continue', findings: [] },
+  'elm-request-granted.continue.wire.json': { status: 200, outcome: 'launch-and-continue', resumes: 0, decision: 'continue', findings: [] },
+  'elm-request-removed.wire.json': { status: 200, outcome: 'resumed', resumes: 1, decision: 'continue', findings: [] },
+  'elm-connection-test.json': { status: 200, outcome: 'connection-test', resumes: 0, decision: 'none', findings: [] },
+  'elm-one-day-before-expiration.wire.json': { status: 200, outcome: 'not-resumable', resumes: 0, decision: 'none' },
+  'elm-fourteen-days-before-expiration.wire.json': { status: 200, outcome: 'not-resumable', resumes: 0, decision: 'none' },
+  'lcw-custom-task.json': { status: 200, outcome: 'resumed', resumes: 1, decision: 'complete', findings: [] },
+  'lcw-custom-task.tasks-path.json': { status: 200, outcome: 'resumed', resumes: 1, decision: 'complete', findings: [] },
 };
+
+/** The sample policy the demo and the end-to-end scenario tests run on. */
+export const SAMPLE_POLICY = join(repositoryRoot(), 'policy', 'sample.policy.json');
+
+/** `check-id/messageId` of every finding in a decision record, sorted. */
+export function findingIds(record: Record<string, unknown>): string[] {
+  const checks = Array.isArray(record['checks']) ? (record['checks'] as { findings?: { checkId: string; messageId: string }[] }[]) : [];
+  return checks.flatMap((c) => (c.findings ?? []).map((f) => `${f.checkId}/${f.messageId}`)).sort();
+}
 
 /** Every fixture, then a repeat delivery, a forged callback path and an unauthenticated call. */
 export function demoScenarios(): Scenario[] {

@@ -13,6 +13,11 @@ export interface FactRead<K extends FactName = FactName> {
   call(subjectId: string): GraphCall;
   /** Collections: follow `@odata.nextLink` and hand `parse` every item. */
   readonly paged: boolean;
+  /**
+   * Another fact whose read answers this one too: when both are needed for the same object, this
+   * fact is parsed from that read instead of reading the object twice.
+   */
+  readonly sharesReadWith?: FactName;
   /** What a 404 means, when it means something (no manager, never risky). */
   readonly onNotFound?: () => FactValues[K];
   /** Validated answer (or every page's items) → the fact; throws InvalidAnswer. */
@@ -131,6 +136,7 @@ export const FACT_READS: { readonly [K in FactName]: FactRead<K> } = {
     fact: 'targetUser',
     permission: 'User.Read.All',
     subjectOf: targetOf,
+    sharesReadWith: 'requestorManagerChain',
     call: userRead,
     paged: false,
     parse: (json, v) => toUser(validated(json, v.user, 'user')),
@@ -173,6 +179,7 @@ export const FACT_READS: { readonly [K in FactName]: FactRead<K> } = {
     fact: 'requestorUser',
     permission: 'User.Read.All',
     subjectOf: requestorOf,
+    sharesReadWith: 'requestorManagerChain',
     call: userRead,
     paged: false,
     parse: (json, v) => toUser(validated(json, v.user, 'user')),
@@ -182,7 +189,7 @@ export const FACT_READS: { readonly [K in FactName]: FactRead<K> } = {
     permission: 'User.Read.All',
     subjectOf: requestorOf,
     // $levels needs ConsistencyLevel: eventual (user-list-manager, "Get the management chain").
-    call: (id) => get(`/users/${id}?$select=id,displayName&$expand=manager($levels=max;$select=id,displayName,accountEnabled)&$count=true`, { ConsistencyLevel: 'eventual' }),
+    call: (id) => get(`/users/${id}?$select=${USER_SELECT}&$expand=manager($levels=max;$select=id,displayName,accountEnabled)&$count=true`, { ConsistencyLevel: 'eventual' }),
     paged: false,
     parse: (json, v) => toChain(validated(json, v.directoryObject, 'user with its manager chain'), v),
   },

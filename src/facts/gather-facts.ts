@@ -132,7 +132,9 @@ export function createFactGatherer(http: GraphHttp, validators: AnswerValidators
           sources.push({ fact: name, read: undefined, outcome: 'failed', attempts: 0, pages: 0, ms: 0, failure });
           continue;
         }
-        const call = read.call(subject);
+        const sharer = read.sharesReadWith === undefined ? undefined : (FACT_READS[read.sharesReadWith] as FactRead);
+        const shared = sharer !== undefined && needed.has(sharer.fact) && sharer.subjectOf(callout)?.toLowerCase() === subject.toLowerCase();
+        const call = shared ? sharer.call(subject) : read.call(subject);
         const key = `${call.method} ${call.version} ${call.path}`;
         const group = byCall.get(key) ?? { call, reads: [] };
         group.reads.push(read);

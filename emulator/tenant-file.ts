@@ -1,0 +1,97 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Fields, parseRequest, parseUser, TenantFileError, type TenantRequest, type TenantUser } from './tenant-values.js';
+
+export { TenantFileError, type TenantRequest, type TenantRisk, type TenantSchedule, type TenantUser } from './tenant-values.js';
+
+/**
+ * The tenant the emulator plays: its users (with manager, sponsors and Identity Protection risk)
+ * and the assignment requests Entra knows about. Written by people as JSON (see
+ * emulator/tenants/contoso.json); `description` fields are for them and are ignored.
+ */
+export interface TenantFile {
+  readonly users: readonly TenantUser[];
+  readonly requests: readonly TenantRequest[];
+}
+
+/** emulator/tenants/contoso.json, from the sources or from the build (dist/emulator → emulator). */
+function samplePath(): string {
+  const beside = fileURLToPath(new URL('./tenants/contoso.json', import.meta.url));
+  return existsSync(beside) ? beside : fileURLToPath(new URL('../../emulator/tenants/contoso.json', import.meta.url));
+}
+
+/** The sample tenant, used when none is given. */
+export const SAMPLE_TENANT_FILE = samplePath();
+
+function list(f: Fields, key: string): unknown[] {
+  const value = f.value[key];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : f.fail(key, 'must be a list');
+}
+
+function label(user: TenantUser): string {
+  return `${user.id} (${user.displayName})`;
+}
+
+/** Checks that the manager and sponsors of each user are users of the same tenant. */
+export function referenceProblem(user: TenantUser, exists: (id: string) => boolean): string | undefined {
+  if (user.manager !== null && !exists(user.manager)) return `manager "${user.manager}" is not the id of a user in the tenant`;
+  const sponsor = user.sponsors.find((id) => !exists(id));
+  return sponsor === undefined ? undefined : `sponsors: "${sponsor}" is not the id of a user in the tenant`;
+}
+
+/** Validates a parsed tenant file; `source` names it in errors (e.g. the file's path). */
+export function parseTenant(value: unknown, source = 'tenant'): TenantFile {
+  const f = Fields.of(source, 'the tenant', value, ['$schema', 'description', 'users', 'requests']);
+  const users: TenantUser[] = [];
+  const byId = new Map<string, number>();
+  const byUpn = new Map<string, number>();
+  for (const [i, raw] of list(f, 'users').entries()) {
+    const user = parseUser(source, `users[${i}]`, raw);
+    const sameId = byId.get(user.id);
+    if (sameId !== undefined) throw new TenantFileError(`${source}: users[${i}].id "${user.id}" is already the id of users[${sameId}] (${users[sameId]?.displayName ?? ''})`);
+    const upn = user.userPrincipalName.toLowerCase();
+    const sameUpn = byUpn.get(upn);
+    if (sameUpn !== undefined) throw new TenantFileError(`${source}: users[${i}].userPrincipalName "${user.userPrincipalName}" is already that of users[${sameUpn}]`);
+    byId.set(user.id, i);
+    byUpn.set(upn, i);
+    users.push(user);
+  }
+  for (const [i, user] of users.entries()) {
+    const problem = referenceProblem(user, (id) => byId.has(id));
+    if (problem !== undefined) throw new TenantFileError(`${source}: users[${i}] ${label(user)}: ${problem}`);
+  }
+  const requests: TenantRequest[] = [];
+  const requestIds = new Map<string, number>();
+  for (const [i, raw] of list(f, 'requests').entries()) {
+    const request = parseRequest(source, `requests[${i}]`, raw);
+    const same = requestIds.get(request.id);
+    if (same !== undefined) throw new TenantFileError(`${source}: requests[${i}].id "${request.id}" is already the id of requests[${same}]`);
+    requestIds.set(request.id, i);
+    requests.push(request);
+  }
+  return { users, requests };
+}
+
+/** Reads and validates a tenant file. Every error is a TenantFileError naming the file and the place. */
+export function readTenantFile(path: string): TenantFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new TenantFileError(`tenant file ${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new TenantFileError(`tenant file ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseTenant(json, `tenant file ${path}`);
+}
+
+/** A tenant file path, an already-parsed tenant (validated here), or the sample tenant. */
+export function loadTenant(tenant?: string | object): TenantFile {
+  if (tenant === undefined) return readTenantFile(SAMPLE_TENANT_FILE);
+  return typeof tenant === 'string' ? readTenantFile(tenant) : parseTenant(tenant, 'tenant object');
+}

@@ -1,0 +1,207 @@
+import { DURATION } from './approval-stage-rules.js';
+import { GUID, isObject } from './graph-errors.js';
+
+/** A tenant file (or a directory change) that cannot be loaded; the message says where and why. */
+export class TenantFileError extends Error {
+  override readonly name = 'TenantFileError';
+}
+
+export const RISK_LEVELS = ['none', 'low', 'medium', 'high', 'hidden'] as const;
+export const RISK_STATES = ['none', 'confirmedSafe', 'remediated', 'dismissed', 'atRisk', 'confirmedCompromised'] as const;
+export const REQUEST_TYPES = [
+  'notSpecified', 'userAdd', 'userUpdate', 'userRemove', 'adminAdd', 'adminUpdate', 'adminRemove', 'systemAdd', 'systemUpdate', 'systemRemove', 'onBehalfAdd',
+] as const;
+export const EXPIRATION_TYPES = ['notSpecified', 'noExpiration', 'afterDateTime', 'afterDuration'] as const;
+/** Text attributes a tenant file may give a user (all optional; Graph answers null for those left out). */
+export const USER_TEXT = [
+  'mail', 'givenName', 'surname', 'employeeType', 'department', 'companyName', 'jobTitle', 'country', 'usageLocation', 'officeLocation', 'employeeId',
+] as const;
+export const USER_DATES = ['employeeHireDate', 'employeeLeaveDateTime'] as const;
+
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+export type RiskState = (typeof RISK_STATES)[number];
+export type RequestType = (typeof REQUEST_TYPES)[number];
+export type ExpirationType = (typeof EXPIRATION_TYPES)[number];
+
+export interface TenantRisk {
+  readonly riskLevel: RiskLevel;
+  readonly riskState: RiskState;
+  readonly riskDetail: string;
+  readonly riskLastUpdatedDateTime: string;
+}
+
+/** A user as loaded: every attribute present, null when the file leaves it out. */
+export type TenantUser = {
+  readonly id: string;
+  readonly displayName: string;
+  readonly userPrincipalName: string;
+  readonly userType: 'Member' | 'Guest';
+  readonly accountEnabled: boolean;
+  /** extensionAttribute1…15 that have a value. */
+  readonly onPremisesExtensionAttributes: Readonly<Record<string, string>>;
+  readonly manager: string | null;
+  readonly sponsors: readonly string[];
+  readonly risk: TenantRisk | null;
+} & { readonly [K in (typeof USER_TEXT)[number] | (typeof USER_DATES)[number]]: string | null };
+
+/** Graph's entitlementManagementSchedule. */
+export interface TenantSchedule {
+  readonly startDateTime: string | null;
+  readonly expiration: { readonly endDateTime: string | null; readonly duration: string | null; readonly type: ExpirationType };
+}
+
+export interface TenantRequest {
+  readonly id: string;
+  readonly requestType: RequestType;
+  readonly justification: string | null;
+  readonly schedule: TenantSchedule;
+  readonly createdDateTime: string | null;
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$/;
+const USER_KEYS = [
+  'description', 'id', 'displayName', 'userPrincipalName', 'userType', 'accountEnabled', 'onPremisesExtensionAttributes', 'manager', 'sponsors', 'risk',
+  ...USER_TEXT, ...USER_DATES,
+];
+
+/** Reads values out of one object of the file, naming `where` (e.g. users[2]) in every complaint. */
+export class Fields {
+  constructor(
+    readonly source: string,
+    readonly where: string,
+    readonly value: Record<string, unknown>,
+  ) {}
+
+  static of(source: string, where: string, value: unknown, allowed: readonly string[]): Fields {
+    if (!isObject(value)) throw new TenantFileError(`${source}: ${where} must be a JSON object`);
+    const unknown = Object.keys(value).find((key) => !allowed.includes(key));
+    if (unknown !== undefined) throw new TenantFileError(`${source}: ${where} has an unknown property "${unknown}" (allowed: ${allowed.join(', ')})`);
+    return new Fields(source, where, value);
+  }
+
+  fail(key: string, problem: string): never {
+    throw new TenantFileError(`${this.source}: ${this.where}.${key} ${problem}`);
+  }
+
+  text(key: string, required: true): string;
+  text(key: string, required?: false): string | null;
+  text(key: string, required = false): string | null {
+    const value = this.value[key];
+    if (value === undefined || value === null) return required ? this.fail(key, 'is required') : null;
+    if (typeof value !== 'string' || value.trim() === '') this.fail(key, `must be a non-empty string, not ${JSON.stringify(value)}`);
+    return value;
+  }
+
+  guid(key: string, required: true): string;
+  guid(key: string, required?: false): string | null;
+  guid(key: string, required = false): string | null {
+    const value = required ? this.text(key, true) : this.text(key);
+    if (value !== null && !GUID.test(value)) this.fail(key, `"${value}" is not a GUID`);
+    return value?.toLowerCase() ?? null;
+  }
+
+  instant(key: string): string | null {
+    const value = this.text(key);
+    if (value !== null && (!ISO_INSTANT.test(value) || Number.isNaN(Date.parse(value)))) {
+      this.fail(key, `"${value}" is not an ISO 8601 date and time (e.g. 2019-03-01T00:00:00Z)`);
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
+    const value = this.value[key];
+    if (value === undefined || value === null) return fallback;
+    const found = allowed.find((a) => typeof value === 'string' && a.toLowerCase() === value.toLowerCase());
+    return found ?? this.fail(key, `${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
+  }
+
+  flag(key: string, fallback: boolean): boolean {
+    const value = this.value[key];
+    if (value === undefined) return fallback;
+    return typeof value === 'boolean' ? value : this.fail(key, `must be true or false, not ${JSON.stringify(value)}`);
+  }
+}
+
+export function parseRisk(source: string, where: string, value: unknown, now = new Date()): TenantRisk | null {
+  if (value === undefined || value === null) return null;
+  const f = Fields.of(source, where, value, ['riskLevel', 'riskState', 'riskDetail', 'riskLastUpdatedDateTime']);
+  if (f.value['riskLevel'] === undefined) f.fail('riskLevel', 'is required');
+  if (f.value['riskState'] === undefined) f.fail('riskState', 'is required');
+  return {
+    riskLevel: f.oneOf('riskLevel', RISK_LEVELS, 'none'),
+    riskState: f.oneOf('riskState', RISK_STATES, 'none'),
+    riskDetail: f.text('riskDetail') ?? 'none',
+    riskLastUpdatedDateTime: f.instant('riskLastUpdatedDateTime') ?? now.toISOString(),
+  };
+}
+
+function extensionAttributes(f: Fields): Record<string, string> {
+  const raw = f.value['onPremisesExtensionAttributes'];
+  if (raw === undefined || raw === null) return {};
+  const names = Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}`);
+  const ext = Fields.of(f.source, `${f.where}.onPremisesExtensionAttributes`, raw, names);
+  return Object.fromEntries(names.flatMap((name) => {
+    const value = ext.text(name);
+    return value === null ? [] : [[name, value]];
+  }));
+}
+
+/** One user of the file; references (manager, sponsors) are checked by the caller, which knows the others. */
+export function parseUser(source: string, where: string, value: unknown): TenantUser {
+  const f = Fields.of(source, where, value, USER_KEYS);
+  const usageLocation = f.text('usageLocation');
+  if (usageLocation !== null && !/^[A-Z]{2}$/.test(usageLocation)) f.fail('usageLocation', `"${usageLocation}" is not a two-letter country code (ISO 3166-1, e.g. SE)`);
+  const sponsors = f.value['sponsors'] ?? [];
+  if (!Array.isArray(sponsors)) f.fail('sponsors', 'must be a list of user ids');
+  const sponsorIds = (sponsors as unknown[]).map((id, i) => {
+    if (typeof id !== 'string' || !GUID.test(id)) throw new TenantFileError(`${source}: ${where}.sponsors[${i}] ${JSON.stringify(id)} is not a GUID`);
+    return id.toLowerCase();
+  });
+  const texts = Object.fromEntries(USER_TEXT.map((key) => [key, f.text(key)])) as Record<(typeof USER_TEXT)[number], string | null>;
+  const dates = Object.fromEntries(USER_DATES.map((key) => [key, f.instant(key)])) as Record<(typeof USER_DATES)[number], string | null>;
+  const user: TenantUser = {
+    id: f.guid('id', true),
+    displayName: f.text('displayName', true),
+    userPrincipalName: f.text('userPrincipalName', true),
+    userType: f.oneOf('userType', ['Member', 'Guest'] as const, 'Member'),
+    accountEnabled: f.flag('accountEnabled', true),
+    onPremisesExtensionAttributes: extensionAttributes(f),
+    manager: f.guid('manager'),
+    sponsors: [...new Set(sponsorIds)],
+    risk: parseRisk(source, `${where}.risk`, f.value['risk']),
+    ...texts,
+    ...dates,
+  };
+  if (!user.userPrincipalName.includes('@')) f.fail('userPrincipalName', `"${user.userPrincipalName}" is not of the form name@domain`);
+  if (user.manager === user.id) f.fail('manager', 'is the user itself');
+  if (user.sponsors.includes(user.id)) f.fail('sponsors', 'names the user itself');
+  return user;
+}
+
+function parseSchedule(source: string, where: string, value: unknown): TenantSchedule {
+  if (value === undefined || value === null) return { startDateTime: null, expiration: { endDateTime: null, duration: null, type: 'notSpecified' } };
+  const f = Fields.of(source, where, value, ['startDateTime', 'expiration']);
+  const startDateTime = f.instant('startDateTime');
+  const e = Fields.of(source, `${where}.expiration`, f.value['expiration'] ?? {}, ['type', 'endDateTime', 'duration']);
+  const type = e.oneOf('type', EXPIRATION_TYPES, 'notSpecified');
+  const endDateTime = e.instant('endDateTime');
+  const duration = e.text('duration');
+  if (duration !== null && !DURATION.test(duration)) e.fail('duration', `"${duration}" is not an ISO 8601 duration (e.g. P90D)`);
+  if (type === 'afterDateTime' && endDateTime === null) e.fail('endDateTime', 'is required when type is afterDateTime');
+  if (type === 'afterDuration' && duration === null) e.fail('duration', 'is required when type is afterDuration');
+  if (startDateTime !== null && endDateTime !== null && Date.parse(endDateTime) <= Date.parse(startDateTime)) e.fail('endDateTime', 'is not after startDateTime');
+  return { startDateTime, expiration: { endDateTime, duration, type } };
+}
+
+export function parseRequest(source: string, where: string, value: unknown): TenantRequest {
+  const f = Fields.of(source, where, value, ['description', 'id', 'requestType', 'justification', 'schedule', 'createdDateTime']);
+  const justification = f.value['justification'];
+  if (justification !== undefined && justification !== null && typeof justification !== 'string') f.fail('justification', 'must be a string or null');
+  return {
+    id: f.guid('id', true),
+    requestType: f.oneOf('requestType', REQUEST_TYPES, 'userAdd'),
+    justification: typeof justification === 'string' ? justification : null,
+    schedule: parseSchedule(source, `${where}.schedule`, f.value['schedule']),
+    createdDateTime: f.instant('createdDateTime'),
+  };
+}
