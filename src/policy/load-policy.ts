@@ -112,7 +112,7 @@ function compileApprovers(doc: NonNullable<ScopeDoc['approvers']>, at: string): 
 export function loadPolicy(text: string, source: string, options: PolicyLoadOptions): Policy {
   const byId = new Map(options.checks.map((c) => [c.id, c]));
   const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, strict: true, strictTypes: false });
-  const validateDocument = ajv.compile(buildPolicySchema(options.checks));
+  const validateDocument = ajv.compile(buildPolicySchema(options.checks, 'structure'));
   try {
     const doc = parseJson(text.replace(/^\uFEFF/, ''));
     if (!validateDocument(doc)) throw explain((validateDocument.errors ?? [])[0] as ErrorObject);

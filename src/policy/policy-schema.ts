@@ -98,7 +98,7 @@ const approvers = {
   },
 };
 
-function checkEntry(checks: readonly Check[]): JsonSchema {
+function checkEntry(checks: readonly Check[], withOptions: boolean): JsonSchema {
   return {
     type: 'object',
     additionalProperties: false,
@@ -110,12 +110,16 @@ function checkEntry(checks: readonly Check[]): JsonSchema {
       failMode,
       options: { type: 'object', description: 'The check\'s options; defaults fill what is left out.' },
     },
-    allOf: checks.map((c) => ({ if: { properties: { id: { const: c.id } } }, then: { properties: { options: c.optionsSchema } } })),
+    ...(withOptions ? { allOf: checks.map((c) => ({ if: { properties: { id: { const: c.id } } }, then: { properties: { options: c.optionsSchema } } })) } : {}),
   };
 }
 
-/** The published JSON Schema of the policy document (written to policy/policy.schema.json). */
-export function buildPolicySchema(checks: readonly Check[]): JsonSchema {
+/**
+ * The JSON Schema of the policy document. `published` (written to policy/policy.schema.json)
+ * carries every check's options schema so editors complete options; `structure` leaves them out,
+ * for the loader, which validates options per check after merging defaults (and compiles faster).
+ */
+export function buildPolicySchema(checks: readonly Check[], form: 'published' | 'structure' = 'published'): JsonSchema {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://entitlement-guard.dev/policy.schema.json',
@@ -156,7 +160,7 @@ export function buildPolicySchema(checks: readonly Check[]): JsonSchema {
             },
             mode,
             failMode,
-            checks: { type: 'array', maxItems: 50, items: checkEntry(checks), description: 'Checks to run, with options and the action a finding takes.' },
+            checks: { type: 'array', maxItems: 50, items: checkEntry(checks, form === 'published'), description: 'Checks to run, with options and the action a finding takes.' },
             approvers,
           },
         },
