@@ -116,6 +116,21 @@ describe('the sample policy end to end (function → facts → checks → resume
   });
 });
 
+describe('Lifecycle Workflows under the policy', () => {
+  it('a joiner without a manager fails the pre-hire task (deny → operationStatus failed)', async () => {
+    const noor = '5e6c13ac-1147-4685-a32a-d31c30e75731';
+    emulator.directory.setManager(noor, null);
+    try {
+      const answer = await send(appFor(emulator, { POLICY_PATH: SAMPLE_POLICY }), fixture('lcw-custom-task.json'));
+      expect(answer.json['decision']).toBe('fail');
+      expect(findingIds(answer.json)).toEqual(['manager-or-sponsor/noManager']);
+      expect(emulator.acceptedResumes()[0]?.body).toEqual({ data: { operationStatus: 'failed' }, source: 'entitlement-guard', type: 'lifecycleEvent' });
+    } finally {
+      emulator.directory.setManager(noor, '437be613-5955-4d7b-97a8-cfe7dd6736fe');
+    }
+  });
+});
+
 describe('modes and fail modes', () => {
   it('audit mode never denies but records the same findings, marked not enforced', async () => {
     const enforced = await send(appFor(emulator, { POLICY_PATH: SAMPLE_POLICY }), { ...fixture('elm-request-created.risky-user.wire.json'), CustomExtensionStageInstanceId: 'aa000000-0000-4000-8000-000000000002' });
