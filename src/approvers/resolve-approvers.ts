@@ -85,7 +85,7 @@ function combine(sources: readonly ApproverSource[], callout: ElmRequestCallout,
   for (const source of sources) {
     const result = resolveSource(source, facts);
     const kept = result.approvers.filter((set) => !('userId' in set && self.has(set.userId)));
-    const note = kept.length < result.approvers.length ? 'left out the requestor as their own approver' : result.note;
+    const note = kept.length < result.approvers.length ? 'left out the requestor or target as their own approver' : result.note;
     results.push({ ...result, approvers: kept, note });
     for (const set of kept) {
       const key = `${set['@odata.type']}:${idOf(set) ?? ''}`;

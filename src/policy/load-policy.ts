@@ -4,7 +4,7 @@ import type { Check } from '../checks/define-check.js';
 import { AppError } from '../errors.js';
 import type { FactName } from '../facts/fact-types.js';
 import { stageCapabilities, stageMayDeny } from '../stages.js';
-import { buildPolicySchema } from './policy-schema.js';
+import { APPROVER_TYPES, buildPolicySchema } from './policy-schema.js';
 import type { Action, ApproverPolicy, ApproverSource, ConfiguredCheck, FailMode, Match, Mode, Policy, Scope } from './policy-types.js';
 
 export interface PolicyLoadOptions {
@@ -55,6 +55,29 @@ function explain(error: ErrorObject): PolicyProblem {
     return new PolicyProblem(error.instancePath, `must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`);
   }
   return new PolicyProblem(error.instancePath, error.message ?? 'is not valid');
+}
+
+/**
+ * The error to show from ajv's list. Under a `oneOf` (approver sources) the branch of the source's
+ * `type` says what is wrong; an unknown `type` is itself the problem.
+ */
+function firstProblem(errors: readonly ErrorObject[], doc: unknown): PolicyProblem {
+  const oneOf = errors.find((e) => e.keyword === 'oneOf');
+  if (oneOf === undefined) return explain(errors[0] as ErrorObject);
+  const type = (at(doc, oneOf.instancePath) as { type?: unknown } | undefined)?.type;
+  const branch = APPROVER_TYPES.indexOf(type as (typeof APPROVER_TYPES)[number]);
+  if (branch === -1) return new PolicyProblem(`${oneOf.instancePath}/type`, `must be one of ${APPROVER_TYPES.join(', ')}`);
+  const inBranch = errors.find((e) => e.schemaPath.includes(`/oneOf/${String(branch)}/`));
+  return explain(inBranch ?? oneOf);
+}
+
+/** The value at a JSON pointer (ajv's instancePath). */
+function at(doc: unknown, pointer: string): unknown {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined), doc);
 }
 
 /** Ids and names compared without case: the match is kept lower-case. */
@@ -115,7 +138,7 @@ export function loadPolicy(text: string, source: string, options: PolicyLoadOpti
   const validateDocument = ajv.compile(buildPolicySchema(options.checks, 'structure'));
   try {
     const doc = parseJson(text.replace(/^\uFEFF/, ''));
-    if (!validateDocument(doc)) throw explain((validateDocument.errors ?? [])[0] as ErrorObject);
+    if (!validateDocument(doc)) throw firstProblem(validateDocument.errors ?? [], doc);
     const root = doc as { mode?: Mode; failMode?: FailMode; scopes: ScopeDoc[] };
     const mode = root.mode ?? 'enforce';
     const failMode = root.failMode ?? 'deny';

@@ -29,6 +29,9 @@ const named = (description: string) => ({
   description,
 });
 
+/** Approver source types, in the order of the `oneOf` below. */
+export const APPROVER_TYPES = ['requestorManager', 'groupByAttribute', 'users', 'groups'] as const;
+
 const approverSource = {
   oneOf: [
     {
