@@ -8,7 +8,7 @@ import type { FactFailure, FactGatherer } from '../../src/facts/gather-facts.js'
 import type { FactName, FactSet } from '../../src/facts/fact-types.js';
 import { Deadline } from '../../src/graph/retry.js';
 import { loadPolicy } from '../../src/policy/load-policy.js';
-import { elmCallout, lcwCallout } from '../support/callouts.js';
+import { elmRequest, lcwTask } from '../checks/support.js';
 import { VirtualClock } from '../support/fake-graph.js';
 
 const needsRisk = defineCheck({
@@ -50,7 +50,7 @@ function engineFor(document: object, gatherer: FactGatherer) {
 const risky = { riskState: { riskLevel: 'high', riskState: 'atRisk', riskDetail: undefined, riskLastUpdatedDateTime: undefined } };
 const scopeWith = (entries: object[], extra: object = {}) => ({ scopes: [{ name: 's', checks: entries, ...extra }] });
 
-async function evaluate(document: object, callout: CheckedCallout = elmCallout(), facts: Omit<FactSet, 'now'> = risky, failures: Partial<Record<FactName, FactFailure>> = {}) {
+async function evaluate(document: object, callout: CheckedCallout = elmRequest(), facts: Omit<FactSet, 'now'> = risky, failures: Partial<Record<FactName, FactFailure>> = {}) {
   const { gatherer, asked } = fakeGatherer(facts, failures);
   const { engine, deadline } = engineFor(document, gatherer);
   return { evaluation: await engine.evaluate(callout, deadline), asked };
@@ -65,7 +65,7 @@ describe('the engine', () => {
   });
 
   it('a fact that failed to load → factUnavailable naming the permission; fail mode deny denies', async () => {
-    const { evaluation } = await evaluate(scopeWith([{ id: 'needs-risk', action: 'flag' }]), elmCallout(), {}, { riskState: { kind: 'forbidden', message: 'no', permission: 'IdentityRiskyUser.Read.All' } });
+    const { evaluation } = await evaluate(scopeWith([{ id: 'needs-risk', action: 'flag' }]), elmRequest(), {}, { riskState: { kind: 'forbidden', message: 'no', permission: 'IdentityRiskyUser.Read.All' } });
     expect(evaluation.checks[0]?.findings[0]).toMatchObject({ messageId: 'factUnavailable', data: { fact: 'riskState', reason: 'permission IdentityRiskyUser.Read.All missing', permission: 'IdentityRiskyUser.Read.All' }, action: 'deny' });
     expect(evaluation.decision.kind).toBe('deny');
   });
@@ -74,12 +74,12 @@ describe('the engine', () => {
     ['continue', 'continue', 'Flagged by policy: [needs-risk] Could not run: riskState could not be read (Graph unavailable).'],
     ['deny', 'deny', 'Denied by policy: [needs-risk] Could not run: riskState could not be read (Graph unavailable).'],
   ] as const)('fail mode %s on a check that could not run → %s', async (failMode, kind, detail) => {
-    const { evaluation } = await evaluate({ failMode, ...scopeWith([{ id: 'needs-risk', action: 'flag' }]) }, elmCallout(), {}, { riskState: { kind: 'transient', message: 'x', retryAfterSeconds: 7 } });
+    const { evaluation } = await evaluate({ failMode, ...scopeWith([{ id: 'needs-risk', action: 'flag' }]) }, elmRequest(), {}, { riskState: { kind: 'transient', message: 'x', retryAfterSeconds: 7 } });
     expect(evaluation.decision).toEqual({ kind, detail });
   });
 
   it('fail mode retry → a retryable CHECKS.UNAVAILABLE with the longest wait Graph asked for', async () => {
-    const attempt = evaluate({ failMode: 'retry', ...scopeWith([{ id: 'needs-risk', action: 'deny' }]) }, elmCallout(), {}, { riskState: { kind: 'transient', message: 'x', retryAfterSeconds: 3 } });
+    const attempt = evaluate({ failMode: 'retry', ...scopeWith([{ id: 'needs-risk', action: 'deny' }]) }, elmRequest(), {}, { riskState: { kind: 'transient', message: 'x', retryAfterSeconds: 3 } });
     await expect(attempt).rejects.toBeInstanceOf(AppError);
     await expect(attempt).rejects.toMatchObject({ code: 'CHECKS.UNAVAILABLE', retryable: true, retryAfterSeconds: 5 });
   });
@@ -94,7 +94,7 @@ describe('the engine', () => {
   });
 
   it('deny findings first, then flags, in the text; the shaper turns a deny at a stage that cannot deny into continue', async () => {
-    const callout = elmCallout({ stage: 'assignmentRequestGranted' });
+    const callout = elmRequest({ stage: 'assignmentRequestGranted' });
     const { evaluation } = await evaluate(scopeWith([{ id: 'low-flag', action: 'flag' }, { id: 'needs-risk', action: 'deny' }]), callout);
     expect(evaluation.decision).toEqual({ kind: 'deny', detail: 'Denied by policy: [needs-risk] Risk is high. [low-flag] Noted.' });
     const shaped = elmResume(callout, callout.resume ?? { path: '', confirmPath: '' }, evaluation.decision, false);
@@ -102,13 +102,13 @@ describe('the engine', () => {
   });
 
   it('a Lifecycle Workflows task: deny → fail; checks that do not apply are skipped', async () => {
-    const { evaluation } = await evaluate(scopeWith([{ id: 'needs-risk', action: 'deny' }, { id: 'low-flag', action: 'flag' }]), lcwCallout());
+    const { evaluation } = await evaluate(scopeWith([{ id: 'needs-risk', action: 'deny' }, { id: 'low-flag', action: 'flag' }]), lcwTask());
     expect(evaluation.decision.kind).toBe('fail');
     expect(evaluation.checks.map((c) => `${c.id}:${c.status}`)).toEqual(['needs-risk:failed', 'low-flag:skipped']);
   });
 
   it('the approval stage: the default when no scope names approvers, no facts read when nothing needs them', async () => {
-    const { evaluation, asked } = await evaluate({ scopes: [] }, elmCallout({ stage: 'assignmentRequestDeterminingApprovalRequirements' }));
+    const { evaluation, asked } = await evaluate({ scopes: [] }, elmRequest({ stage: 'assignmentRequestDeterminingApprovalRequirements' }));
     expect(asked).toEqual([]);
     expect(evaluation.decision).toMatchObject({ kind: 'approval-stage', detail: "No approver policy applies; the requestor's manager approves.", approvalStage: { primaryApprovers: [{ '@odata.type': '#microsoft.graph.requestorManager', managerLevel: 1 }] } });
     expect(evaluation.approvers).toMatchObject({ outcome: 'default' });
@@ -117,7 +117,7 @@ describe('the engine', () => {
   it('the approval stage: a strategy that yields nobody sends the default stage and says why; facts are the union of needs', async () => {
     const { evaluation, asked } = await evaluate(
       scopeWith([{ id: 'needs-risk', action: 'flag' }], { approvers: { primary: [{ type: 'requestorManager', level: 1 }] } }),
-      elmCallout({ stage: 'assignmentRequestDeterminingApprovalRequirements' }),
+      elmRequest({ stage: 'assignmentRequestDeterminingApprovalRequirements' }),
       { ...risky, requestorManagerChain: [] },
     );
     expect(asked).toEqual([['requestorManagerChain', 'riskState']]);
@@ -126,12 +126,12 @@ describe('the engine', () => {
   });
 
   it('with fail mode retry, a strategy that yields nobody answers 503', async () => {
-    const attempt = evaluate({ failMode: 'retry', scopes: [{ name: 's', approvers: { primary: [{ type: 'requestorManager', level: 1 }] } }] }, elmCallout({ stage: 'assignmentRequestDeterminingApprovalRequirements' }), { requestorManagerChain: [] });
+    const attempt = evaluate({ failMode: 'retry', scopes: [{ name: 's', approvers: { primary: [{ type: 'requestorManager', level: 1 }] } }] }, elmRequest({ stage: 'assignmentRequestDeterminingApprovalRequirements' }), { requestorManagerChain: [] });
     await expect(attempt).rejects.toMatchObject({ code: 'CHECKS.UNAVAILABLE' });
   });
 
   it('a pre-expiration stage runs its checks and records only', async () => {
-    const callout: CheckedCallout = { kind: 'elm-assignment', shape: 'flat-pascal', stage: 'assignmentOneDayBeforeExpiration', stageInstanceId: 'x', requestId: undefined, accessPackage: undefined, catalog: undefined, assignmentId: undefined, target: elmCallout().target };
+    const callout: CheckedCallout = { kind: 'elm-assignment', shape: 'flat-pascal', stage: 'assignmentOneDayBeforeExpiration', stageInstanceId: 'x', requestId: undefined, accessPackage: undefined, catalog: undefined, assignmentId: undefined, target: elmRequest().target };
     const { evaluation } = await evaluate(scopeWith([{ id: 'needs-risk', action: 'deny' }]), callout);
     expect(evaluation.decision).toEqual({ kind: 'none', detail: 'assignmentOneDayBeforeExpiration cannot be resumed; recorded only. Denied by policy: [needs-risk] Risk is high.' });
   });

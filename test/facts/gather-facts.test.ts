@@ -5,7 +5,7 @@ import { createFactGatherer } from '../../src/facts/gather-facts.js';
 import type { GraphAnswer, GraphCall, GraphHttp } from '../../src/graph/graph-http.js';
 import { Deadline } from '../../src/graph/retry.js';
 import type { CheckedCallout } from '../../src/checks/define-check.js';
-import { elmCallout, lcwCallout, REQUESTOR, TARGET } from '../support/callouts.js';
+import { elmRequest, lcwTask, REQUESTOR_ID, TARGET_ID } from '../checks/support.js';
 import { answer, VirtualClock } from '../support/fake-graph.js';
 
 const ORIGIN = 'https://graph.example';
@@ -37,7 +37,7 @@ function gatherer(graph: GraphHttp, clock = new VirtualClock()) {
   return { clock, facts: createFactGatherer(graph, validators, ORIGIN, { clock, timeoutMs: 1000, random: () => 0.5 }) };
 }
 
-async function gather(graph: GraphHttp, needed: FactName[], callout: CheckedCallout = elmCallout()) {
+async function gather(graph: GraphHttp, needed: FactName[], callout: CheckedCallout = elmRequest()) {
   const { clock, facts } = gatherer(graph);
   return facts.gather(callout, new Set(needed), Deadline.after(clock, 10_000), 42);
 }
@@ -47,7 +47,7 @@ const notFound = answer(404, { error: { code: 'Request_ResourceNotFound', messag
 
 describe('one round of reads', () => {
   it('issues every read before any answer arrives, and stamps the time', async () => {
-    const graph = new RoutedGraph((call) => (call.path.includes('riskyUsers') ? notFound : call.path.includes('/manager') ? ok(user('11111111-1111-4111-8111-111111111111')) : ok(user(TARGET))), 3);
+    const graph = new RoutedGraph((call) => (call.path.includes('riskyUsers') ? notFound : call.path.includes('/manager') ? ok(user('11111111-1111-4111-8111-111111111111')) : ok(user(TARGET_ID))), 3);
     const result = await gather(graph, ['targetUser', 'targetManager', 'riskState']);
     expect(graph.calls).toHaveLength(3);
     expect(result.facts.now).toBe(42);
@@ -55,15 +55,15 @@ describe('one round of reads', () => {
   });
 
   it('reads an object once when two facts come from the same read', async () => {
-    const graph = new RoutedGraph(() => ok(user(TARGET)));
-    const result = await gather(graph, ['targetUser', 'requestorUser'], elmCallout({ requestor: { objectId: TARGET, displayName: 'Avery', principalName: undefined, email: undefined, subjectType: 'user' } }));
+    const graph = new RoutedGraph(() => ok(user(TARGET_ID)));
+    const result = await gather(graph, ['targetUser', 'requestorUser'], elmRequest({ requestor: { objectId: TARGET_ID, displayName: 'Avery', principalName: undefined, email: undefined, subjectType: 'user' } }));
     expect(graph.calls).toHaveLength(1);
-    expect(result.facts.targetUser?.id).toBe(TARGET);
-    expect(result.facts.requestorUser?.id).toBe(TARGET);
+    expect(result.facts.targetUser?.id).toBe(TARGET_ID);
+    expect(result.facts.requestorUser?.id).toBe(TARGET_ID);
   });
 
   it('the requestor and the manager chain share one read, with ConsistencyLevel: eventual for $levels', async () => {
-    const graph = new RoutedGraph(() => ok(user(REQUESTOR, { department: 'Finance', manager: user('22222222-2222-4222-8222-222222222222', { manager: user('33333333-3333-4333-8333-333333333333', { accountEnabled: false }) }) })));
+    const graph = new RoutedGraph(() => ok(user(REQUESTOR_ID, { department: 'Finance', manager: user('22222222-2222-4222-8222-222222222222', { manager: user('33333333-3333-4333-8333-333333333333', { accountEnabled: false }) }) })));
     const result = await gather(graph, ['requestorUser', 'requestorManagerChain']);
     expect(graph.calls).toHaveLength(1);
     expect(graph.calls[0]?.headers).toEqual({ ConsistencyLevel: 'eventual' });
@@ -74,7 +74,7 @@ describe('one round of reads', () => {
 
   it('a manager chain that loops stops before the first manager met twice', async () => {
     const a = '44444444-4444-4444-8444-444444444444';
-    const graph = new RoutedGraph(() => ok(user(REQUESTOR, { manager: user(a, { manager: user(REQUESTOR, { manager: user(a) }) }) })));
+    const graph = new RoutedGraph(() => ok(user(REQUESTOR_ID, { manager: user(a, { manager: user(REQUESTOR_ID, { manager: user(a) }) }) })));
     const result = await gather(graph, ['requestorManagerChain']);
     expect(result.facts.requestorManagerChain?.map((m) => m.id)).toEqual([a]);
   });
@@ -83,11 +83,11 @@ describe('one round of reads', () => {
     const page = (n: number, next?: string) => ok({ value: [user(`5555555${String(n)}-5555-4555-8555-555555555555`)], ...(next ? { '@odata.nextLink': next } : {}) });
     const graph = new RoutedGraph((call) => {
       if (call.path.includes('skiptoken=2')) return page(3);
-      if (call.path.includes('skiptoken=1')) return page(2, `${ORIGIN}/v1.0/users/${TARGET}/sponsors?$skiptoken=2`);
-      return page(1, `${ORIGIN}/v1.0/users/${TARGET}/sponsors?$skiptoken=1`);
+      if (call.path.includes('skiptoken=1')) return page(2, `${ORIGIN}/v1.0/users/${TARGET_ID}/sponsors?$skiptoken=2`);
+      return page(1, `${ORIGIN}/v1.0/users/${TARGET_ID}/sponsors?$skiptoken=1`);
     });
     const result = await gather(graph, ['targetSponsors']);
-    expect(graph.calls.map((c) => c.path)).toEqual([`/users/${TARGET}/sponsors?$select=id,displayName`, `/users/${TARGET}/sponsors?$skiptoken=1`, `/users/${TARGET}/sponsors?$skiptoken=2`]);
+    expect(graph.calls.map((c) => c.path)).toEqual([`/users/${TARGET_ID}/sponsors?$select=id,displayName`, `/users/${TARGET_ID}/sponsors?$skiptoken=1`, `/users/${TARGET_ID}/sponsors?$skiptoken=2`]);
     expect(result.facts.targetSponsors).toHaveLength(3);
     expect(result.sources[0]).toMatchObject({ fact: 'targetSponsors', outcome: 'loaded', pages: 3 });
   });
@@ -107,7 +107,7 @@ describe('what each answer means', () => {
   it.each([
     ['no manager (404) → null, absent', 'targetManager', notFound, { targetManager: null }, 'absent'],
     ['never risky (404) → level none', 'riskState', notFound, { riskState: { riskLevel: 'none', riskState: 'none', riskDetail: undefined, riskLastUpdatedDateTime: undefined } }, 'absent'],
-    ['a risky user', 'riskState', ok({ id: TARGET, riskLevel: 'high', riskState: 'atRisk', riskDetail: null }), { riskState: { riskLevel: 'high', riskState: 'atRisk', riskDetail: undefined, riskLastUpdatedDateTime: undefined } }, 'loaded'],
+    ['a risky user', 'riskState', ok({ id: TARGET_ID, riskLevel: 'high', riskState: 'atRisk', riskDetail: null }), { riskState: { riskLevel: 'high', riskState: 'atRisk', riskDetail: undefined, riskLastUpdatedDateTime: undefined } }, 'loaded'],
   ] as const)('%s', async (_name, fact, reply, expected, outcome) => {
     const result = await gather(new RoutedGraph(() => reply), [fact]);
     expect(result.facts).toMatchObject(expected);
@@ -119,8 +119,8 @@ describe('what each answer means', () => {
     ['Graph refuses (403) → names the permission', 'riskState', answer(403, { error: { code: 'Authorization_RequestDenied' } }), { kind: 'forbidden', permission: 'IdentityRiskyUser.Read.All' }],
     ['a leave date without User-LifeCycleInfo (403)', 'targetLeaveDate', answer(403), { kind: 'forbidden', permission: 'User-LifeCycleInfo.Read.All' }],
     ['a 400 is a rejection', 'request', answer(400, { error: { code: 'BadRequest' } }), { kind: 'rejected' }],
-    ['an answer of the wrong shape', 'targetUser', ok({ id: TARGET, accountEnabled: 'yes' }), { kind: 'invalid' }],
-    ['a page that is not a collection', 'targetSponsors', ok({ id: TARGET }), { kind: 'invalid' }],
+    ['an answer of the wrong shape', 'targetUser', ok({ id: TARGET_ID, accountEnabled: 'yes' }), { kind: 'invalid' }],
+    ['a page that is not a collection', 'targetSponsors', ok({ id: TARGET_ID }), { kind: 'invalid' }],
   ] as const)('%s', async (_name, fact, reply, failure) => {
     const result = await gather(new RoutedGraph(() => reply), [fact]);
     expect(result.failures.get(fact)).toMatchObject(failure);
@@ -129,10 +129,10 @@ describe('what each answer means', () => {
   });
 
   it('429 and 503 are retried within the deadline, then the fact loads', async () => {
-    const replies = [answer(429, undefined, 1), answer(503), ok(user(TARGET))];
+    const replies = [answer(429, undefined, 1), answer(503), ok(user(TARGET_ID))];
     const graph = new RoutedGraph(() => replies.shift() ?? notFound);
     const result = await gather(graph, ['targetUser']);
-    expect(result.facts.targetUser?.id).toBe(TARGET);
+    expect(result.facts.targetUser?.id).toBe(TARGET_ID);
     expect(result.sources[0]?.attempts).toBe(3);
   });
 
@@ -143,7 +143,7 @@ describe('what each answer means', () => {
 
   it('a fact the callout names no object for → no-subject, without a read', async () => {
     const graph = new RoutedGraph(() => ok({}));
-    const result = await gather(graph, ['request', 'requestorUser'], lcwCallout());
+    const result = await gather(graph, ['request', 'requestorUser'], lcwTask());
     expect(graph.calls).toHaveLength(0);
     expect(result.failures.get('request')).toMatchObject({ kind: 'no-subject' });
     expect(result.failures.get('requestorUser')).toMatchObject({ kind: 'no-subject' });
