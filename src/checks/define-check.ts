@@ -85,7 +85,7 @@ export function defineCheck<O extends object, N extends FactName, M extends stri
   };
 }
 
-/** Fills each double-brace placeholder from data by name; unknown placeholders stay visible so a wrong template is noticed. */
+/** Fills each double-brace name in the template from data; a name without a value stays as written, so a wrong template is noticed. */
 export function renderMessage(template: string, data: MessageData | undefined): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
     const value = data?.[name];
