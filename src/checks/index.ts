@@ -3,6 +3,7 @@ import justification from './justification.js';
 import managerOrSponsor from './manager-or-sponsor.js';
 import maxDuration from './max-duration.js';
 import riskyUser from './risky-user.js';
+import separationOfDuties from './separation-of-duties.js';
 import userAttributes from './user-attributes.js';
 
 /**
@@ -14,6 +15,7 @@ export const CHECKS: Readonly<Record<string, Check>> = {
   'manager-or-sponsor': managerOrSponsor,
   'max-duration': maxDuration,
   'risky-user': riskyUser,
+  'separation-of-duties': separationOfDuties,
   'user-attributes': userAttributes,
 };
 

@@ -27,7 +27,9 @@ function describeApprovers(sets: readonly SubjectSet[]): string {
  * resume clamps it to 500 characters.
  */
 export function detailText(runs: readonly CheckRun[], approvalStage: ApprovalStage | undefined, approverNote: string | undefined): string {
-  const findings = ordered(runs.flatMap((r) => r.findings));
+  const all = ordered(runs.flatMap((r) => r.findings));
+  const findings = all.filter((f) => f.kind !== 'notice');
+  const notices = all.filter((f) => f.kind === 'notice');
   const enforced = findings.filter((f) => f.enforced);
   const audited = findings.filter((f) => !f.enforced);
   const parts: string[] = [];
@@ -41,6 +43,7 @@ export function detailText(runs: readonly CheckRun[], approvalStage: ApprovalSta
   }
   const ran = runs.filter((r) => r.status !== 'skipped');
   if (findings.length === 0 && ran.length > 0) parts.push(`All ${ran.length} check${ran.length === 1 ? '' : 's'} passed (${[...new Set(ran.map((r) => r.id))].join(', ')}).`);
+  if (notices.length > 0) parts.push('Noted:', ...notices.map((f) => `[${f.checkId}] ${f.message}`));
   return parts.join(' ');
 }
 
@@ -51,7 +54,7 @@ export function detailText(runs: readonly CheckRun[], approvalStage: ApprovalSta
  * LCW task on deny, record only for pre-expiration stages.
  */
 export function decide(callout: CheckedCallout, runs: readonly CheckRun[], approvals: Approvals | undefined): Decision {
-  const denies = runs.some((r) => r.findings.some((f) => f.enforced && f.action === 'deny'));
+  const denies = runs.some((r) => r.findings.some((f) => f.kind !== 'notice' && f.enforced && f.action === 'deny'));
   const ran = runs.some((r) => r.status !== 'skipped');
   if (callout.kind === 'elm-assignment') {
     return { kind: 'none', detail: `${callout.stage} cannot be resumed; recorded only.${ran ? ` ${detailText(runs, undefined, undefined)}` : ''}` };

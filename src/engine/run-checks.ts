@@ -12,7 +12,8 @@ import type { Action, ConfiguredCheck, FailMode, Mode } from '../policy/policy-t
 export interface Finding {
   readonly checkId: string;
   readonly scope: string;
-  readonly kind: 'violation' | 'error';
+  /** violation: decides by its action; error: the check could not run; notice: recorded, decides nothing. */
+  readonly kind: 'violation' | 'error' | 'notice';
   readonly messageId: string;
   readonly message: string;
   readonly data: MessageData;
@@ -75,24 +76,24 @@ export function runCheck(run: ConfiguredCheck, callout: CheckedCallout, facts: F
     return { ...base, status: 'error', findings: [errorFinding(run, 'factUnavailable', data)], ms: ms(), error: { facts: missing } };
   }
   try {
-    const reports = run.check.evaluate(callout, facts, run.options);
+    const reports = run.check.evaluate(callout, facts, run.options, run.settings);
     const findings = reports.map((report): Finding => {
       const data = report.data ?? {};
       const template = run.check.messages[report.messageId];
       return {
         checkId: run.check.id,
         scope: run.scope,
-        kind: 'violation',
+        kind: report.notice === true ? 'notice' : 'violation',
         messageId: report.messageId,
         message: template === undefined ? report.messageId : renderMessage(template, data),
         data,
         severity: run.severity ?? report.severity ?? run.check.severity,
-        action: run.action,
+        action: report.action === 'flag' ? 'flag' : run.action,
         enforced: run.mode === 'enforce',
         ...(report.evidence === undefined ? {} : { evidence: report.evidence }),
       };
     });
-    return { ...base, status: findings.length > 0 ? 'failed' : 'passed', findings, ms: ms() };
+    return { ...base, status: findings.some((f) => f.kind !== 'notice') ? 'failed' : 'passed', findings, ms: ms() };
   } catch (error) {
     const thrown = describeError(error).slice(0, 200);
     return { ...base, status: 'error', findings: [errorFinding(run, 'checkFailed', { error: thrown })], ms: ms(), error: { thrown } };

@@ -1,4 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import {
+  accessPackageSchema, appRoleAssignmentSchema, groupRefSchema, packageAssignmentSchema, packageRequestSchema, roleAssignmentSchema,
+} from './holding-schemas.js';
 
 /**
  * JSON Schemas of the Graph answers facts are read from. They check the types of the fields
@@ -48,7 +51,7 @@ export const collectionPageSchema = {
   type: 'object',
   required: ['value'],
   properties: {
-    value: { type: 'array', maxItems: 1000, items: { $ref: 'directory-object' } },
+    value: { type: 'array', maxItems: 1000, items: { type: 'object' } },
     '@odata.nextLink': { type: 'string', maxLength: 4096 },
   },
 } as const;
@@ -93,6 +96,12 @@ export interface AnswerValidators {
   readonly page: ValidateFunction;
   readonly riskyUser: ValidateFunction;
   readonly request: ValidateFunction;
+  readonly packageAssignment: ValidateFunction;
+  readonly packageRequest: ValidateFunction;
+  readonly accessPackage: ValidateFunction;
+  readonly roleAssignment: ValidateFunction;
+  readonly appRoleAssignment: ValidateFunction;
+  readonly groupRef: ValidateFunction;
 }
 
 /** Compiled once, in the composition root. */
@@ -105,5 +114,11 @@ export function compileAnswerValidators(): AnswerValidators {
     page: ajv.compile(collectionPageSchema),
     riskyUser: ajv.compile(riskyUserSchema),
     request: ajv.compile(assignmentRequestSchema),
+    packageAssignment: ajv.compile(packageAssignmentSchema),
+    packageRequest: ajv.compile(packageRequestSchema),
+    accessPackage: ajv.compile(accessPackageSchema),
+    roleAssignment: ajv.compile(roleAssignmentSchema),
+    appRoleAssignment: ajv.compile(appRoleAssignmentSchema),
+    groupRef: ajv.compile(groupRefSchema),
   };
 }

@@ -1,7 +1,11 @@
 import type { CheckedCallout } from '../checks/define-check.js';
 import type { GraphCall } from '../graph/graph-http.js';
 import type { AnswerValidators } from './answer-schemas.js';
-import type { ChainedManager, DirectoryRef, DirectoryUser, FactName, FactValues, RequestFact, RiskFact } from './fact-types.js';
+import { HOLDING_READS } from './holding-reads.js';
+import { get, str, targetOf, toRef, validated, type Json } from './read-support.js';
+
+export { InvalidAnswer } from './read-support.js';
+import type { ChainedManager, DirectoryUser, FactName, FactValues, RequestFact, RiskFact } from './fact-types.js';
 
 /** How one fact is read: which Graph call, which permission it takes, how the answer reads. */
 export interface FactRead<K extends FactName = FactName> {
@@ -24,26 +28,11 @@ export interface FactRead<K extends FactName = FactName> {
   parse(json: unknown, validators: AnswerValidators): FactValues[K];
 }
 
-export class InvalidAnswer extends Error {
-  override readonly name = 'InvalidAnswer';
-}
-
 export const USER_SELECT = [
   'id', 'displayName', 'accountEnabled', 'userType', 'employeeType', 'department', 'companyName', 'jobTitle',
   'country', 'usageLocation', 'officeLocation', 'employeeId', 'employeeHireDate', 'onPremisesExtensionAttributes',
 ].join(',');
 
-type Json = Record<string, unknown>;
-
-function validated(json: unknown, validate: AnswerValidators[keyof AnswerValidators], what: string): Json {
-  if (!validate(json)) {
-    const error = validate.errors?.[0];
-    throw new InvalidAnswer(`Graph's ${what} is not valid at ${error?.instancePath || '/'}: ${error?.message ?? 'invalid'}`);
-  }
-  return json as Json;
-}
-
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const bool = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
 
 function toUser(json: Json): DirectoryUser {
@@ -69,8 +58,6 @@ function toUser(json: Json): DirectoryUser {
     onPremisesExtensionAttributes: extensions,
   };
 }
-
-const toRef = (json: Json): DirectoryRef => ({ id: String(json['id']).toLowerCase(), displayName: str(json['displayName']) });
 
 /** Nested `manager` objects of `$expand=manager($levels=max)` → level 1…n, stopping at a cycle. */
 function toChain(root: Json, validators: AnswerValidators): ChainedManager[] {
@@ -116,14 +103,12 @@ function toRisk(json: Json): RiskFact {
   };
 }
 
-const targetOf = (callout: CheckedCallout): string | undefined =>
-  callout.kind === 'lcw-task' ? callout.subject?.objectId : callout.target?.objectId;
 const requestorOf = (callout: CheckedCallout): string | undefined => (callout.kind === 'elm-request' ? callout.requestor?.objectId : undefined);
-const get = (path: string, headers?: Readonly<Record<string, string>>): GraphCall => ({ method: 'GET', version: 'v1.0', path, ...(headers ? { headers } : {}) });
 const userRead = (id: string): GraphCall => get(`/users/${id}?$select=${USER_SELECT}`);
 
 /** Every fact's read, by name. */
 export const FACT_READS: { readonly [K in FactName]: FactRead<K> } = {
+  ...HOLDING_READS,
   request: {
     fact: 'request',
     permission: 'EntitlementManagement.Read.All',
@@ -164,7 +149,7 @@ export const FACT_READS: { readonly [K in FactName]: FactRead<K> } = {
     subjectOf: targetOf,
     call: (id) => get(`/users/${id}/sponsors?$select=id,displayName`),
     paged: true,
-    parse: (items) => (items as Json[]).map(toRef),
+    parse: (items, v) => (items as unknown[]).map((item) => toRef(validated(item, v.directoryObject, 'sponsor'))),
   },
   riskState: {
     fact: 'riskState',

@@ -1,3 +1,5 @@
+import type { HoldingFactValues } from './holding-fact-types.js';
+
 /**
  * The facts checks can ask for, each read from Graph once per callout and validated before any
  * check sees it. A check names the facts it needs; the engine reads the union in one round.
@@ -11,6 +13,14 @@ export const FACT_NAMES = [
   'riskState',
   'requestorUser',
   'requestorManagerChain',
+  'targetPackageAssignments',
+  'targetPackageRequests',
+  'requestedPackage',
+  'targetGroups',
+  'targetDirectGroups',
+  'targetActiveRoles',
+  'targetEligibleRoles',
+  'targetAppRoles',
 ] as const;
 
 export type FactName = (typeof FACT_NAMES)[number];
@@ -72,7 +82,7 @@ export interface ChainedManager extends DirectoryRef {
   readonly accountEnabled: boolean | undefined;
 }
 
-export interface FactValues {
+export interface FactValues extends HoldingFactValues {
   readonly request: RequestFact;
   readonly targetUser: DirectoryUser;
   readonly targetLeaveDate: { readonly employeeLeaveDateTime: string | undefined };

@@ -127,7 +127,8 @@ export function createFactGatherer(http: GraphHttp, validators: AnswerValidators
         const read = FACT_READS[name] as FactRead;
         const subject = read.subjectOf(callout);
         if (subject === undefined) {
-          const failure: FactFailure = { kind: 'no-subject', message: `The callout names no ${name === 'request' ? 'request' : name.startsWith('requestor') ? 'requestor' : 'target user'} to read ${name} of.` };
+          const what = name === 'request' ? 'request' : name === 'requestedPackage' ? 'access package' : name.startsWith('requestor') ? 'requestor' : 'target user';
+          const failure: FactFailure = { kind: 'no-subject', message: `The callout names no ${what} to read ${name} of.` };
           failures.set(name, failure);
           sources.push({ fact: name, read: undefined, outcome: 'failed', attempts: 0, pages: 0, ms: 0, failure });
           continue;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Ajv, type ErrorObject } from 'ajv';
-import type { Check } from '../checks/define-check.js';
+import { SettingsProblem, type Check } from '../checks/define-check.js';
 import { AppError } from '../errors.js';
 import type { FactName } from '../facts/fact-types.js';
 import { stageCapabilities, stageMayDeny } from '../stages.js';
@@ -126,6 +126,22 @@ function compileApprovers(doc: NonNullable<ScopeDoc['approvers']>, at: string): 
   };
 }
 
+/** Each settings section the checks read (validated by the document's schema), compiled once. */
+function compileSettings(checks: readonly Check[], root: Record<string, unknown>): Record<string, unknown> {
+  const compiled: Record<string, unknown> = {};
+  for (const check of checks) {
+    const key = check.settings?.key;
+    if (check.settings === undefined || key === undefined || key in compiled) continue;
+    try {
+      compiled[key] = check.settings.compile(root[key]);
+    } catch (error) {
+      if (error instanceof SettingsProblem) throw new PolicyProblem(`/${key}${error.path}`, error.message);
+      throw error;
+    }
+  }
+  return compiled;
+}
+
 /**
  * Reads and validates a policy document against its published schema, then what a schema
  * cannot say: unique scope names, ELM and LCW keys not mixed, a deny only where a matched stage
@@ -139,7 +155,8 @@ export function loadPolicy(text: string, source: string, options: PolicyLoadOpti
   try {
     const doc = parseJson(text.replace(/^\uFEFF/, ''));
     if (!validateDocument(doc)) throw firstProblem(validateDocument.errors ?? [], doc);
-    const root = doc as { mode?: Mode; failMode?: FailMode; scopes: ScopeDoc[] };
+    const root = doc as { mode?: Mode; failMode?: FailMode; scopes: ScopeDoc[] } & Record<string, unknown>;
+    const settings = compileSettings(options.checks, root);
     const mode = root.mode ?? 'enforce';
     const failMode = root.failMode ?? 'deny';
     const names = new Set<string>();
@@ -174,7 +191,8 @@ export function loadPolicy(text: string, source: string, options: PolicyLoadOpti
           const problem = explain((validateOptions.errors ?? [])[0] as ErrorObject);
           throw new PolicyProblem(`${pointer}/options${problem.pointer}`, problem.message);
         }
-        const semantic = check.optionsProblem(merged);
+        const checkSettings = check.settings === undefined ? undefined : settings[check.settings.key];
+        const semantic = check.optionsProblem(merged, checkSettings);
         if (semantic !== undefined) throw new PolicyProblem(`${pointer}/options${semantic.path}`, semantic.message);
         return {
           check,
@@ -185,6 +203,7 @@ export function loadPolicy(text: string, source: string, options: PolicyLoadOpti
           mode: scopeMode,
           failMode: entry.failMode ?? scopeFailMode,
           options: merged,
+          settings: checkSettings,
           needs: [...new Set<FactName>(check.needsFor(merged))],
         };
       });
@@ -201,7 +220,7 @@ export function loadPolicy(text: string, source: string, options: PolicyLoadOpti
       };
     });
     const version = `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
-    return { version, source, mode, failMode, scopes };
+    return { version, source, mode, failMode, scopes, settings };
   } catch (error) {
     if (!(error instanceof PolicyProblem)) throw error;
     const where = error.pointer === '' ? '' : ` at ${error.pointer}`;

@@ -123,6 +123,7 @@ function checkEntry(checks: readonly Check[], withOptions: boolean): JsonSchema 
  * for the loader, which validates options per check after merging defaults (and compiles faster).
  */
 export function buildPolicySchema(checks: readonly Check[], form: 'published' | 'structure' = 'published'): JsonSchema {
+  const settings = Object.fromEntries(checks.flatMap((c) => (c.settings === undefined ? [] : [[c.settings.key, c.settings.schema]])));
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://entitlement-guard.dev/policy.schema.json',
@@ -136,6 +137,7 @@ export function buildPolicySchema(checks: readonly Check[], form: 'published' | 
       description: { type: 'string', maxLength: 2000, description: 'What this policy is for.' },
       mode: { ...mode, default: 'enforce' },
       failMode: { ...failMode, default: 'deny' },
+      ...settings,
       scopes: {
         type: 'array',
         maxItems: 500,

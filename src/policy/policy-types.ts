@@ -53,6 +53,8 @@ export interface ConfiguredCheck {
   readonly mode: Mode;
   readonly failMode: FailMode;
   readonly options: Readonly<Record<string, unknown>>;
+  /** The check's compiled settings section, when it reads one. */
+  readonly settings: unknown;
   readonly needs: readonly FactName[];
 }
 
@@ -73,4 +75,6 @@ export interface Policy {
   readonly mode: Mode;
   readonly failMode: FailMode;
   readonly scopes: readonly Scope[];
+  /** Compiled settings sections by key (e.g. separationOfDuties), for checks and tools. */
+  readonly settings: Readonly<Record<string, unknown>>;
 }

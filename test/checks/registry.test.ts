@@ -30,6 +30,9 @@ function sections(markdown: string): { headings: string[]; body: Map<string, str
   return { headings, body };
 }
 const doc = (check: Check) => sections(read(`docs/checks/${check.id}.md`));
+const SAMPLE_POLICY = JSON.parse(read('policy/sample.policy.json')) as Record<string, unknown>;
+/** A check's settings as the sample policy gives them (checks without settings: undefined). */
+const sampleSettings = (check: Check) => (check.settings === undefined ? undefined : check.settings.compile(SAMPLE_POLICY[check.settings.key]));
 
 type SchemaProblem = string;
 /** Every property documented, every object closed, no $id, at every depth (conditions under `if` are not properties). */
@@ -77,7 +80,7 @@ describe('options', () => {
   it.each(cases)('%s: defaults pass the schema and the semantic check', (_id, check) => {
     const validate = validatorOf(check);
     expect(validate(check.defaultOptions), JSON.stringify(validate.errors)).toBe(true);
-    expect(check.optionsProblem(check.defaultOptions)).toBeUndefined();
+    expect(check.optionsProblem(check.defaultOptions, sampleSettings(check))).toBeUndefined();
   });
 
   it.each(cases)('%s: an unknown option is rejected', (_id, check) => {
@@ -86,6 +89,7 @@ describe('options', () => {
 
   it.each(cases)('%s: every schema property is described, every object closed, no $id', (_id, check) => {
     expect(schemaProblems(check.optionsSchema, '#')).toEqual([]);
+    if (check.settings !== undefined) expect(schemaProblems(check.settings.schema, `#/${check.settings.key}`)).toEqual([]);
   });
 
   it.each(cases)('%s: nothing with a default is required (defaults are merged before validation)', (_id, check) => {

@@ -121,7 +121,7 @@ export function validatorOf(check: Check): ValidateFunction {
 }
 
 /** Why the policy's options would be refused (pointer inside the options, message), or undefined. */
-export function optionsProblem(check: Check, options: unknown): { path: string; message: string } | undefined {
+export function optionsProblem(check: Check, options: unknown, settings: unknown = check.settings?.compile(undefined)): { path: string; message: string } | undefined {
   const merged = mergeDefaults(check.defaultOptions, options);
   const validate = validatorOf(check);
   if (!validate(merged)) {
@@ -130,12 +130,12 @@ export function optionsProblem(check: Check, options: unknown): { path: string; 
     const extra = params['additionalProperty'];
     return { path: error?.instancePath ?? '', message: typeof extra === 'string' ? `unknown field "${extra}"` : (error?.message ?? 'invalid') };
   }
-  return check.optionsProblem(merged);
+  return check.optionsProblem(merged, settings);
 }
 
 /** Options as the engine hands them to evaluate: defaults merged, then validated. */
-export function configure(check: Check, options: Record<string, unknown> = {}): unknown {
-  const problem = optionsProblem(check, options);
+export function configure(check: Check, options: Record<string, unknown> = {}, settings?: unknown): unknown {
+  const problem = optionsProblem(check, options, settings);
   if (problem !== undefined) throw new Error(`${check.id} options invalid at ${problem.path}: ${problem.message}`);
   return mergeDefaults(check.defaultOptions, options);
 }
@@ -146,8 +146,8 @@ export type GivenFacts = Omit<FactSet, 'now'> & { readonly now?: number };
  * Evaluates through the check object, as the engine does. Every report must name a message of
  * the check, and its rendered message must leave no placeholder unfilled.
  */
-export function evaluate(check: Check, callout: CheckedCallout, facts: GivenFacts, options: Record<string, unknown> = {}): readonly Report[] {
-  const reports = check.evaluate(callout, { now: NOW, ...facts }, configure(check, options));
+export function evaluate(check: Check, callout: CheckedCallout, facts: GivenFacts, options: Record<string, unknown> = {}, settings?: unknown): readonly Report[] {
+  const reports = check.evaluate(callout, { now: NOW, ...facts }, configure(check, options, settings), settings);
   for (const report of reports) {
     const template = check.messages[report.messageId];
     expect(template, `${check.id} reports ${report.messageId}, which has no message`).toBeTypeOf('string');

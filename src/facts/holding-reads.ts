@@ -1,0 +1,135 @@
+import type { CheckedCallout } from '../checks/define-check.js';
+import type { FactRead } from './fact-reads.js';
+import type { AppRoleHolding, PackageGrant, RoleHolding } from './holding-fact-types.js';
+import { get, str, targetOf, toRef, validated, type Json } from './read-support.js';
+import type { AnswerValidators } from './answer-schemas.js';
+
+/** Advanced queries (OData casts, complete counts) need this header and $count=true. */
+const EVENTUAL = { ConsistencyLevel: 'eventual' } as const;
+const ELM = '/identityGovernance/entitlementManagement';
+const filter = (expression: string) => `$filter=${encodeURIComponent(expression)}`;
+
+type Items = readonly unknown[];
+const each = <T>(items: unknown, validate: (v: AnswerValidators) => AnswerValidators[keyof AnswerValidators], what: string, v: AnswerValidators, map: (json: Json) => T): T[] =>
+  (items as Items).map((item) => map(validated(item, validate(v), what)));
+
+/** A resource role scope → what it grants: group membership or ownership, an app role, or something rules cannot name. */
+function toGrant(scope: Json): PackageGrant {
+  const role = scope['role'] as Json;
+  const resource = scope['scope'] as Json;
+  const system = String(role['originSystem']);
+  const roleOrigin = String(role['originId']);
+  if (system.toLowerCase() === 'aadgroup') {
+    const [kind = '', groupId = String(resource['originId'])] = roleOrigin.split('_');
+    return { kind: 'group', groupId: groupId.toLowerCase(), role: kind, displayName: str(resource['displayName']) };
+  }
+  if (system.toLowerCase() === 'aadapplication') {
+    return { kind: 'appRole', servicePrincipalId: String(resource['originId']).toLowerCase(), appRoleId: roleOrigin.toLowerCase(), displayName: str(role['displayName']), resourceDisplayName: str(resource['displayName']) };
+  }
+  return { kind: 'other', originSystem: system, displayName: str(resource['displayName']) };
+}
+
+function toRole(json: Json): RoleHolding {
+  const schedule = json['scheduleInfo'] as Json | null | undefined;
+  const expiration = schedule?.['expiration'] as Json | null | undefined;
+  return {
+    id: String(json['id']),
+    roleTemplateId: String(json['roleDefinitionId']).toLowerCase(),
+    directoryScopeId: str(json['directoryScopeId']) ?? '/',
+    startDateTime: str(schedule?.['startDateTime']),
+    endDateTime: str(expiration?.['endDateTime']),
+  };
+}
+
+function toAppRole(json: Json): AppRoleHolding {
+  return {
+    id: String(json['id']),
+    appRoleId: String(json['appRoleId']).toLowerCase(),
+    resourceId: String(json['resourceId']).toLowerCase(),
+    resourceDisplayName: str(json['resourceDisplayName']),
+    principalType: str(json['principalType']) ?? 'User',
+    principalId: String(json['principalId']).toLowerCase(),
+    principalDisplayName: str(json['principalDisplayName']),
+  };
+}
+
+const requestedPackageOf = (callout: CheckedCallout): string | undefined => (callout.kind === 'lcw-task' ? undefined : callout.accessPackage?.id);
+
+/** The reads that make up what a user holds, for separation of duties. All are collections but the requested package. */
+export const HOLDING_READS = {
+  targetPackageAssignments: {
+    fact: 'targetPackageAssignments',
+    permission: 'EntitlementManagement.Read.All',
+    subjectOf: targetOf,
+    call: (id) => get(`${ELM}/assignments?${filter(`target/objectId eq '${id}'`)}&$expand=accessPackage($select=id,displayName)&$select=id,state`),
+    paged: true,
+    parse: (items, v) => each(items, (x) => x.packageAssignment, 'access package assignment', v, (j) => ({ id: String(j['id']), state: String(j['state']), accessPackage: toRef(j['accessPackage'] as Json) })),
+  },
+  targetPackageRequests: {
+    fact: 'targetPackageRequests',
+    permission: 'EntitlementManagement.Read.All',
+    subjectOf: targetOf,
+    // The requestor of a direct assignment is the assigned user (accessPackageAssignmentRequest.requestor).
+    call: (id) => get(`${ELM}/assignmentRequests?${filter(`requestor/objectId eq '${id}'`)}&$expand=accessPackage($select=id,displayName)&$select=id,state,requestType`),
+    paged: true,
+    parse: (items, v) =>
+      each(items, (x) => x.packageRequest, 'access package assignment request', v, (j) => ({
+        id: String(j['id']).toLowerCase(),
+        state: String(j['state']),
+        requestType: String(j['requestType']),
+        accessPackage: toRef(j['accessPackage'] as Json),
+      })),
+  },
+  requestedPackage: {
+    fact: 'requestedPackage',
+    permission: 'EntitlementManagement.Read.All',
+    subjectOf: requestedPackageOf,
+    call: (id) => get(`${ELM}/accessPackages/${id}?$select=id,displayName&$expand=resourceRoleScopes($expand=role,scope)`),
+    paged: false,
+    parse: (json, v) => {
+      const pkg = validated(json, v.accessPackage, 'access package');
+      return { ...toRef(pkg), grants: (pkg['resourceRoleScopes'] as Json[]).map(toGrant) };
+    },
+  },
+  targetGroups: {
+    fact: 'targetGroups',
+    permission: 'User.Read.All',
+    subjectOf: targetOf,
+    call: (id) => get(`/users/${id}/transitiveMemberOf/microsoft.graph.group?$select=id,displayName&$top=999&$count=true`, EVENTUAL),
+    paged: true,
+    parse: (items, v) => each(items, (x) => x.groupRef, 'group', v, toRef),
+  },
+  targetDirectGroups: {
+    fact: 'targetDirectGroups',
+    permission: 'User.Read.All',
+    subjectOf: targetOf,
+    call: (id) => get(`/users/${id}/memberOf/microsoft.graph.group?$select=id,displayName&$top=999&$count=true`, EVENTUAL),
+    paged: true,
+    parse: (items, v) => each(items, (x) => x.groupRef, 'group', v, toRef),
+  },
+  targetActiveRoles: {
+    fact: 'targetActiveRoles',
+    permission: 'RoleManagement.Read.Directory',
+    subjectOf: targetOf,
+    call: (id) => get(`/roleManagement/directory/roleAssignments?${filter(`principalId eq '${id}'`)}&$select=id,roleDefinitionId,directoryScopeId`),
+    paged: true,
+    parse: (items, v) => each(items, (x) => x.roleAssignment, 'directory role assignment', v, toRole),
+  },
+  targetEligibleRoles: {
+    fact: 'targetEligibleRoles',
+    permission: 'RoleEligibilitySchedule.Read.Directory',
+    subjectOf: targetOf,
+    call: (id) => get(`/roleManagement/directory/roleEligibilitySchedules?${filter(`principalId eq '${id}'`)}&$select=id,roleDefinitionId,directoryScopeId,scheduleInfo`),
+    paged: true,
+    parse: (items, v) => each(items, (x) => x.roleAssignment, 'directory role eligibility', v, toRole),
+  },
+  targetAppRoles: {
+    fact: 'targetAppRoles',
+    // Graph's least privilege for a user's app role assignments (User.Read.All does not do).
+    permission: 'Directory.Read.All',
+    subjectOf: targetOf,
+    call: (id) => get(`/users/${id}/appRoleAssignments?$select=id,appRoleId,resourceId,resourceDisplayName,principalId,principalType,principalDisplayName&$top=999&$count=true`, EVENTUAL),
+    paged: true,
+    parse: (items, v) => each(items, (x) => x.appRoleAssignment, 'app role assignment', v, toAppRole),
+  },
+} satisfies { readonly [K in keyof import('./holding-fact-types.js').HoldingFactValues]: FactRead<K> };

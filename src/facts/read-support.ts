@@ -1,0 +1,27 @@
+import type { CheckedCallout } from '../checks/define-check.js';
+import type { GraphCall } from '../graph/graph-http.js';
+import type { AnswerValidators } from './answer-schemas.js';
+import type { DirectoryRef } from './fact-types.js';
+
+/** Helpers the fact reads share: validation of answers, plain values, the subjects of a callout. */
+
+export class InvalidAnswer extends Error {
+  override readonly name = 'InvalidAnswer';
+}
+
+export type Json = Record<string, unknown>;
+
+export function validated(json: unknown, validate: AnswerValidators[keyof AnswerValidators], what: string): Json {
+  if (!validate(json)) {
+    const error = validate.errors?.[0];
+    throw new InvalidAnswer(`Graph's ${what} is not valid at ${error?.instancePath || '/'}: ${error?.message ?? 'invalid'}`);
+  }
+  return json as Json;
+}
+
+export const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+export const toRef = (json: Json): DirectoryRef => ({ id: String(json['id']).toLowerCase(), displayName: str(json['displayName']) });
+
+export const targetOf = (callout: CheckedCallout): string | undefined =>
+  callout.kind === 'lcw-task' ? callout.subject?.objectId : callout.target?.objectId;
+export const get = (path: string, headers?: Readonly<Record<string, string>>): GraphCall => ({ method: 'GET', version: 'v1.0', path, ...(headers ? { headers } : {}) });
