@@ -60,7 +60,8 @@ export default defineCheck({
     if (callout.kind !== 'elm-request' || isRemoval(callout.requestType) || callout.target?.objectId === undefined) return [];
     const { accessPackage } = callout;
     const requestedPackage = accessPackage?.id === undefined ? undefined : { id: accessPackage.id, displayName: accessPackage.displayName };
-    const user = collectHoldings({ facts, requestId: callout.requestId, requestedPackage, now: facts.now });
+    const held = options.pendingRequests ? facts : { ...facts, targetPackageRequests: [] };
+    const user = collectHoldings({ facts: held, requestId: callout.requestId, requestedPackage, now: facts.now });
     const conflicts = findConflicts(ruleSet, { ...user, userId: callout.target.objectId, now: facts.now, only: onlyRules(options, ruleSet) });
     return conflicts.map((conflict): Report<MessageId> => {
       const data = { ruleId: conflict.rule.id, title: conflict.rule.title, sides: sidesText(conflict) };

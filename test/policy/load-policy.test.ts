@@ -73,3 +73,30 @@ describe('loading a policy', () => {
     expect(error.message).toMatch(pointer === '' ? /^Policy p\.json is invalid: / : new RegExp(`^Policy p\\.json is invalid at ${pointer.replace(/\//g, '\\/')}: `));
   });
 });
+
+describe('the separationOfDuties section', () => {
+  const A = '97979783-38c5-40ae-b74e-404935a04ffd';
+  const B = 'b1c2d3e4-0002-4000-8000-00000000b002';
+  const rule = { id: 'SOD-1', title: 'T', severity: 'high', action: 'deny', sides: [{ name: 'a', accessPackages: [{ id: A }] }, { name: 'b', accessPackages: [{ id: B }] }] };
+  const sodScope = (options: Record<string, unknown> = {}) => ({ name: 's', match: { stages: ['assignmentRequestCreated'] }, checks: [{ id: 'separation-of-duties', action: 'deny', options }] });
+
+  it('is compiled once and handed to the check and to tools', () => {
+    const policy = load({ separationOfDuties: { rules: [rule] }, scopes: [sodScope()] });
+    const settings = policy.settings['separationOfDuties'] as { rules: { id: string }[] };
+    expect(settings.rules.map((r) => r.id)).toEqual(['SOD-1']);
+    expect(policy.scopes[0]?.checks[0]?.settings).toBe(settings);
+  });
+
+  it.each<[string, unknown, string, RegExp]>([
+    ['the check without rules', { scopes: [sodScope()] }, '/scopes/0/checks/0/options', /has no separationOfDuties rules/],
+    ['an unknown rule id in the options', { separationOfDuties: { rules: [rule] }, scopes: [sodScope({ rules: ['SOD-9'] })] }, '/scopes/0/checks/0/options/rules/0', /no separationOfDuties rule has the id "SOD-9"/],
+    ['a rule id used twice', { separationOfDuties: { rules: [rule, rule] }, scopes: [] }, '/separationOfDuties/rules/1/id', /used twice/],
+    ['a rule with one side', { separationOfDuties: { rules: [{ ...rule, sides: [rule.sides[0]] }] }, scopes: [] }, '/separationOfDuties/rules/0/sides', /must NOT have fewer than 2 items/],
+    ['an unknown field in a rule', { separationOfDuties: { rules: [{ ...rule, risk: 'x' }] }, scopes: [] }, '/separationOfDuties/rules/0', /unknown field "risk"/],
+    ['a bad severity', { separationOfDuties: { rules: [{ ...rule, severity: 'urgent' }] }, scopes: [] }, '/separationOfDuties/rules/0/severity', /must be one of low, medium, high, critical/],
+  ])('rejects %s, pointing at it', (_name, doc, pointer, message) => {
+    const error = rejection(doc);
+    expect(error.details['pointer']).toBe(pointer);
+    expect(error.message).toMatch(message);
+  });
+});

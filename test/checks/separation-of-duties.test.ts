@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import check from '../../src/checks/separation-of-duties.js';
+import type { HoldingFactValues } from '../../src/facts/holding-fact-types.js';
+import { daysFromNow, elmRequest, evaluate, idsAndData, optionsProblem, TARGET_ID } from './support.js';
+import { appRole, assignment, emptyHoldings, group, ID, pending, REQUEST_ID, role, RULES } from '../sod/sod-fixtures.js';
+
+const NESTING = '1a2b3c4d-0005-4000-8000-00000000a005';
+const run = (facts: Partial<HoldingFactValues>, options: Record<string, unknown> = {}, callout = elmRequest()) => evaluate(check, callout, emptyHoldings(facts), options, RULES);
+const messages = (facts: Partial<HoldingFactValues>, options: Record<string, unknown> = {}, callout = elmRequest()) => run(facts, options, callout).map((r) => `${r.messageId}:${String(r.data?.['ruleId'])}`);
+type Evidence = { status: string; sides: { name: string; items: { key: string; from: string }[] }[]; exemption?: { reason: string }; expiredExemptions?: { reason: string }[] };
+const evidenceOf = (facts: Partial<HoldingFactValues>, options: Record<string, unknown> = {}) => run(facts, options)[0]?.evidence as Evidence | undefined;
+
+describe('each kind of holding on the other side puts the requester in conflict', () => {
+  it.each<[string, Partial<HoldingFactValues>, string[], string]>([
+    ['a delivered assignment of the vendor package', { targetPackageAssignments: [assignment(ID.vendorPackage)] }, ['newConflict:SOD-001'], 'assignment asg-1 (delivered)'],
+    ['an assignment being delivered', { targetPackageAssignments: [assignment(ID.vendorPackage, 'delivering')] }, ['newConflict:SOD-001'], 'assignment asg-1 (delivering)'],
+    ['a pending request for the vendor package', { targetPackageRequests: [pending(ID.vendorPackage)] }, ['newConflict:SOD-001'], 'pending request 22222222-0000-4000-8000-000000000001 (pendingApproval)'],
+    ['direct membership of the vendor group', { targetGroups: [group(ID.vendorGroup)], targetDirectGroups: [group(ID.vendorGroup)] }, ['newConflict:SOD-001'], 'direct member'],
+    ['nested membership of the vendor group', { targetGroups: [group(ID.vendorGroup), group(NESTING)], targetDirectGroups: [group(NESTING)] }, ['newConflict:SOD-001'], 'nested member'],
+    ['the SAP vendor app role, directly', { targetAppRoles: [appRole(ID.vendorRole)] }, ['newConflict:SOD-001'], 'app role assignment ara-1'],
+    ['the SAP vendor app role through a group', { targetAppRoles: [appRole(ID.vendorRole, { id: ID.stewardsGroup, displayName: 'SAP Vendor Team' })] }, ['newConflict:SOD-001'], 'app role assignment ara-1 of group SAP Vendor Team'],
+    ['an active User Administrator role', { targetActiveRoles: [role(ID.userAdmin)] }, ['newConflict:SOD-002'], 'active role assignment ra-fe93'],
+    ['an eligible User Administrator role', { targetEligibleRoles: [role(ID.userAdmin, { endDateTime: daysFromNow(30) })] }, ['newConflict:SOD-002'], `eligible role assignment ra-fe93 until ${daysFromNow(30)}`],
+  ])('%s', (_name, facts, expected, from) => {
+    expect(messages(facts)).toEqual(expected);
+    const evidence = evidenceOf(facts);
+    expect(evidence?.status).toBe('new');
+    expect(evidence?.sides.flatMap((s) => s.items.map((i) => i.from))).toContain(from);
+  });
+
+  it('names both sides in the message, the requested package marked', () => {
+    const [report] = run({ targetPackageAssignments: [assignment(ID.vendorPackage)] });
+    expect(report?.data).toEqual({
+      ruleId: 'SOD-001',
+      title: 'Vendor maintenance vs payment release',
+      sides: 'Maintain vendors: Vendor Master - Maintain; Release payments: Payments - Approver (requested), Payment Approvers (requested)',
+    });
+    expect(report).toMatchObject({ severity: 'critical', action: 'deny' });
+  });
+
+  it("takes the rule's action: a flag rule never denies", () => {
+    expect(run({ targetActiveRoles: [role(ID.userAdmin)] })[0]).toMatchObject({ action: 'flag', severity: 'high' });
+  });
+});
+
+describe('what does not count', () => {
+  it.each<[string, Partial<HoldingFactValues>]>([
+    ['nothing held', {}],
+    ['an expired assignment', { targetPackageAssignments: [assignment(ID.vendorPackage, 'expired')] }],
+    ['a failed delivery', { targetPackageAssignments: [assignment(ID.vendorPackage, 'deliveryFailed')] }],
+    ['a denied request', { targetPackageRequests: [pending(ID.vendorPackage, 'denied')] }],
+    ['a pending removal', { targetPackageRequests: [pending(ID.vendorPackage, 'pendingApproval', '22222222-0000-4000-8000-000000000009', 'userRemove')] }],
+    ['this very request, listed as pending', { targetPackageRequests: [pending(ID.vendorPackage, 'submitted', REQUEST_ID)] }],
+    ['an eligible role whose schedule ended', { targetEligibleRoles: [role(ID.userAdmin, { endDateTime: daysFromNow(-1) })] }],
+    ['an eligible role whose schedule has not started', { targetEligibleRoles: [role(ID.userAdmin, { startDateTime: daysFromNow(2) })] }],
+    ['an eligible role the rule excludes (includeEligible false)', { targetEligibleRoles: [role(ID.auditor)] }],
+    ['group ownership granted by the package', { requestedPackage: { id: ID.otherPackage, displayName: 'Other', grants: [{ kind: 'group', groupId: ID.vendorGroup, role: 'Owner', displayName: 'Vendor Master Editors' }] }, targetPackageAssignments: [assignment(ID.paymentsPackage)] }],
+  ])('%s', (_name, facts) => {
+    const callout = facts.requestedPackage === undefined ? elmRequest() : elmRequest({ accessPackage: { id: ID.otherPackage, displayName: 'Other' } });
+    expect(messages(facts, {}, callout)).toEqual([]);
+  });
+
+  it.each(['userRemove', 'adminRemove', 'systemRemove'])('a %s request never fails', (requestType) => {
+    expect(messages({ targetPackageAssignments: [assignment(ID.vendorPackage)] }, {}, elmRequest({ requestType }))).toEqual([]);
+  });
+
+  it('pending requests are left out when the option says so (and not read)', () => {
+    expect(messages({ targetPackageRequests: [pending(ID.vendorPackage)] }, { pendingRequests: false })).toEqual([]);
+    expect(check.needsFor({ pendingRequests: false })).not.toContain('targetPackageRequests');
+    expect(check.needsFor({ pendingRequests: true })).toContain('targetPackageRequests');
+  });
+});
+
+describe('granted by the requested package', () => {
+  it('a group the package hands out counts even when the rule names only the group', () => {
+    const callout = elmRequest({ accessPackage: { id: ID.otherPackage, displayName: 'Other' } });
+    const facts = { requestedPackage: { id: ID.otherPackage, displayName: 'Other', grants: [{ kind: 'group' as const, groupId: ID.paymentsGroup, role: 'Member', displayName: 'Payment Approvers' }] }, targetAppRoles: [appRole(ID.vendorRole)] };
+    expect(messages(facts, {}, callout)).toEqual(['newConflict:SOD-001']);
+  });
+
+  it('an app role the package hands out puts the user on a second side of a three-sided rule', () => {
+    const reports = run({ targetPackageAssignments: [assignment(ID.otherPackage)] });
+    expect(reports.map((r) => `${r.messageId}:${String(r.data?.['ruleId'])}`)).toEqual(['newConflict:SOD-003']);
+    expect((reports[0]?.evidence as Evidence).sides.map((s) => s.name)).toEqual(['Request', 'Approve']);
+  });
+
+  it('holding two sides of a three-sided rule, the request adding the third extends the conflict', () => {
+    const reports = run({ targetPackageAssignments: [assignment(ID.otherPackage)], targetGroups: [group(ID.stewardsGroup)] });
+    expect(reports.map((r) => r.messageId)).toEqual(['extendedConflict']);
+    expect((reports[0]?.evidence as Evidence).sides.map((s) => s.name)).toEqual(['Request', 'Approve', 'Audit']);
+  });
+});
+
+describe('conflicts the user already had', () => {
+  const both = { targetPackageAssignments: [assignment(ID.vendorPackage, 'delivered', 'a1'), assignment(ID.otherPackage, 'delivered', 'a2')], targetGroups: [group(ID.stewardsGroup)] };
+
+  it('an untouched conflict is reported as a notice, and fails when the option says so', () => {
+    const callout = elmRequest({ accessPackage: { id: 'dddddddd-0000-4000-8000-00000000dddd', displayName: 'Unrelated' } });
+    const facts = { ...both, requestedPackage: { id: 'dddddddd-0000-4000-8000-00000000dddd', displayName: 'Unrelated', grants: [] }, targetAppRoles: [appRole(ID.paymentRole)] };
+    const reported = run(facts, {}, callout);
+    expect(reported.map((r) => [r.messageId, r.notice])).toEqual([['existingConflict', true]]);
+    const failing = run(facts, { existingConflicts: 'fail' }, callout);
+    expect(failing.map((r) => [r.messageId, r.notice])).toEqual([['existingConflict', false]]);
+  });
+
+  it('a request that adds to a held conflict extends it and fails', () => {
+    const callout = elmRequest({ accessPackage: { id: ID.vendorPackage, displayName: 'Vendor Master - Maintain' } });
+    const facts = { requestedPackage: { id: ID.vendorPackage, displayName: 'Vendor Master - Maintain', grants: [] }, targetPackageAssignments: [assignment(ID.paymentsPackage)], targetGroups: [group(ID.vendorGroup)] };
+    const reports = run(facts, {}, callout);
+    expect(reports.map((r) => [r.messageId, r.notice])).toEqual([['extendedConflict', undefined]]);
+    expect((reports[0]?.evidence as Evidence).status).toBe('extended');
+  });
+
+  it('re-requesting a package that completes a held conflict counts as new: without it there is no conflict', () => {
+    expect(messages({ targetPackageAssignments: [assignment(ID.vendorPackage), assignment(ID.paymentsPackage, 'delivered', 'a3')] })).toEqual(['newConflict:SOD-001']);
+  });
+});
+
+describe('exemptions', () => {
+  const held = { targetPackageAssignments: [assignment(ID.vendorPackage)] };
+  const as = (objectId: string) => elmRequest({ target: { objectId, displayName: 'Someone', principalName: undefined, email: undefined, subjectType: 'user' } });
+
+  it('a valid user exemption passes with the exemption named', () => {
+    const reports = run(held, {}, as('11111111-0000-4000-8000-000000000001'));
+    expect(idsAndData(reports)).toEqual([{ messageId: 'exempt', data: { ruleId: 'SOD-001', title: 'Vendor maintenance vs payment release', sides: expect.any(String) as string, exemption: 'Interim cover, RISK-1, until 2026-12-31' } }]);
+    expect(reports[0]?.notice).toBe(true);
+    expect((reports[0]?.evidence as Evidence).exemption?.reason).toBe('Interim cover');
+  });
+
+  it('an expired exemption no longer applies, and the evidence says it expired', () => {
+    const reports = run(held, {}, as('11111111-0000-4000-8000-000000000002'));
+    expect(reports.map((r) => r.messageId)).toEqual(['newConflict']);
+    expect((reports[0]?.evidence as Evidence).expiredExemptions?.map((e) => e.reason)).toEqual(['Old cover']);
+  });
+
+  it('members of an exempt group (nested too) are exempt', () => {
+    expect(messages({ ...held, targetGroups: [group(ID.exemptGroup)] })).toEqual(['exempt:SOD-001']);
+  });
+
+  it('an exemption of another user does nothing for this one', () => {
+    expect(messages(held, {}, as(TARGET_ID))).toEqual(['newConflict:SOD-001']);
+  });
+});
+
+describe('options', () => {
+  it('only the named rules are enforced', () => {
+    const facts = { targetPackageAssignments: [assignment(ID.vendorPackage)], targetActiveRoles: [role(ID.userAdmin)] };
+    expect(messages(facts)).toEqual(['newConflict:SOD-001', 'newConflict:SOD-002']);
+    expect(messages(facts, { rules: ['SOD-002'] })).toEqual(['newConflict:SOD-002']);
+  });
+
+  it.each<[string, Record<string, unknown>, unknown, { path: string; message: string }]>([
+    ['an unknown rule id', { rules: ['SOD-001', 'SOD-999'] }, RULES, { path: '/rules/1', message: 'no separationOfDuties rule has the id "SOD-999"' }],
+    ['a policy without rules', {}, check.settings?.compile(undefined), { path: '', message: 'the policy has no separationOfDuties rules to enforce' }],
+    ['an unknown value for existing conflicts', { existingConflicts: 'ignore' }, RULES, { path: '/existingConflicts', message: 'must be equal to one of the allowed values' }],
+  ])('rejects %s', (_name, options, settings, problem) => {
+    expect(optionsProblem(check, options, settings)).toEqual(problem);
+  });
+});
