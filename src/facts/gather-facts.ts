@@ -1,6 +1,7 @@
 import type { CheckedCallout } from '../checks/define-check.js';
 import { isAppError } from '../errors.js';
 import { graphErrorCode, type GraphAnswer, type GraphCall, type GraphHttp } from '../graph/graph-http.js';
+import { describeRead, InvalidPage, walkPages, type GraphPage } from '../graph/paging.js';
 import { sendWithRetry, type Deadline, type RetryOptions } from '../graph/retry.js';
 import type { AnswerValidators } from './answer-schemas.js';
 import { FACT_READS, InvalidAnswer, type FactRead } from './fact-reads.js';
@@ -39,9 +40,6 @@ export interface FactGatherer {
   gather(callout: CheckedCallout, needed: ReadonlySet<FactName>, deadline: Deadline, now: number): Promise<GatheredFacts>;
 }
 
-/** Pages followed at most for one collection: 100 pages of up to 1000 items. */
-const MAX_PAGES = 100;
-
 interface Fetched {
   readonly answer: GraphAnswer | undefined;
   /** The parsed body, or every page's `value` items for a collection. */
@@ -49,20 +47,6 @@ interface Fetched {
   readonly attempts: number;
   readonly pages: number;
   readonly failure: FactFailure | undefined;
-}
-
-function describeRead(call: GraphCall): string {
-  return `${call.method} ${call.version} ${call.path.split('?')[0] ?? call.path}`;
-}
-
-/** A nextLink must stay on this Graph origin and version; its path and query become the next call. */
-function nextCall(link: string, graphOrigin: string, first: GraphCall): GraphCall {
-  const url = new URL(link);
-  const prefix = `/${first.version}/`;
-  if (url.origin !== graphOrigin || !url.pathname.startsWith(prefix)) {
-    throw new InvalidAnswer(`Graph's @odata.nextLink leaves ${graphOrigin}/${first.version}`);
-  }
-  return { ...first, path: `${url.pathname.slice(prefix.length - 1)}${url.search}` };
 }
 
 function failureOf(answer: GraphAnswer, permission: string, read: string): FactFailure {
@@ -84,26 +68,25 @@ export function createFactGatherer(http: GraphHttp, validators: AnswerValidators
     let attempts = 0;
     const counting: GraphHttp = { send: (c, t) => { attempts++; return http.send(c, t); } };
     const items: unknown[] = [];
-    let next: GraphCall | undefined = call;
     let pages = 0;
     let answer: GraphAnswer | undefined;
+    const send = (c: GraphCall) => sendWithRetry(counting, c, deadline, retry);
     try {
-      while (next !== undefined) {
-        answer = await sendWithRetry(counting, next, deadline, retry);
-        pages++;
-        if (answer.status < 200 || answer.status >= 300) {
-          return { answer, json: undefined, attempts, pages, failure: failureOf(answer, read.permission, describeRead(call)) };
-        }
-        if (!read.paged) return { answer, json: answer.json, attempts, pages, failure: undefined };
-        if (!validatorsPage(validators, answer.json)) throw new InvalidAnswer(`Graph's page of ${describeRead(call)} is not a collection`);
-        items.push(...answer.json.value);
-        const link = answer.json['@odata.nextLink'];
-        if (link !== undefined && pages >= MAX_PAGES) throw new InvalidAnswer(`${describeRead(call)} has more than ${MAX_PAGES} pages`);
-        next = link === undefined ? undefined : nextCall(link, graphOrigin, call);
+      if (!read.paged) {
+        answer = await send(call);
+        pages = 1;
+        const ok = answer.status >= 200 && answer.status < 300;
+        return { answer, json: ok ? answer.json : undefined, attempts, pages, failure: ok ? undefined : failureOf(answer, read.permission, describeRead(call)) };
       }
-      return { answer, json: items, attempts, pages, failure: undefined };
+      const onAnswer = (a: GraphAnswer) => {
+        pages++;
+        answer = a;
+      };
+      const walk = await walkPages(send, call, { graphOrigin, isPage: validatorsPage(validators), onAnswer }, (page) => { items.push(...page); });
+      if (!walk.complete) return { answer: walk.answer, json: undefined, attempts, pages, failure: failureOf(walk.answer, read.permission, describeRead(call)) };
+      return { answer: walk.answer, json: items, attempts, pages, failure: undefined };
     } catch (error) {
-      if (error instanceof InvalidAnswer) return { answer, json: undefined, attempts, pages, failure: { kind: 'invalid', message: error.message } };
+      if (error instanceof InvalidAnswer || error instanceof InvalidPage) return { answer, json: undefined, attempts, pages, failure: { kind: 'invalid', message: error.message } };
       if (isAppError(error) && error.retryable) {
         return {
           answer,
@@ -175,6 +158,6 @@ export function createFactGatherer(http: GraphHttp, validators: AnswerValidators
   };
 }
 
-function validatorsPage(validators: AnswerValidators, json: unknown): json is { value: unknown[]; '@odata.nextLink'?: string } {
-  return validators.page(json);
+function validatorsPage(validators: AnswerValidators): (json: unknown) => json is GraphPage {
+  return (json): json is GraphPage => validators.page(json);
 }
