@@ -7,7 +7,9 @@
  *  - per demo scenario under the sample policy, with Graph at 50 ms per call: the Graph calls and
  *    the rounds of them a decision takes, and the latency against its floor (one round of reads,
  *    then the resume: two Graph round trips at that latency; one when nothing is read);
- *  - cold import of the built entry, against importing @azure/functions alone.
+ *  - cold import of the built entry, against importing @azure/functions alone;
+ *  - the separation-of-duties evaluation for 10,000 group memberships × 2,000 rules, and how it
+ *    grows when both double (linear: 2×).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { TenantEmulator } from '../emulator/index.js';
 import { spawnLocalHost } from './support/local-host-process.js';
 import { floorRounds, measureScenario, POLICY_SCENARIOS, ratio } from './support/policy-bench.js';
 import { readFixture, SAMPLE_POLICY, withFreshIds } from './support/scenarios.js';
+import { sodEvaluationRows } from './support/sod-bench.js';
 import { median, ms, percentile, table } from './support/stats.js';
 
 const CALLOUTS = Number(process.env['BENCH_CALLOUTS'] ?? '300');
@@ -117,6 +120,8 @@ async function main(): Promise<void> {
   console.log(table(rows));
   console.log(`\nSample policy, Graph at ${String(GRAPH_LATENCY_MS)} ms per call, ${String(POLICY_CALLOUTS)} callouts per scenario (floor: one round of reads, then the resume)\n`);
   console.log(table(policyRows));
+  console.log('\nSeparation of duties: one check evaluation (holdings collected, rules looked up, evidence written), in process\n');
+  console.log(table(sodEvaluationRows()));
 }
 
 const POLICY_CALLOUTS = Number(process.env['BENCH_POLICY_CALLOUTS'] ?? '60');
