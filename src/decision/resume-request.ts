@@ -33,7 +33,7 @@ function effectiveElmDecision(decision: Decision, caps: StageCapabilities, allow
     return decision.kind === 'approval-stage' ? decision : { kind: 'continue', detail: decision.detail };
   }
   if (decision.kind === 'deny' && !stageMayDeny(caps, allowDenyAtApprovedStage)) {
-    return { kind: 'continue', detail: `Not denied (${caps.stage} cannot deny): ${decision.detail}` };
+    return { kind: 'continue', detail: `Flagged, not denied (${caps.stage} cannot deny): ${decision.detail.replace(/^Denied by policy: /, '')}` };
   }
   return decision.kind === 'deny' ? decision : { kind: 'continue', detail: decision.detail };
 }

@@ -98,7 +98,7 @@ describe('the engine', () => {
     const { evaluation } = await evaluate(scopeWith([{ id: 'low-flag', action: 'flag' }, { id: 'needs-risk', action: 'deny' }]), callout);
     expect(evaluation.decision).toEqual({ kind: 'deny', detail: 'Denied by policy: [needs-risk] Risk is high. [low-flag] Noted.' });
     const shaped = elmResume(callout, callout.resume ?? { path: '', confirmPath: '' }, evaluation.decision, false);
-    expect(shaped.sent).toEqual({ kind: 'continue', detail: 'Not denied (assignmentRequestGranted cannot deny): Denied by policy: [needs-risk] Risk is high. [low-flag] Noted.' });
+    expect(shaped.sent).toEqual({ kind: 'continue', detail: 'Flagged, not denied (assignmentRequestGranted cannot deny): [needs-risk] Risk is high. [low-flag] Noted.' });
   });
 
   it('a Lifecycle Workflows task: deny → fail; checks that do not apply are skipped', async () => {
