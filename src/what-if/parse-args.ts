@@ -1,0 +1,172 @@
+import { parseArgs } from 'node:util';
+import { GUID } from '../ingress/callback-path.js';
+import { REQUEST_TYPES } from '../policy/policy-schema.js';
+import { stageCapabilities, type ElmStage } from '../stages.js';
+
+export type RequestType = (typeof REQUEST_TYPES)[number];
+
+/** Where the directory is read: the tenant emulator in-process, or a real tenant, read-only. */
+export type WhatIfSource =
+  | { readonly kind: 'emulator'; readonly tenantFile: string | undefined }
+  | { readonly kind: 'live'; readonly tenantId: string; readonly graphBaseUrl: string };
+
+export interface WhatIfArgs {
+  /** An object id (lower-cased) or a user principal name, as given. */
+  readonly user: string;
+  readonly packageId: string;
+  readonly stage: ElmStage;
+  readonly requestType: RequestType;
+  /** undefined: POLICY_PATH, else the policy deployed with the app (as the function reads it). */
+  readonly policyPath: string | undefined;
+  /** The package's catalog when Graph cannot expand it; given, the package read does not ask for it. */
+  readonly catalogId: string | undefined;
+  /** The assignment policy the request would come through; scopes may match on it. */
+  readonly assignmentPolicyId: string | undefined;
+  readonly json: boolean;
+  readonly source: WhatIfSource;
+  /** ALLOW_DENY_AT_APPROVED_STAGE, read as the function reads it. */
+  readonly allowDenyAtApprovedStage: boolean;
+}
+
+export type ParsedArgs =
+  | { readonly kind: 'run'; readonly args: WhatIfArgs }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'usage-error'; readonly message: string };
+
+export const USAGE = `Usage: npm run what-if -- --user <object id or UPN> --package <access package id> [options]
+
+Evaluates the policy for a user requesting an access package, without any callout: builds the
+callout Entra would send, reads the directory as the function does, runs the checks, and prints
+what the stage would answer. Nothing is resumed or written.
+
+  --user <id | UPN>            the user who would request (target and requestor)
+  --package <id>               the access package
+  --stage <stage>              assignmentRequestCreated (default), assignmentRequestDeterminingApprovalRequirements,
+                               assignmentRequestApproved, assignmentRequestGranted or assignmentRequestRemoved
+  --request-type <type>        userAdd (default), userUpdate, userRemove, adminAdd, adminUpdate, adminRemove,
+                               systemAdd, systemUpdate, systemRemove, onBehalfAdd or notSpecified
+  --policy <file>              the policy (default: POLICY_PATH, else policy/policy.json)
+  --catalog <id>               the package's catalog, when Graph cannot expand it on the package
+  --assignment-policy <id>     the assignment policy the request comes through (for scopes that match on it)
+  --json                       print the evaluation as JSON
+  --tenant <file>              tenant file for the in-process tenant emulator (default: emulator/tenants/contoso.json)
+  --live --tenant-id <id>      read a real tenant instead, read-only, with your own credential (DefaultAzureCredential)
+  --graph <origin>             Graph origin for --live (default https://graph.microsoft.com)
+  --help                       this text
+
+Exit codes: 0 evaluated, 1 Graph or the credential failed, 2 bad arguments, unknown user or package, bad policy.`;
+
+const OPTIONS = {
+  user: { type: 'string' },
+  package: { type: 'string' },
+  stage: { type: 'string' },
+  'request-type': { type: 'string' },
+  policy: { type: 'string' },
+  catalog: { type: 'string' },
+  'assignment-policy': { type: 'string' },
+  json: { type: 'boolean' },
+  tenant: { type: 'string' },
+  live: { type: 'boolean' },
+  'tenant-id': { type: 'string' },
+  graph: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+class UsageError extends Error {}
+
+function guid(value: string, flag: string): string {
+  if (!GUID.test(value)) throw new UsageError(`${flag} must be a GUID, not "${value}"`);
+  return value.toLowerCase();
+}
+
+function optionalGuid(value: string | undefined, flag: string): string | undefined {
+  return value === undefined ? undefined : guid(value, flag);
+}
+
+/** Graph's /users/{id | userPrincipalName}: an object id, or a name with an @. */
+function userOf(value: string): string {
+  if (GUID.test(value)) return value.toLowerCase();
+  if (/^[^@\s/?]+@[^@\s/?]+$/.test(value)) return value;
+  throw new UsageError(`--user must be an object id (GUID) or a user principal name (name@domain), not "${value}"`);
+}
+
+/** The request stages only: the others send no request to evaluate (PROTOCOL.md §5). */
+function stageOf(value: string | undefined): ElmStage {
+  if (value === undefined) return 'assignmentRequestCreated';
+  const caps = stageCapabilities(value);
+  if (caps?.calloutKind !== 'elm-request') throw new UsageError(`--stage must be a request stage (assignmentRequestCreated, …, assignmentRequestRemoved), not "${value}"`);
+  return caps.stage;
+}
+
+function requestTypeOf(value: string | undefined): RequestType {
+  if (value === undefined) return 'userAdd';
+  const found = REQUEST_TYPES.find((t) => t.toLowerCase() === value.toLowerCase());
+  if (found === undefined) throw new UsageError(`--request-type must be one of ${REQUEST_TYPES.join(', ')}, not "${value}"`);
+  return found;
+}
+
+function graphOrigin(value: string | undefined): string {
+  if (value === undefined) return 'https://graph.microsoft.com';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--graph must be an https origin such as https://graph.microsoft.com, not "${value}"`);
+  }
+  if (url.protocol !== 'https:' || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '') {
+    throw new UsageError(`--graph must be an https origin such as https://graph.microsoft.com (no path), not "${value}"`);
+  }
+  return url.origin;
+}
+
+/** ALLOW_DENY_AT_APPROVED_STAGE with the function's reading: true/1, false/0, unset is false. */
+function allowDenyOf(env: Readonly<Record<string, string | undefined>>): boolean {
+  const value = env['ALLOW_DENY_AT_APPROVED_STAGE']?.trim().toLowerCase();
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new UsageError('ALLOW_DENY_AT_APPROVED_STAGE must be true or false');
+}
+
+function sourceOf(live: boolean, tenantFile: string | undefined, tenantId: string | undefined, graph: string | undefined): WhatIfSource {
+  if (live) {
+    if (tenantFile !== undefined) throw new UsageError('--tenant names a tenant file for the emulator; with --live give --tenant-id');
+    if (tenantId === undefined) throw new UsageError('--live needs --tenant-id <tenant id>');
+    return { kind: 'live', tenantId: guid(tenantId, '--tenant-id'), graphBaseUrl: graphOrigin(graph) };
+  }
+  if (tenantId !== undefined || graph !== undefined) throw new UsageError('--tenant-id and --graph are for --live');
+  return { kind: 'emulator', tenantFile };
+}
+
+/** The command line (after `--`) and the environment → what to evaluate, or why not. */
+export function parseWhatIfArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedArgs {
+  try {
+    let values;
+    try {
+      ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : 'the arguments cannot be read');
+    }
+    if (values.help === true) return { kind: 'help' };
+    if (values.user === undefined) throw new UsageError('--user is required');
+    if (values.package === undefined) throw new UsageError('--package is required');
+    const policyPath = values.policy ?? env['POLICY_PATH']?.trim();
+    return {
+      kind: 'run',
+      args: {
+        user: userOf(values.user),
+        packageId: guid(values.package, '--package'),
+        stage: stageOf(values.stage),
+        requestType: requestTypeOf(values['request-type']),
+        policyPath: policyPath === '' ? undefined : policyPath,
+        catalogId: optionalGuid(values.catalog, '--catalog'),
+        assignmentPolicyId: optionalGuid(values['assignment-policy'], '--assignment-policy'),
+        json: values.json === true,
+        source: sourceOf(values.live === true, values.tenant, values['tenant-id'], values.graph),
+        allowDenyAtApprovedStage: allowDenyOf(env),
+      },
+    };
+  } catch (error) {
+    if (error instanceof UsageError) return { kind: 'usage-error', message: error.message };
+    throw error;
+  }
+}
