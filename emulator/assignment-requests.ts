@@ -1,6 +1,6 @@
 import { approvalStageProblem } from './approval-stage-rules.js';
 import { graphError, isObject, unknownProperty, type GraphReply } from './graph-errors.js';
-import type { TenantRequest, TenantSchedule } from './tenant-values.js';
+import type { RequestState, TenantRequest, TenantSchedule } from './tenant-values.js';
 
 /** A custom extension callout Entra made for a request, as `customExtensionCalloutInstances` lists it. */
 export interface CalloutInstance {
@@ -20,6 +20,10 @@ export interface EmulatedRequest {
   /** Graph's entitlementManagementSchedule of what was requested. */
   readonly schedule: TenantSchedule;
   readonly createdDateTime: string;
+  /** The access package requested: the seed's, or the last callout's `AccessPackage.Id`. */
+  accessPackageId: string | undefined;
+  /** The user who asked: the seed's, or the last callout's `Requestor.ObjectId`. */
+  requestorId: string | undefined;
   readonly instances: CalloutInstance[];
   /** Resume bodies Graph accepted for this request, in order. */
   readonly resumes: { readonly version: string; readonly body: Record<string, unknown> }[];
@@ -33,24 +37,51 @@ export interface AwaitCallbackInput {
   readonly justification?: string;
   readonly schedule?: TenantSchedule;
   readonly customExtensionId?: string;
+  readonly accessPackageId?: string | undefined;
+  readonly requestorId?: string | undefined;
+}
+
+/** A request to seed: the tenant file's format; what it leaves out of package, requestor and state reads as unknown and submitted. */
+export type RequestSeed = Omit<TenantRequest, 'accessPackage' | 'requestor' | 'state'> & Partial<Pick<TenantRequest, 'accessPackage' | 'requestor' | 'state'>>;
+
+/** The list filters of GET …/assignmentRequests ($filter=requestor/objectId eq '…' and accessPackage/id eq '…'). */
+export interface RequestFilter {
+  readonly requestorId?: string | undefined;
+  readonly accessPackageId?: string | undefined;
 }
 
 /** Properties of an accessPackageAssignmentRequest $select may name, per version. */
 const COMMON_PROPERTIES = ['id', 'requestType', 'justification', 'createdDateTime', 'completedDateTime', 'schedule', 'answers', 'customExtensionCalloutInstances'];
-const PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+export const REQUEST_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   'v1.0': [...COMMON_PROPERTIES, 'state', 'status'],
   beta: [...COMMON_PROPERTIES, 'requestState', 'requestStatus'],
 };
 
-function requestFrom(seed: TenantRequest): EmulatedRequest {
+/** Graph's status for a request state (what it says beside the state while no callout is pending). */
+const STATUS_OF: Readonly<Record<RequestState, string>> = {
+  submitted: 'Accepted',
+  pendingApproval: 'PendingApproval',
+  delivering: 'Delivering',
+  delivered: 'Delivered',
+  deliveryFailed: 'DeliveryFailed',
+  denied: 'Denied',
+  scheduled: 'Scheduled',
+  canceled: 'Canceled',
+  partiallyDelivered: 'PartiallyDelivered',
+};
+
+function requestFrom(seed: RequestSeed): EmulatedRequest {
+  const state = seed.state ?? 'submitted';
   return {
-    id: seed.id,
+    id: seed.id.toLowerCase(),
     requestType: seed.requestType,
-    state: 'submitted',
-    status: 'Accepted',
+    state,
+    status: STATUS_OF[state],
     justification: seed.justification ?? undefined,
     schedule: seed.schedule,
     createdDateTime: seed.createdDateTime ?? new Date().toISOString(),
+    accessPackageId: seed.accessPackage?.toLowerCase() ?? undefined,
+    requestorId: seed.requestor?.toLowerCase() ?? undefined,
     instances: [],
     resumes: [],
   };
@@ -100,7 +131,7 @@ export class AssignmentRequests {
    * callout for one arrives it keeps the seed's requestType, justification and schedule. A seed
    * replaces a request of the same id, callouts and resumes included.
    */
-  seed(requests: readonly TenantRequest[]): void {
+  seed(requests: readonly RequestSeed[]): void {
     for (const seed of requests) this.requests.set(seed.id.toLowerCase(), requestFrom(seed));
   }
 
@@ -117,11 +148,15 @@ export class AssignmentRequests {
         justification: input.justification,
         schedule: input.schedule ?? { startDateTime: createdDateTime, expiration: { endDateTime: null, duration: null, type: 'notSpecified' } },
         createdDateTime,
+        accessPackageId: undefined,
+        requestorId: undefined,
         instances: [],
         resumes: [],
       };
       this.requests.set(id, request);
     }
+    if (input.accessPackageId !== undefined) request.accessPackageId = input.accessPackageId.toLowerCase();
+    if (input.requestorId !== undefined) request.requestorId = input.requestorId.toLowerCase();
     for (const open of request.instances.filter((i) => i.status === 'calloutSent')) open.status = 'callbackTimedOut';
     request.instances.push({
       id: input.stageInstanceId,
@@ -138,12 +173,21 @@ export class AssignmentRequests {
     return this.requests.get(id.toLowerCase());
   }
 
+  /** The requests of a requestor and/or for a package, in the order the tenant learnt of them; a requestor filter skips requests without one. */
+  where(filter: RequestFilter): EmulatedRequest[] {
+    const requestor = filter.requestorId?.toLowerCase();
+    const accessPackage = filter.accessPackageId?.toLowerCase();
+    return [...this.requests.values()].filter(
+      (r) => (requestor === undefined || r.requestorId === requestor) && (accessPackage === undefined || r.accessPackageId === accessPackage),
+    );
+  }
+
   /**
    * GET …/assignmentRequests/{id}: v1.0 says state/status, beta requestState/requestStatus. With
    * $select, `id` and the selected properties only; an unknown one is refused as Graph does.
    */
   read(version: string, id: string, select?: readonly string[]): GraphReply {
-    const known = PROPERTIES[version] ?? [];
+    const known = REQUEST_PROPERTIES[version] ?? [];
     const selected = select?.map((name) => known.find((k) => k.toLowerCase() === name.toLowerCase()) ?? name);
     const unknown = selected?.find((name) => !known.includes(name));
     if (unknown !== undefined) {
@@ -151,22 +195,23 @@ export class AssignmentRequests {
     }
     const request = this.get(id);
     if (request === undefined) return graphError(404, 'ResourceNotFound', `Assignment request ${id} not found.`);
-    const full = this.body(version, request);
-    if (selected === undefined) return { status: 200, body: full };
+    const full = this.resource(version, request);
+    const entity = `https://graph.microsoft.com/${version}/$metadata#identityGovernance/entitlementManagement/assignmentRequests`;
+    if (selected === undefined) return { status: 200, body: { '@odata.context': `${entity}/$entity`, ...full } };
     const properties = [...new Set(['id', ...selected])];
     return {
       status: 200,
       body: {
-        '@odata.context': `https://graph.microsoft.com/${version}/$metadata#identityGovernance/entitlementManagement/assignmentRequests(${properties.join(',')})/$entity`,
+        '@odata.context': `${entity}(${properties.join(',')})/$entity`,
         ...Object.fromEntries(properties.map((p) => [p, full[p] ?? (p === 'answers' ? [] : null)])),
       },
     };
   }
 
-  private body(version: string, request: EmulatedRequest): Record<string, unknown> {
+  /** A request's properties as Graph answers them on this version (v1.0: state/status, beta: requestState/requestStatus), live. */
+  resource(version: string, request: EmulatedRequest): Record<string, unknown> {
     const [stateKey, statusKey] = version === 'beta' ? ['requestState', 'requestStatus'] : ['state', 'status'];
     return {
-      '@odata.context': `https://graph.microsoft.com/${version}/$metadata#identityGovernance/entitlementManagement/assignmentRequests/$entity`,
       id: request.id,
       requestType: request.requestType,
       [stateKey]: request.state,

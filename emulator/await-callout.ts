@@ -23,8 +23,8 @@ function idAfter(segments: readonly string[], name: string): string | undefined 
 
 /**
  * Puts the emulated tenant in the state Entra is in when it sends this callout body: the request
- * WaitingForCallback for its stage instance, or the LCW task result inProgress. Returns what it
- * set up ('none' for callouts nobody waits on).
+ * WaitingForCallback for its stage instance (knowing the body's access package and requestor), or
+ * the LCW task result inProgress. Returns what it set up ('none' for callouts nobody waits on).
  */
 export function awaitCallout(requests: AssignmentRequests, tasks: TaskProcessingResults, body: unknown): 'request' | 'task' | 'none' {
   const data = typeof get(body, 'data') === 'object' && get(body, 'data') !== null ? get(body, 'data') : body;
@@ -46,6 +46,13 @@ export function awaitCallout(requests: AssignmentRequests, tasks: TaskProcessing
   const requestId = text(get(data, 'accessPackageAssignmentRequestId'));
   const stageInstanceId = text(get(data, 'customExtensionStageInstanceId'));
   if (stage === undefined || requestId === undefined || stageInstanceId === undefined) return 'none';
-  requests.awaitCallback({ requestId, stage, stageInstanceId, requestType: text(get(data, 'requestType')) ?? 'userAdd' });
+  requests.awaitCallback({
+    requestId,
+    stage,
+    stageInstanceId,
+    requestType: text(get(data, 'requestType')) ?? 'userAdd',
+    accessPackageId: text(get(get(data, 'accessPackage'), 'id')),
+    requestorId: text(get(get(data, 'requestor'), 'objectId')),
+  });
   return 'request';
 }

@@ -1,15 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { GOVERNANCE_SECTIONS, parseGovernance } from './governance-file.js';
+import { requestProblem } from './governance-references.js';
+import type { TenantGovernance } from './governance-values.js';
 import { Fields, parseRequest, parseUser, TenantFileError, type TenantRequest, type TenantUser } from './tenant-values.js';
 
 export { TenantFileError, type TenantRequest, type TenantRisk, type TenantSchedule, type TenantUser } from './tenant-values.js';
 
 /**
- * The tenant the emulator plays: its users (with manager, sponsors and Identity Protection risk)
- * and the assignment requests Entra knows about. Written by people as JSON (see
- * emulator/tenants/contoso.json); `description` fields are for them and are ignored.
+ * The tenant the emulator plays: its users (with manager, sponsors and Identity Protection risk),
+ * the assignment requests Entra knows about, and (all optional) its groups, applications' service
+ * principals, access packages, who holds which package, directory role and app role. Written by
+ * people as JSON (see emulator/tenants/contoso.json); `description` fields are for them and are
+ * ignored, except on groups and access packages, where Graph answers them as the description.
  */
-export interface TenantFile {
+export interface TenantFile extends TenantGovernance {
   readonly users: readonly TenantUser[];
   readonly requests: readonly TenantRequest[];
 }
@@ -23,12 +28,6 @@ function samplePath(): string {
 /** The sample tenant, used when none is given. */
 export const SAMPLE_TENANT_FILE = samplePath();
 
-function list(f: Fields, key: string): unknown[] {
-  const value = f.value[key];
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : f.fail(key, 'must be a list');
-}
-
 function label(user: TenantUser): string {
   return `${user.id} (${user.displayName})`;
 }
@@ -40,13 +39,13 @@ export function referenceProblem(user: TenantUser, exists: (id: string) => boole
   return sponsor === undefined ? undefined : `sponsors: "${sponsor}" is not the id of a user in the tenant`;
 }
 
-/** Validates a parsed tenant file; `source` names it in errors (e.g. the file's path). */
+/** Validates a parsed tenant file; `source` names it in errors (e.g. the file's path). Linear in its size. */
 export function parseTenant(value: unknown, source = 'tenant'): TenantFile {
-  const f = Fields.of(source, 'the tenant', value, ['$schema', 'description', 'users', 'requests']);
+  const f = Fields.of(source, 'the tenant', value, ['$schema', 'description', 'users', 'requests', ...GOVERNANCE_SECTIONS]);
   const users: TenantUser[] = [];
   const byId = new Map<string, number>();
   const byUpn = new Map<string, number>();
-  for (const [i, raw] of list(f, 'users').entries()) {
+  for (const [i, raw] of f.list('users').entries()) {
     const user = parseUser(source, `users[${i}]`, raw);
     const sameId = byId.get(user.id);
     if (sameId !== undefined) throw new TenantFileError(`${source}: users[${i}].id "${user.id}" is already the id of users[${sameId}] (${users[sameId]?.displayName ?? ''})`);
@@ -61,16 +60,19 @@ export function parseTenant(value: unknown, source = 'tenant'): TenantFile {
     const problem = referenceProblem(user, (id) => byId.has(id));
     if (problem !== undefined) throw new TenantFileError(`${source}: users[${i}] ${label(user)}: ${problem}`);
   }
+  const { governance, refs } = parseGovernance(f, byId);
   const requests: TenantRequest[] = [];
   const requestIds = new Map<string, number>();
-  for (const [i, raw] of list(f, 'requests').entries()) {
+  for (const [i, raw] of f.list('requests').entries()) {
     const request = parseRequest(source, `requests[${i}]`, raw);
     const same = requestIds.get(request.id);
     if (same !== undefined) throw new TenantFileError(`${source}: requests[${i}].id "${request.id}" is already the id of requests[${same}]`);
+    const problem = requestProblem(request, refs);
+    if (problem !== undefined) throw new TenantFileError(`${source}: requests[${i}] ${request.id}: ${problem}`);
     requestIds.set(request.id, i);
     requests.push(request);
   }
-  return { users, requests };
+  return { users, requests, ...governance };
 }
 
 /** Reads and validates a tenant file. Every error is a TenantFileError naming the file and the place. */

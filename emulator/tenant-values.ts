@@ -12,6 +12,10 @@ export const REQUEST_TYPES = [
   'notSpecified', 'userAdd', 'userUpdate', 'userRemove', 'adminAdd', 'adminUpdate', 'adminRemove', 'systemAdd', 'systemUpdate', 'systemRemove', 'onBehalfAdd',
 ] as const;
 export const EXPIRATION_TYPES = ['notSpecified', 'noExpiration', 'afterDateTime', 'afterDuration'] as const;
+/** Graph's accessPackageAssignmentRequest states a tenant file may start a request in. */
+export const REQUEST_STATES = [
+  'submitted', 'pendingApproval', 'delivering', 'delivered', 'deliveryFailed', 'denied', 'scheduled', 'canceled', 'partiallyDelivered',
+] as const;
 /** Text attributes a tenant file may give a user (all optional; Graph answers null for those left out). */
 export const USER_TEXT = [
   'mail', 'givenName', 'surname', 'employeeType', 'department', 'companyName', 'jobTitle', 'country', 'usageLocation', 'officeLocation', 'employeeId',
@@ -22,6 +26,7 @@ export type RiskLevel = (typeof RISK_LEVELS)[number];
 export type RiskState = (typeof RISK_STATES)[number];
 export type RequestType = (typeof REQUEST_TYPES)[number];
 export type ExpirationType = (typeof EXPIRATION_TYPES)[number];
+export type RequestState = (typeof REQUEST_STATES)[number];
 
 export interface TenantRisk {
   readonly riskLevel: RiskLevel;
@@ -56,6 +61,12 @@ export interface TenantRequest {
   readonly justification: string | null;
   readonly schedule: TenantSchedule;
   readonly createdDateTime: string | null;
+  /** The access package requested (an id of the tenant's accessPackages). */
+  readonly accessPackage: string | null;
+  /** The user who asked (an id of the tenant's users). */
+  readonly requestor: string | null;
+  /** Where the request stands before any callout. */
+  readonly state: RequestState;
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -115,6 +126,24 @@ export class Fields {
     return found ?? this.fail(key, `${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
   }
 
+  /** A list, or [] when the key is left out. */
+  list(key: string): unknown[] {
+    const value = this.value[key];
+    if (value === undefined) return [];
+    return Array.isArray(value) ? value : this.fail(key, 'must be a list');
+  }
+
+  /** A list of GUIDs (lower-cased, duplicates dropped); `what` says what they are in the complaint. */
+  guids(key: string, what: string): string[] {
+    const value = this.value[key] ?? [];
+    if (!Array.isArray(value)) this.fail(key, `must be a list of ${what}`);
+    const ids = (value as unknown[]).map((id, i) => {
+      if (typeof id !== 'string' || !GUID.test(id)) throw new TenantFileError(`${this.source}: ${this.where}.${key}[${i}] ${JSON.stringify(id)} is not a GUID`);
+      return id.toLowerCase();
+    });
+    return [...new Set(ids)];
+  }
+
   flag(key: string, fallback: boolean): boolean {
     const value = this.value[key];
     if (value === undefined) return fallback;
@@ -151,12 +180,7 @@ export function parseUser(source: string, where: string, value: unknown): Tenant
   const f = Fields.of(source, where, value, USER_KEYS);
   const usageLocation = f.text('usageLocation');
   if (usageLocation !== null && !/^[A-Z]{2}$/.test(usageLocation)) f.fail('usageLocation', `"${usageLocation}" is not a two-letter country code (ISO 3166-1, e.g. SE)`);
-  const sponsors = f.value['sponsors'] ?? [];
-  if (!Array.isArray(sponsors)) f.fail('sponsors', 'must be a list of user ids');
-  const sponsorIds = (sponsors as unknown[]).map((id, i) => {
-    if (typeof id !== 'string' || !GUID.test(id)) throw new TenantFileError(`${source}: ${where}.sponsors[${i}] ${JSON.stringify(id)} is not a GUID`);
-    return id.toLowerCase();
-  });
+  const sponsorIds = f.guids('sponsors', 'user ids');
   const texts = Object.fromEntries(USER_TEXT.map((key) => [key, f.text(key)])) as Record<(typeof USER_TEXT)[number], string | null>;
   const dates = Object.fromEntries(USER_DATES.map((key) => [key, f.instant(key)])) as Record<(typeof USER_DATES)[number], string | null>;
   const user: TenantUser = {
@@ -167,7 +191,7 @@ export function parseUser(source: string, where: string, value: unknown): Tenant
     accountEnabled: f.flag('accountEnabled', true),
     onPremisesExtensionAttributes: extensionAttributes(f),
     manager: f.guid('manager'),
-    sponsors: [...new Set(sponsorIds)],
+    sponsors: sponsorIds,
     risk: parseRisk(source, `${where}.risk`, f.value['risk']),
     ...texts,
     ...dates,
@@ -193,8 +217,9 @@ function parseSchedule(source: string, where: string, value: unknown): TenantSch
   return { startDateTime, expiration: { endDateTime, duration, type } };
 }
 
+/** One request of the file; its references (accessPackage, requestor) are checked by the caller. */
 export function parseRequest(source: string, where: string, value: unknown): TenantRequest {
-  const f = Fields.of(source, where, value, ['description', 'id', 'requestType', 'justification', 'schedule', 'createdDateTime']);
+  const f = Fields.of(source, where, value, ['description', 'id', 'requestType', 'justification', 'schedule', 'createdDateTime', 'accessPackage', 'requestor', 'state']);
   const justification = f.value['justification'];
   if (justification !== undefined && justification !== null && typeof justification !== 'string') f.fail('justification', 'must be a string or null');
   return {
@@ -203,5 +228,8 @@ export function parseRequest(source: string, where: string, value: unknown): Ten
     justification: typeof justification === 'string' ? justification : null,
     schedule: parseSchedule(source, `${where}.schedule`, f.value['schedule']),
     createdDateTime: f.instant('createdDateTime'),
+    accessPackage: f.guid('accessPackage'),
+    requestor: f.guid('requestor'),
+    state: f.oneOf('state', REQUEST_STATES, 'submitted'),
   };
 }
