@@ -21,6 +21,7 @@ export class Directory {
   /** Items per page of a collection (sponsors), unless the call asks fewer with $top. */
   pageSize = 100;
   private readonly users = new Map<string, TenantUser>();
+  private readonly removalListeners: ((id: string) => void)[] = [];
 
   constructor(users: readonly TenantUser[] = []) {
     for (const user of users) this.users.set(user.id, user);
@@ -30,6 +31,16 @@ export class Directory {
   get(idOrUpn: string): TenantUser | undefined {
     const key = idOrUpn.toLowerCase();
     return this.users.get(key) ?? [...this.users.values()].find((u) => u.userPrincipalName.toLowerCase() === key);
+  }
+
+  /** A user by id only (without case): a map lookup, for reads that must not scan the directory. */
+  byId(id: string): TenantUser | undefined {
+    return this.users.get(id.toLowerCase());
+  }
+
+  /** Calls `listener` with the id of each user removeUser removes (group memberships and the like go with it). */
+  onRemoveUser(listener: (id: string) => void): void {
+    this.removalListeners.push(listener);
   }
 
   all(): TenantUser[] {
@@ -75,7 +86,7 @@ export class Directory {
     return user;
   }
 
-  /** Removes a user and every reference to it (as manager or sponsor), as deleting it in Entra does. */
+  /** Removes a user and every reference to it (as manager or sponsor, and what listeners hold), as deleting it in Entra does. */
   removeUser(id: string): void {
     const user = this.require(id);
     this.users.delete(user.id);
@@ -84,6 +95,7 @@ export class Directory {
         this.users.set(other.id, { ...other, manager: other.manager === user.id ? null : other.manager, sponsors: other.sponsors.filter((s) => s !== user.id) });
       }
     }
+    for (const listener of this.removalListeners) listener(user.id);
   }
 
   /** Sets or removes (null) a user's manager. */
