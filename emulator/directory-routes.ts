@@ -1,11 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { grantedRoles, hasAnyRole, insufficientPrivileges } from './graph-auth.js';
-import { graphError, type GraphReply } from './graph-errors.js';
+import { directoryNotFound, graphError, type GraphReply } from './graph-errors.js';
+import { collectionReply } from './graph-paging.js';
 import { parseQuery, parseSelect, type ExpandItem, type ODataQuery } from './odata-query.js';
 import type { TenantFacts } from './routes.js';
 import type { TenantUser } from './tenant-values.js';
 import {
-  DEFAULT_USER_PROPERTIES, LIFECYCLE_PROPERTIES, odataContext, projectRiskyUser, projectUser, resolveSelect, RISKY_USER_PROPERTIES, USER_PROPERTIES,
+  DEFAULT_USER_PROPERTIES, LIFECYCLE_PROPERTIES, odataContext, projectRiskyUser, projectUser, resolveSelect, RISKY_USER_PROPERTIES, USER_PROPERTIES, userObject,
 } from './user-resource.js';
 
 export const USER_READ_ROLES = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
@@ -29,9 +30,6 @@ export function isDirectoryPath(path: readonly string[]): boolean {
   const first = path[0]?.toLowerCase();
   return first === 'users' || (first === 'identityprotection' && path[1]?.toLowerCase() === 'riskyusers');
 }
-
-const notFound = (what: string): GraphReply =>
-  graphError(404, 'Request_ResourceNotFound', `Resource '${what}' does not exist or one of its queried reference-property objects are not present.`);
 
 function badRequest(message: string): GraphReply {
   return graphError(400, 'BadRequest', message);
@@ -59,10 +57,6 @@ function levelsOf(item: ExpandItem, headers: IncomingHttpHeaders): number | Grap
   return /^\d+$/.test(levels) && n >= 1 && n <= MAX_LEVELS ? n : badRequest(`Invalid $levels value '${levels}': max or a number from 1 to ${MAX_LEVELS} is expected.`);
 }
 
-function directoryObject(user: TenantUser, properties: readonly string[]): Record<string, unknown> {
-  return { '@odata.type': `#${USER_TYPE}`, ...projectUser(user, properties) };
-}
-
 /** GET /users/{id}: the user, and with $expand=manager its manager, or its chain as nested `manager` objects. */
 function userEntity(t: TenantFacts, call: DirectoryCall, user: TenantUser, q: ODataQuery, roles: readonly string[]): GraphReply {
   const properties = selectUser(q.select, roles);
@@ -82,7 +76,7 @@ function userEntity(t: TenantFacts, call: DirectoryCall, user: TenantUser, q: OD
   if ('status' in managerProperties) return managerProperties;
   let manager: Record<string, unknown> | undefined;
   for (const above of t.directory.chainOf(user.id, levels).reverse()) {
-    manager = { ...directoryObject(above, managerProperties), ...(manager === undefined ? {} : { manager }) };
+    manager = { ...userObject(above, managerProperties), ...(manager === undefined ? {} : { manager }) };
   }
   const context = odataContext(call.version, 'users', selected && [...properties, nested === undefined ? 'manager' : `manager(${managerProperties.join(',')})`], true);
   return { status: 200, body: { '@odata.context': context, ...projectUser(user, properties), ...(manager === undefined ? {} : { manager }) } };
@@ -92,43 +86,16 @@ function managerOf(t: TenantFacts, call: DirectoryCall, user: TenantUser, q: ODa
   const properties = selectUser(q.select, roles);
   if ('status' in properties) return properties;
   const manager = t.directory.managerOf(user.id);
-  if (manager === undefined) return notFound('manager');
-  return { status: 200, body: { '@odata.context': odataContext(call.version, 'directoryObjects', undefined, true), ...directoryObject(manager, properties) } };
-}
-
-function skipToken(userId: string, offset: number): string {
-  return Buffer.from(`eg-sponsors:${userId}:${offset}`).toString('base64url');
-}
-
-function offsetOf(token: string, userId: string): number | undefined {
-  const match = /^eg-sponsors:([0-9a-f-]{36}):(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  return match?.[1] === userId ? Number(match[2]) : undefined;
+  if (manager === undefined) return directoryNotFound('manager');
+  return { status: 200, body: { '@odata.context': odataContext(call.version, 'directoryObjects', undefined, true), ...userObject(manager, properties) } };
 }
 
 /** GET /users/{id}/sponsors: pages of `$top` (or pageSize) items, each with an absolute nextLink on the emulator. */
 function sponsorsOf(t: TenantFacts, call: DirectoryCall, user: TenantUser, q: ODataQuery, roles: readonly string[]): GraphReply {
   const properties = selectUser(q.select, roles);
   if ('status' in properties) return properties;
-  const offset = q.skiptoken === undefined ? 0 : offsetOf(q.skiptoken, user.id);
-  if (offset === undefined) return graphError(400, 'Directory_InvalidPageToken', 'The $skiptoken is not valid for this collection.');
-  const all = t.directory.sponsorsOf(user.id);
-  const size = q.top ?? t.directory.pageSize;
-  const page = all.slice(offset, offset + size);
-  const keep = [
-    ...(q.select === undefined ? [] : [`$select=${q.select.join(',')}`]),
-    ...(q.top === undefined ? [] : [`$top=${q.top}`]),
-    `$skiptoken=${skipToken(user.id, offset + size)}`,
-  ];
-  const nextLink = offset + size < all.length ? `${t.origin}/${call.version}/users/${call.path[1] ?? user.id}/sponsors?${keep.join('&')}` : undefined;
-  return {
-    status: 200,
-    body: {
-      '@odata.context': odataContext(call.version, 'directoryObjects', q.select === undefined ? undefined : properties, false),
-      ...(q.count === true ? { '@odata.count': all.length } : {}),
-      ...(nextLink === undefined ? {} : { '@odata.nextLink': nextLink }),
-      value: page.map((s) => directoryObject(s, properties)),
-    },
-  };
+  const context = odataContext(call.version, 'directoryObjects', q.select === undefined ? undefined : properties, false);
+  return collectionReply({ origin: t.origin, ...call }, q, t.directory.sponsorsOf(user.id), t.directory.pageSize, context, (s) => userObject(s, properties));
 }
 
 function riskyUser(t: TenantFacts, call: DirectoryCall, id: string, q: ODataQuery): GraphReply {
@@ -161,7 +128,7 @@ export async function directoryGraph(t: TenantFacts, call: DirectoryCall): Promi
   if (relation !== undefined && q.expand.length > 0) return badRequest(`The tenant emulator does not serve $expand on /users/{id}/${relation}.`);
   if (risky) return riskyUser(t, call, id, q);
   const user = t.directory.get(id);
-  if (user === undefined) return notFound(id);
+  if (user === undefined) return directoryNotFound(id);
   if (relation === 'manager') return managerOf(t, call, user, q, roles);
   if (relation === 'sponsors') return sponsorsOf(t, call, user, q, roles);
   return userEntity(t, call, user, q, roles);

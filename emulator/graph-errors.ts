@@ -17,6 +17,11 @@ export function graphError(status: number, code: string, message: string): Graph
   };
 }
 
+/** Graph's 404 for a directory object (user, group, service principal) that does not exist. */
+export function directoryNotFound(what: string): GraphReply {
+  return graphError(404, 'Request_ResourceNotFound', `Resource '${what}' does not exist or one of its queried reference-property objects are not present.`);
+}
+
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isObject(value: unknown): value is Record<string, unknown> {

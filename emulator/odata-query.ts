@@ -13,12 +13,15 @@ export interface ODataQuery {
   readonly top: number | undefined;
   readonly skiptoken: string | undefined;
   readonly count: boolean | undefined;
+  /** $filter's text, for the routes that serve some filters (it is in `unsupported` too, for those that do not). */
+  readonly filter: string | undefined;
   /** Options Graph knows but the emulator does not serve on these resources ($filter, $orderby…). */
   readonly unsupported: readonly string[];
 }
 
 const SERVED = ['$select', '$expand', '$top', '$skiptoken', '$count'];
-const KNOWN = [...SERVED, '$filter', '$orderby', '$search', '$skip', '$format'];
+/** The OData system query options Graph knows (lower case); any other `$` option is refused. */
+export const KNOWN_OPTIONS: readonly string[] = [...SERVED, '$filter', '$orderby', '$search', '$skip', '$format'];
 
 const badQuery = (message: string): GraphReply => graphError(400, 'BadRequest', message);
 
@@ -80,7 +83,7 @@ export function parseQuery(search: URLSearchParams): ODataQuery | GraphReply {
   for (const [rawKey, value] of search) {
     const key = rawKey.trim().toLowerCase();
     if (!key.startsWith('$')) continue;
-    if (!KNOWN.includes(key)) return badQuery(`The query parameter '${rawKey}' is not supported.`);
+    if (!KNOWN_OPTIONS.includes(key)) return badQuery(`The query parameter '${rawKey}' is not supported.`);
     if (seen.has(key)) return badQuery(`Query option '${rawKey}' was specified more than once, but it must be specified at most once.`);
     seen.set(key, value);
   }
@@ -101,6 +104,7 @@ export function parseQuery(search: URLSearchParams): ODataQuery | GraphReply {
     top,
     skiptoken: seen.get('$skiptoken'),
     count: countText === undefined ? undefined : countText === 'true',
+    filter: seen.get('$filter'),
     unsupported: [...seen.keys()].filter((k) => !SERVED.includes(k)),
   };
 }

@@ -4,6 +4,8 @@ import type { AssignmentRequests } from './assignment-requests.js';
 import { v1Issuer } from './caller-tokens.js';
 import type { Directory } from './directory.js';
 import { directoryGraph, isDirectoryPath } from './directory-routes.js';
+import type { Governance } from './governance.js';
+import { governanceGraph, governanceRoute } from './governance-routes.js';
 import { authorize } from './graph-auth.js';
 import { graphError, type GraphReply } from './graph-errors.js';
 import { parseQuery } from './odata-query.js';
@@ -22,6 +24,7 @@ export interface TenantFacts {
   readonly requests: AssignmentRequests;
   readonly tasks: TaskProcessingResults;
   readonly directory: Directory;
+  readonly governance: Governance;
 }
 
 /** One Graph call as the routes see it: the path segments (decoded) with the version first. */
@@ -113,13 +116,17 @@ function readRequest(t: TenantFacts, version: string, id: string, query: URLSear
 }
 
 /**
- * Graph: assignment requests (GET, resume), LCW task processing results (GET, resume), and the
- * directory reads (users, manager, management chain, sponsors, riskyUsers).
+ * Graph: assignment requests (GET, resume), LCW task processing results (GET, resume), the
+ * directory reads (users, manager, management chain, sponsors, riskyUsers), and the governance
+ * reads (see governance-routes.ts: assignments, the request list, access packages, group
+ * memberships, directory roles, app role assignments).
  */
 export async function graph(t: TenantFacts, call: GraphCall): Promise<GraphReply> {
   const { method, segments, body } = call;
   const [version, ...path] = segments;
   if (version !== 'v1.0' && version !== 'beta') return graphError(400, 'BadRequest', 'Invalid version.');
+  const governance = governanceRoute(path);
+  if (governance !== undefined) return governanceGraph(t, governance, { version, method, path, query: call.query, headers: call.headers });
   if (isDirectoryPath(path)) return directoryGraph(t, { version, method, path, query: call.query, headers: call.headers });
   const lower = path.map((s) => s.toLowerCase());
   const isLcw = LCW.every((s, i) => lower[i] === s);

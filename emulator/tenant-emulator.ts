@@ -7,6 +7,7 @@ import { awaitCallout } from './await-callout.js';
 import { Directory } from './directory.js';
 import { faultReply, readRequestBody, send, serviceOf } from './emulator-http.js';
 import { Faults, type Service } from './faults.js';
+import { Governance } from './governance.js';
 import { graphError, type GraphReply } from './graph-errors.js';
 import { mintCallerToken, type CallerTokenOptions } from './caller-tokens.js';
 import { graph, managedIdentityToken, openIdMetadata, type TenantFacts } from './routes.js';
@@ -61,13 +62,16 @@ export const DEFAULT_TENANT = {
  * Plays the parts of Azure that entitlement-guard talks to, over HTTPS on loopback: the tenant's
  * OpenID metadata and rotating signing keys, the App Service managed identity endpoint, the
  * Graph endpoints for assignment requests and LCW task results with their real state machines,
- * and Graph's directory reads (users, managers, sponsors, risky users) over a tenant file.
+ * Graph's directory reads (users, managers, sponsors, risky users) and governance reads (groups,
+ * access packages and assignments, directory roles, app roles) over a tenant file.
  * Faults are injectable and every call is recorded for assertions.
  */
 export class TenantEmulator implements TenantFacts {
   readonly requests = new AssignmentRequests();
   /** The tenant's users, managers, sponsors and risk, seeded from the tenant file; tests may change it. */
   readonly directory: Directory;
+  /** The tenant's groups, access packages and who holds what (packages, roles, app roles), seeded from the tenant file; tests may change it. */
+  readonly governance: Governance;
   readonly tasks = new TaskProcessingResults();
   readonly faults = new Faults();
   readonly managedIdentityObjectId = randomUUID();
@@ -75,6 +79,7 @@ export class TenantEmulator implements TenantFacts {
   /** The Graph application roles in the managed identity's tokens (remove one to provoke a 403). */
   managedIdentityRoles: string[] = [
     'EntitlementManagement.ReadWrite.All', 'LifecycleWorkflows.ReadWrite.All', 'User.Read.All', 'User-LifeCycleInfo.Read.All', 'IdentityRiskyUser.Read.All',
+    'GroupMember.Read.All', 'RoleManagement.Read.Directory', 'RoleEligibilitySchedule.Read.Directory', 'Directory.Read.All', 'Application.Read.All',
   ];
   private readonly log: RecordedCall[] = [];
   private seq = 0;
@@ -92,6 +97,7 @@ export class TenantEmulator implements TenantFacts {
     tenant: TenantFile,
   ) {
     this.directory = new Directory(tenant.users);
+    this.governance = new Governance(tenant, this.directory);
     this.requests.seed(tenant.requests);
   }
 

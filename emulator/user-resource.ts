@@ -72,6 +72,11 @@ export function projectUser(user: TenantUser, properties: readonly string[]): Re
   return Object.fromEntries(properties.map((p) => [p, userValue(user, p)]));
 }
 
+/** A user as a directoryObject of a collection or a relation (manager, sponsors, members). */
+export function userObject(user: TenantUser, properties: readonly string[]): Record<string, unknown> {
+  return { '@odata.type': '#microsoft.graph.user', ...projectUser(user, properties) };
+}
+
 /** The riskyUser resource of a user Identity Protection holds a record of. */
 export function projectRiskyUser(user: TenantUser, risk: TenantRisk, properties: readonly string[]): Record<string, unknown> {
   const all: Record<string, unknown> = {

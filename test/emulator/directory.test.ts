@@ -69,7 +69,7 @@ describe('GET /users/{id}', () => {
 
   test('other user paths and methods are not served', async () => {
     expect((await get('/v1.0/users')).status).toBe(400);
-    expect((await get(`/v1.0/users/${PEOPLE.avery}/memberOf`)).status).toBe(400);
+    expect((await get(`/v1.0/users/${PEOPLE.avery}/ownedObjects`)).status).toBe(400);
     const post = await fetch(`${emulator.origin}/v1.0/users/${PEOPLE.avery}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     expect(post.status).toBe(405);
   });

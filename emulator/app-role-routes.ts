@@ -1,0 +1,51 @@
+import { readGovernanceQuery, selection } from './collection-query.js';
+import type { DirectoryCall } from './directory-routes.js';
+import { directoryNotFound, type GraphReply } from './graph-errors.js';
+import { collectionReply } from './graph-paging.js';
+import { APP_ROLE_ASSIGNMENT_PROPERTIES, appRoleAssignmentResource } from './governance-resources.js';
+import type { TenantAppRoleAssignment } from './governance-values.js';
+import type { TenantFacts } from './routes.js';
+import { odataContext, resolveSelect } from './user-resource.js';
+
+function appRoleCollection(t: TenantFacts, call: DirectoryCall, set: (id: string) => string, assignments: (id: string) => readonly TenantAppRoleAssignment[] | undefined): GraphReply {
+  const q = readGovernanceQuery(call.query);
+  if ('status' in q) return q;
+  const properties = resolveSelect(q.select, APP_ROLE_ASSIGNMENT_PROPERTIES, APP_ROLE_ASSIGNMENT_PROPERTIES, 'microsoft.graph.appRoleAssignment');
+  if ('status' in properties) return properties;
+  const id = call.path[1] ?? '';
+  const items = assignments(id);
+  if (items === undefined) return directoryNotFound(id);
+  const context = odataContext(call.version, set(id), selection(q, properties), false);
+  return collectionReply({ origin: t.origin, ...call }, q, items, t.governance.pageSize, context, (a) => appRoleAssignmentResource(t.governance, a, properties));
+}
+
+/**
+ * GET /users/{id}/appRoleAssignments: the user's own app role assignments, then those of the
+ * groups the user is a DIRECT member of, as Graph documents it (nested groups pass none on).
+ */
+export function userAppRoleAssignments(t: TenantFacts, call: DirectoryCall): GraphReply {
+  return appRoleCollection(
+    t,
+    call,
+    (id) => `users('${id}')/appRoleAssignments`,
+    (id) => {
+      const user = t.directory.get(id);
+      if (user === undefined) return undefined;
+      const records = t.governance.appRoleAssignments;
+      return [user.id, ...t.governance.groups.directGroupsOf(user.id)].flatMap((principal) => records.where({ principal }));
+    },
+  );
+}
+
+/** GET /servicePrincipals/{id}/appRoleAssignedTo: every assignment of the resource's app roles, to users or groups. */
+export function appRoleAssignedTo(t: TenantFacts, call: DirectoryCall): GraphReply {
+  return appRoleCollection(
+    t,
+    call,
+    (id) => `servicePrincipals('${id}')/appRoleAssignedTo`,
+    (id) => {
+      const sp = t.governance.servicePrincipal(id);
+      return sp === undefined ? undefined : t.governance.appRoleAssignments.where({ servicePrincipal: sp.id });
+    },
+  );
+}

@@ -1,0 +1,110 @@
+import { REQUEST_PROPERTIES } from './assignment-requests.js';
+import { expandedProperties, expandOptionsProblem, readGovernanceQuery, selection } from './collection-query.js';
+import type { DirectoryCall } from './directory-routes.js';
+import { graphError, type GraphReply } from './graph-errors.js';
+import { collectionReply } from './graph-paging.js';
+import {
+  ACCESS_PACKAGE_PROPERTIES, accessPackageResource, ASSIGNMENT_PROPERTIES, assignmentResource, roleScopeResource, SUBJECT_PROPERTIES, subjectResource,
+  type ScopeExpansion,
+} from './governance-resources.js';
+import type { ExpandItem } from './odata-query.js';
+import type { TenantFacts } from './routes.js';
+import { odataContext, resolveSelect } from './user-resource.js';
+
+const ELM_SET = 'identityGovernance/entitlementManagement';
+const PACKAGE_TYPE = 'microsoft.graph.accessPackage';
+const SUBJECT_TYPE = 'microsoft.graph.accessPackageSubject';
+
+/** `$expand=accessPackage(…)` and a subject (target or requestor), resolved: the properties to answer of each, undefined when not expanded. */
+function expandedRefs(expansions: ReadonlyMap<string, ExpandItem>, subject: string): { pkg: string[] | undefined; subject: string[] | undefined } | GraphReply {
+  const pkg = expandedProperties(expansions.get('accessPackage'), ACCESS_PACKAGE_PROPERTIES, ACCESS_PACKAGE_PROPERTIES, PACKAGE_TYPE);
+  if (pkg !== undefined && 'status' in pkg) return pkg;
+  const person = expandedProperties(expansions.get(subject), SUBJECT_PROPERTIES, SUBJECT_PROPERTIES, SUBJECT_TYPE);
+  if (person !== undefined && 'status' in person) return person;
+  return { pkg, subject: person };
+}
+
+/**
+ * GET …/entitlementManagement/assignments: `$filter=target/objectId eq '…'` and/or
+ * `accessPackage/id eq '…'`, `$expand=accessPackage($select=…)` and/or `target`, `$select`, paged.
+ */
+export function assignmentList(t: TenantFacts, call: DirectoryCall): GraphReply {
+  const q = readGovernanceQuery(call.query, ['target/objectId', 'accessPackage/id'], ['accessPackage', 'target']);
+  if ('status' in q) return q;
+  const properties = resolveSelect(q.select, ASSIGNMENT_PROPERTIES, ASSIGNMENT_PROPERTIES, 'microsoft.graph.accessPackageAssignment');
+  if ('status' in properties) return properties;
+  const expand = expandedRefs(q.expansions, 'target');
+  if ('status' in expand) return expand;
+  const g = t.governance;
+  const assignments = g.assignments.where({ target: q.filters.get('target/objectId'), accessPackage: q.filters.get('accessPackage/id') });
+  const context = odataContext(call.version, `${ELM_SET}/assignments`, selection(q, properties), false);
+  return collectionReply({ origin: t.origin, ...call }, q, assignments, g.pageSize, context, (a) => ({
+    ...assignmentResource(a, properties),
+    ...(expand.pkg === undefined ? {} : { accessPackage: accessPackageResource(a.accessPackage, g.accessPackage(a.accessPackage), expand.pkg) }),
+    ...(expand.subject === undefined ? {} : { target: subjectResource(a.target, t.directory.byId(a.target), expand.subject) }),
+  }));
+}
+
+/**
+ * GET …/entitlementManagement/assignmentRequests (the list): `$filter=requestor/objectId eq '…'`
+ * and/or `accessPackage/id eq '…'`, `$expand=accessPackage($select=…)` and/or `requestor`,
+ * `$select`, paged. Each request as it stands now: its state follows the callouts resumed.
+ */
+export function requestList(t: TenantFacts, call: DirectoryCall): GraphReply {
+  const q = readGovernanceQuery(call.query, ['requestor/objectId', 'accessPackage/id'], ['accessPackage', 'requestor']);
+  if ('status' in q) return q;
+  const known = REQUEST_PROPERTIES[call.version] ?? [];
+  const properties = q.select === undefined ? undefined : resolveSelect(q.select, known, known, 'microsoft.graph.accessPackageAssignmentRequest');
+  if (properties !== undefined && 'status' in properties) return properties;
+  const expand = expandedRefs(q.expansions, 'requestor');
+  if ('status' in expand) return expand;
+  const requests = t.requests.where({ requestorId: q.filters.get('requestor/objectId'), accessPackageId: q.filters.get('accessPackage/id') });
+  const context = odataContext(call.version, `${ELM_SET}/assignmentRequests`, properties && selection(q, properties), false);
+  return collectionReply({ origin: t.origin, ...call }, q, requests, t.governance.pageSize, context, (r) => {
+    const all = t.requests.resource(call.version, r);
+    const pkg = r.accessPackageId;
+    const requestor = r.requestorId;
+    return {
+      ...(properties === undefined ? all : Object.fromEntries(properties.map((p) => [p, all[p] ?? (p === 'answers' ? [] : null)]))),
+      ...(expand.pkg === undefined ? {} : { accessPackage: pkg === undefined ? null : accessPackageResource(pkg, t.governance.accessPackage(pkg), expand.pkg) }),
+      ...(expand.subject === undefined ? {} : { requestor: requestor === undefined ? null : subjectResource(requestor, t.directory.byId(requestor), expand.subject) }),
+    };
+  });
+}
+
+/** `$expand=resourceRoleScopes($expand=role,scope)`: which halves of each scope to answer; undefined when not expanded. */
+function scopeExpansion(item: ExpandItem | undefined): ScopeExpansion | undefined | GraphReply {
+  if (item === undefined) return undefined;
+  const problem = expandOptionsProblem(item, ['$expand']);
+  if (problem !== undefined) return problem;
+  const names = (item.options.get('$expand') ?? '').split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+  const other = names.find((n) => n !== 'role' && n !== 'scope');
+  if (other !== undefined) return graphError(400, 'Request_UnsupportedQuery', `The tenant emulator expands role and scope in resourceRoleScopes, not '${other}'.`);
+  return { role: names.includes('role'), scope: names.includes('scope') };
+}
+
+/**
+ * GET …/entitlementManagement/accessPackages/{id}, with `$select` and
+ * `$expand=resourceRoleScopes($expand=role,scope)`: what the package grants, as Graph describes
+ * groups (AadGroup) and app roles (AadApplication).
+ */
+export function accessPackageEntity(t: TenantFacts, call: DirectoryCall): GraphReply {
+  const q = readGovernanceQuery(call.query, [], ['resourceRoleScopes']);
+  if ('status' in q) return q;
+  const properties = resolveSelect(q.select, ACCESS_PACKAGE_PROPERTIES, ACCESS_PACKAGE_PROPERTIES, PACKAGE_TYPE);
+  if ('status' in properties) return properties;
+  const expand = scopeExpansion(q.expansions.get('resourceRoleScopes'));
+  if (expand !== undefined && 'status' in expand) return expand;
+  const id = call.path[3] ?? '';
+  const pkg = t.governance.accessPackage(id);
+  if (pkg === undefined) return graphError(404, 'ResourceNotFound', `The access package '${id}' does not exist.`);
+  const selected = q.select === undefined ? undefined : [...properties, ...(expand === undefined ? [] : ['resourceRoleScopes'])];
+  return {
+    status: 200,
+    body: {
+      '@odata.context': odataContext(call.version, `${ELM_SET}/accessPackages`, selected, true),
+      ...accessPackageResource(pkg.id, pkg, properties),
+      ...(expand === undefined ? {} : { resourceRoleScopes: pkg.resourceRoleScopes.map((scope) => roleScopeResource(t.governance, pkg, scope, expand)) }),
+    },
+  };
+}
