@@ -35,4 +35,25 @@ export const PEOPLE = {
   casey: '7d2e4f60-8a1b-4c3d-9e5f-0a2b4c6d8e10',
   alex: '8448d88e-7861-4068-9f73-c72ca5c52f57',
   robin: '65bd6bb2-d72f-4ab0-8294-9da9ba15b140',
+  rowan: '3727fd38-c06b-42a6-b984-0344779555f6',
+  noor: '5e6c13ac-1147-4685-a32a-d31c30e75731',
+  dana: '4d0caf98-efec-467f-b4d6-d5be6cfb5e84',
+  taylor: 'c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b',
+  quinn: 'd4e5f6a7-1829-43a4-b5c6-d7e8f90a1b2c',
+  sky: 'e5f6a7b8-2930-44b5-86d7-e8f90a1b2c3d',
+} as const;
+
+/** The sample tenant's separation-of-duties objects: groups, the SAP service principal and its app roles, access packages. */
+export const SOD = {
+  paymentApprovers: '1a2b3c4d-0001-4000-8000-00000000a001',
+  vendorMasterEditors: '1a2b3c4d-0002-4000-8000-00000000a002',
+  vendorDataStewards: '1a2b3c4d-0003-4000-8000-00000000a003',
+  sapVendorTeam: '1a2b3c4d-0004-4000-8000-00000000a004',
+  sap: '5a9f0000-0000-4000-8000-00000000c001',
+  vendorMaintain: '5a9f0000-0000-4000-8000-00000000c101',
+  paymentRelease: '5a9f0000-0000-4000-8000-00000000c102',
+  paymentsApprover: '97979783-38c5-40ae-b74e-404935a04ffd',
+  vendorMasterMaintain: 'b1c2d3e4-0002-4000-8000-00000000b002',
+  userAdministrator: 'fe930be7-5e62-47db-91af-98c3a49a38b1',
+  globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
 } as const;
