@@ -1,13 +1,16 @@
 /**
  * The entry the Functions host loads (package.json "main"). It registers every function and
  * checks the configuration at start-up, so a missing setting stops the worker with a message
- * naming it instead of failing the first callout.
+ * naming it instead of failing the first callout. The separation-of-duties scan timer is
+ * registered only when SOD_SCAN_SCHEDULE is set.
  */
 import type { HttpFunctionOptions } from '@azure/functions';
 import { callout } from './callout.js';
 import { getDeps } from './deps.js';
+import { registerSodScan } from './sod-scan.js';
 
 /** Every HTTP function by name, for the local host. */
 export const httpFunctions: Readonly<Record<string, HttpFunctionOptions>> = { callout };
 
 getDeps();
+registerSodScan(process.env);
