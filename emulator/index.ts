@@ -4,3 +4,9 @@ export { createCertificateAuthority, issueServerCertificate, type PemPair } from
 export type { FaultAction, FaultRule, Service } from './faults.js';
 export { Directory, type RiskChange, type UserChange } from './directory.js';
 export { loadTenant, parseTenant, readTenantFile, SAMPLE_TENANT_FILE, TenantFileError, type TenantFile, type TenantRequest, type TenantRisk, type TenantSchedule, type TenantUser } from './tenant-file.js';
+export { Governance, type GovernanceChange, type GroupReads, type Principal, type RecordReads } from './governance.js';
+export type {
+  AssignmentState, TenantAccessPackage, TenantAppRole, TenantAppRoleAssignment, TenantAssignment, TenantGovernance, TenantGroup, TenantRoleAssignment,
+  TenantRoleEligibility, TenantRoleScope, TenantServicePrincipal,
+} from './governance-values.js';
+export { generateScaleTenant, type ScaleConflict, type ScaleTenant, type ScaleTenantOptions } from './scale-tenant.js';

@@ -11,6 +11,7 @@ import { Governance } from './governance.js';
 import { graphError, type GraphReply } from './graph-errors.js';
 import { mintCallerToken, type CallerTokenOptions } from './caller-tokens.js';
 import { graph, managedIdentityToken, openIdMetadata, type TenantFacts } from './routes.js';
+import type { ScaleTenant } from './scale-tenant.js';
 import { loadTenant, type TenantFile } from './tenant-file.js';
 import { TaskProcessingResults } from './task-processing-results.js';
 import { createCertificateAuthority, issueServerCertificate, type PemPair } from './tls.js';
@@ -29,8 +30,11 @@ export interface TenantEmulatorOptions {
   readonly apiAudience?: string;
   /** Client id of the function's user-assigned managed identity: the caller of Graph. */
   readonly managedIdentityClientId?: string;
-  /** Users and requests: a tenant file's path or a parsed tenant (default: emulator/tenants/contoso.json). */
-  readonly tenant?: string | TenantFile | object;
+  /**
+   * The tenant: a tenant file's path, a parsed tenant, a generated one (generateScaleTenant), or
+   * any object of the tenant file's format; validated either way (default: emulator/tenants/contoso.json).
+   */
+  readonly tenant?: string | TenantFile | ScaleTenant | object;
 }
 
 /** One call the emulator received. Tokens are never recorded. */

@@ -22,6 +22,20 @@ export async function graphGet(emulator: TenantEmulator, path: string, token: st
   return { status: response.status, headers: response.headers, json: (text === '' ? {} : JSON.parse(text)) as Json };
 }
 
+/** Every page of a collection, following @odata.nextLink (absolute, on the emulator) until the last; stops at an error page. */
+export async function graphPages(emulator: TenantEmulator, path: string, token: string, headers: Record<string, string> = {}): Promise<GraphAnswer[]> {
+  const pages: GraphAnswer[] = [];
+  for (let next: string | undefined = path; next !== undefined; ) {
+    const page: GraphAnswer = await graphGet(emulator, next, token, headers);
+    pages.push(page);
+    next = page.status === 200 ? (page.json['@odata.nextLink'] as string | undefined) : undefined;
+  }
+  return pages;
+}
+
+/** The items of every page. */
+export const itemsOf = (pages: readonly GraphAnswer[]): Json[] => pages.flatMap((p) => p.json['value'] as Json[]);
+
 export const EVENTUAL = { ConsistencyLevel: 'eventual' } as const;
 
 /** The ids the sample tenant (emulator/tenants/contoso.json) gives its people. */
