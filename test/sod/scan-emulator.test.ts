@@ -1,9 +1,9 @@
 // The scan against the tenant emulator, through the real Graph client: the emulator must answer
 // what the scan really puts on the wire, and the scan must read what Graph's answers really hold.
 import { readFileSync } from 'node:fs';
-import type { AccessToken, TokenCredential } from '@azure/identity';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
+import { emulatorCredential } from '../../scripts/support/emulator-credential.js';
 import { createGraphClient } from '../../src/graph/graph-client.js';
 import { createGraphHttp } from '../../src/graph/graph-http.js';
 import { systemClock } from '../../src/ports.js';
@@ -19,18 +19,6 @@ afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
 });
-
-/** The App Service managed identity protocol, as @azure/identity speaks it, without touching process.env. */
-function emulatorCredential(e: TenantEmulator): TokenCredential {
-  return {
-    async getToken(scopes): Promise<AccessToken> {
-      const resource = [scopes].flat()[0]?.replace(/\/\.default$/, '') ?? '';
-      const url = `${e.origin}/msi/token?api-version=2019-08-01&resource=${encodeURIComponent(resource)}&client_id=${e.managedIdentityClientId}`;
-      const answer = (await (await fetch(url, { headers: { 'x-identity-header': e.identityHeader } })).json()) as { access_token: string; expires_on: string };
-      return { token: answer.access_token, expiresOnTimestamp: Number(answer.expires_on) * 1000 };
-    },
-  };
-}
 
 async function scanOf(tenant: object | undefined, rules: unknown, tune: (e: TenantEmulator) => void = () => undefined, at = SCAN_AT): Promise<{ result: ScanResult; e: TenantEmulator }> {
   const e = await startTestEmulator(tenant === undefined ? {} : { tenant });

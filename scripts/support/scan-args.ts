@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { SAMPLE_POLICY } from './scenarios.js';
+
+export const SCAN_USAGE = `Usage: npm run scan -- [--policy <file>] [--tenant <tenant-file>] [--out <dir>] [--json] [--concurrency <n>]
+       npm run scan -- --live --tenant-id <id> [--graph https://graph.microsoft.com] [--policy <file>] [--out <dir>] [--json]
+
+Finds every separation-of-duties violation that exists now: who holds entitlements on two or
+more sides of a rule of the policy's separationOfDuties section.
+
+  --policy <file>       policy document (default: policy/sample.policy.json)
+  --tenant <file>       tenant file the in-process tenant emulator serves (default: emulator/tenants/contoso.json)
+  --live                read a real tenant instead, read-only (GET), with your own sign-in (DefaultAzureCredential)
+  --tenant-id <id>      the tenant to read with --live (a GUID)
+  --graph <origin>      Microsoft Graph for that cloud (default: https://graph.microsoft.com)
+  --out <dir>           where sod-scan.csv and sod-scan.md are written (default: a new temporary directory)
+  --json                print the result as JSON instead of the report
+  --concurrency <n>     Graph collections read at once, 1-32 (default: 8)
+
+Exit codes: 0 scanned (violations or not), 1 Graph or the sign-in failed, 2 bad arguments, policy or tenant file.`;
+
+export type ScanSource = { readonly kind: 'emulator'; readonly tenantFile: string | undefined } | { readonly kind: 'live'; readonly tenantId: string; readonly graphBaseUrl: string };
+
+export interface ScanArgs {
+  readonly policyPath: string;
+  readonly source: ScanSource;
+  readonly outDir: string | undefined;
+  readonly json: boolean;
+  readonly concurrency: number;
+}
+
+export type ParsedScanArgs = { readonly kind: 'run'; readonly args: ScanArgs } | { readonly kind: 'help' } | { readonly kind: 'usage-error'; readonly message: string };
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DEFAULT_GRAPH = 'https://graph.microsoft.com';
+
+function graphOrigin(text: string): string | undefined {
+  try {
+    const url = new URL(text);
+    const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+    return url.protocol === 'https:' && bare ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The command line, checked: every mistake is one line saying what to change. */
+export function parseScanArgs(argv: readonly string[]): ParsedScanArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        policy: { type: 'string' },
+        tenant: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean' },
+        live: { type: 'boolean' },
+        'tenant-id': { type: 'string' },
+        graph: { type: 'string' },
+        concurrency: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return { kind: 'usage-error', message: (error as Error).message.split('\n')[0] ?? 'bad arguments' };
+  }
+  if (values['help'] === true) return { kind: 'help' };
+  const text = (name: string) => values[name] as string | undefined;
+  const usage = (message: string): ParsedScanArgs => ({ kind: 'usage-error', message });
+  for (const name of ['policy', 'tenant', 'out', 'tenant-id', 'graph', 'concurrency']) if (text(name)?.trim() === '') return usage(`--${name} needs a value`);
+  const concurrency = text('concurrency') === undefined ? 8 : Number(text('concurrency'));
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) return usage(`--concurrency must be a whole number from 1 to 32, not "${text('concurrency') ?? ''}"`);
+  let source: ScanSource;
+  if (values['live'] === true) {
+    const tenantId = text('tenant-id');
+    if (text('tenant') !== undefined) return usage('--tenant names a tenant file for the emulator; --live reads the tenant given by --tenant-id');
+    if (tenantId === undefined) return usage('--live needs --tenant-id <the tenant\'s GUID>');
+    if (!GUID.test(tenantId)) return usage(`--tenant-id must be a GUID, not "${tenantId}"`);
+    const graph = graphOrigin(text('graph') ?? DEFAULT_GRAPH);
+    if (graph === undefined) return usage(`--graph must be an https origin such as ${DEFAULT_GRAPH} (no path), not "${text('graph') ?? ''}"`);
+    source = { kind: 'live', tenantId: tenantId.toLowerCase(), graphBaseUrl: graph };
+  } else {
+    if (text('tenant-id') !== undefined || text('graph') !== undefined) return usage('--tenant-id and --graph go with --live');
+    source = { kind: 'emulator', tenantFile: text('tenant') };
+  }
+  return { kind: 'run', args: { policyPath: text('policy') ?? SAMPLE_POLICY, source, outDir: text('out'), json: values['json'] === true, concurrency } };
+}
