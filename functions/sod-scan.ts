@@ -70,8 +70,8 @@ export function createSodScanJob(env: Env, overrides: SodScanOverrides = {}): So
 }
 
 /** Registers the `sodScan` timer when SOD_SCAN_SCHEDULE is set; a bad setting or policy stops start-up. Returns whether it did. */
-export function registerSodScan(env: Env, register: (name: string, options: TimerFunctionOptions) => void = app.timer): boolean {
-  const job = createSodScanJob(env);
+export function registerSodScan(env: Env, register: (name: string, options: TimerFunctionOptions) => void = app.timer, overrides: SodScanOverrides = {}): boolean {
+  const job = createSodScanJob(env, overrides);
   if (job === undefined) return false;
   register('sodScan', {
     schedule: job.settings.schedule,

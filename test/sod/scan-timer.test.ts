@@ -1,9 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TimerFunctionOptions } from '@azure/functions';
-import { describe, expect, it } from 'vitest';
+import { InvocationContext, type Timer, type TimerFunctionOptions } from '@azure/functions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TenantEmulator } from '../../emulator/index.js';
 import { createSodScanJob, registerSodScan } from '../../functions/sod-scan.js';
+import { emulatorCredential } from '../../scripts/support/emulator-credential.js';
+import { startAzurite, type Azurite } from '../support/azurite.js';
+import { startTestEmulator } from '../support/emulator.js';
+import { scanRules, scanTenantFile, U } from './scan-tenant-fixture.js';
 
 const SAMPLE_POLICY = join(import.meta.dirname, '..', '..', 'policy', 'sample.policy.json');
 const dir = mkdtempSync(join(tmpdir(), 'eg-scan-timer-'));
@@ -52,5 +57,36 @@ describe('the sodScan timer', () => {
     const { registered, register } = recorder();
     expect(() => registerSodScan(env, register)).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID', message: expect.stringMatching(message) as string }) as Error);
     expect(registered).toEqual([]);
+  });
+});
+
+describe('the sodScan timer fires', () => {
+  let emulator: TenantEmulator;
+  let azurite: Azurite;
+  beforeAll(async () => {
+    [emulator, azurite] = await Promise.all([startTestEmulator({ tenant: scanTenantFile() }), startAzurite()]);
+  });
+  afterAll(async () => {
+    await Promise.all([emulator.close(), azurite.stop()]);
+  });
+
+  it('scans the tenant with the managed identity and writes the reports to the container', async () => {
+    const policy = join(dir, 'scan-policy.json');
+    writeFileSync(policy, JSON.stringify({ separationOfDuties: scanRules(), scopes: [] }));
+    const container = await azurite.container('sod-reports');
+    const { registered, register } = recorder();
+    registerSodScan({ ...emulator.appEnv(), ...SCAN, POLICY_PATH: policy }, register, { credential: emulatorCredential(emulator), container });
+    const lines: string[] = [];
+    const context = new InvocationContext({ invocationId: 'scan-1', functionName: 'sodScan', logHandler: (_level, ...args) => { lines.push(args.map(String).join(' ')); } });
+    const timer: Timer = { isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+    await registered[0]?.[1].handler(timer, context);
+    const events = lines.map((l) => JSON.parse(l) as { event: string; open?: number; blobs?: string });
+    expect(events.map((e) => e.event)).toEqual(['sodScan.started', 'sodScan.completed']);
+    expect(events[1]?.blobs).toMatch(/^sod-scan\/\d{8}T\d{6}Z\.(csv|md),/);
+    const csv = (await container.getBlobClient('sod-scan/latest.csv').downloadToBuffer()).toString('utf8');
+    expect(csv).toContain(`SOD-B,Payments vs user administration,high,,open,${U(7)},Gus,Administer users,Global Administrator,`);
+    const md = (await container.getBlobClient('sod-scan/latest.md').downloadToBuffer()).toString('utf8');
+    expect(md).toContain(`tenant ${emulator.tenantId} via ${emulator.origin}`);
+    expect(emulator.calls({ service: 'graph' }).every((c) => c.method === 'GET')).toBe(true);
   });
 });
