@@ -1,0 +1,40 @@
+import { summarize } from '../callout/decision-record.js';
+import type { WhatIfResult } from './run-what-if.js';
+import { ABSENT_REQUEST_NOTE, type WhatIfContext } from './what-if-context.js';
+
+const orNull = <T>(value: T | undefined): T | null => value ?? null;
+
+/**
+ * The what-if for machines. Keys are fixed: `whatIf` (what was asked, where it was read, under
+ * which policy), `answer` (what the stage would answer, and the resume it would carry), `callout`
+ * (the callout summary the decision record has), `evaluation` (the engine's PolicyEvaluation of
+ * the checks a what-if can run) and `requestChecks` (those that read the request, not counted).
+ * Absent values are null, never left out.
+ */
+export function whatIfJson(result: WhatIfResult, context: WhatIfContext): Record<string, unknown> {
+  const { user, accessPackage, callout, evaluation, requestChecks, answer } = result;
+  return {
+    whatIf: {
+      source: context.source,
+      policy: { file: context.policyFile, version: evaluation.policy.version },
+      user: { id: user.id, displayName: orNull(user.displayName), userPrincipalName: orNull(user.userPrincipalName) },
+      accessPackage: { id: accessPackage.id, displayName: orNull(accessPackage.displayName) },
+      catalog: { id: accessPackage.catalog.id, displayName: orNull(accessPackage.catalog.displayName), from: accessPackage.catalogFrom },
+      assignmentPolicy: orNull(callout.assignmentPolicy?.id),
+      stage: callout.stage,
+      requestType: orNull(callout.requestType),
+      requestId: callout.requestId,
+      stageInstanceId: callout.stageInstanceId,
+    },
+    answer: {
+      decision: answer.decision,
+      policyDecision: answer.policyDecision,
+      stageMayDeny: answer.stageMayDeny,
+      detail: answer.detail,
+      resume: answer.resume,
+    },
+    callout: summarize(callout),
+    evaluation: { ...evaluation, approvers: evaluation.approvers ?? null },
+    requestChecks: { note: ABSENT_REQUEST_NOTE, checks: requestChecks.checks, facts: requestChecks.facts },
+  };
+}
