@@ -83,28 +83,34 @@ function scopeExpansion(item: ExpandItem | undefined): ScopeExpansion | undefine
   return { role: names.includes('role'), scope: names.includes('scope') };
 }
 
+/** The catalog properties the emulator knows (the tenant file gives id and display name). */
+const CATALOG_PROPERTIES = ['id', 'displayName'];
+
 /**
- * GET …/entitlementManagement/accessPackages/{id}, with `$select` and
- * `$expand=resourceRoleScopes($expand=role,scope)`: what the package grants, as Graph describes
- * groups (AadGroup) and app roles (AadApplication).
+ * GET …/entitlementManagement/accessPackages/{id}, with `$select`,
+ * `$expand=resourceRoleScopes($expand=role,scope)` (what the package grants, as Graph describes
+ * groups (AadGroup) and app roles (AadApplication)) and `$expand=catalog($select=…)`.
  */
 export function accessPackageEntity(t: TenantFacts, call: DirectoryCall): GraphReply {
-  const q = readGovernanceQuery(call.query, [], ['resourceRoleScopes']);
+  const q = readGovernanceQuery(call.query, [], ['resourceRoleScopes', 'catalog']);
   if ('status' in q) return q;
   const properties = resolveSelect(q.select, ACCESS_PACKAGE_PROPERTIES, ACCESS_PACKAGE_PROPERTIES, PACKAGE_TYPE);
   if ('status' in properties) return properties;
   const expand = scopeExpansion(q.expansions.get('resourceRoleScopes'));
   if (expand !== undefined && 'status' in expand) return expand;
+  const catalogProperties = expandedProperties(q.expansions.get('catalog'), CATALOG_PROPERTIES, CATALOG_PROPERTIES, 'microsoft.graph.accessPackageCatalog');
+  if (catalogProperties !== undefined && 'status' in catalogProperties) return catalogProperties;
   const id = call.path[3] ?? '';
   const pkg = t.governance.accessPackage(id);
   if (pkg === undefined) return graphError(404, 'ResourceNotFound', `The access package '${id}' does not exist.`);
-  const selected = q.select === undefined ? undefined : [...properties, ...(expand === undefined ? [] : ['resourceRoleScopes'])];
+  const selected = q.select === undefined ? undefined : [...properties, ...(expand === undefined ? [] : ['resourceRoleScopes']), ...(catalogProperties === undefined ? [] : ['catalog'])];
   return {
     status: 200,
     body: {
       '@odata.context': odataContext(call.version, `${ELM_SET}/accessPackages`, selected, true),
       ...accessPackageResource(pkg.id, pkg, properties),
       ...(expand === undefined ? {} : { resourceRoleScopes: pkg.resourceRoleScopes.map((scope) => roleScopeResource(t.governance, pkg, scope, expand)) }),
+      ...(catalogProperties === undefined ? {} : { catalog: pkg.catalog === null ? null : Object.fromEntries(catalogProperties.map((p) => [p, (pkg.catalog as Record<string, unknown>)[p] ?? null])) }),
     },
   };
 }

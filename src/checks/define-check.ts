@@ -114,7 +114,7 @@ export function defineCheck<O extends object, N extends FactName, M extends stri
     appliesTo: definition.appliesTo,
     severity: definition.severity,
     messages: definition.messages,
-    settings: definition.settings as CheckSettings<unknown> | undefined,
+    settings: definition.settings,
     optionsProblem: (options, settings) => definition.optionsProblem?.(options as O, settings as S),
     needsFor: (options) => (typeof needs === 'function' ? needs(options as O) : needs),
     evaluate: (callout, facts, options, settings) => definition.evaluate(callout, facts as Facts<N>, options as O, settings as S),

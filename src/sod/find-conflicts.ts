@@ -55,7 +55,7 @@ export function findConflicts(ruleSet: RuleSet, query: ConflictQuery): Conflict[
       if (holding.eligible === true && !place.includeEligible) continue;
       if (query.only !== undefined && !query.only.has(place.rule)) continue;
       let sides = perRule.get(place.rule);
-      if (sides === undefined) perRule.set(place.rule, (sides = new Map()));
+      if (sides === undefined) perRule.set(place.rule, (sides = new Map<number, Holding[]>()));
       const list = sides.get(place.side);
       if (list === undefined) sides.set(place.side, [holding]);
       else list.push(holding);

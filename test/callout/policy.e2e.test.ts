@@ -54,24 +54,35 @@ describe('the sample policy end to end (function → facts → checks → resume
     const graph = emulator.calls({ service: 'graph' });
     const reads = graph.filter((c) => c.method === 'GET');
     expect(reads.map((c) => c.path).sort()).toEqual([
+      '/v1.0/identityGovernance/entitlementManagement/accessPackages/97979783-38c5-40ae-b74e-404935a04ffd',
+      '/v1.0/identityGovernance/entitlementManagement/assignmentRequests',
       '/v1.0/identityGovernance/entitlementManagement/assignmentRequests/3c7ee35f-ab17-4893-bb65-7a761c670d1a',
+      '/v1.0/identityGovernance/entitlementManagement/assignments',
       '/v1.0/identityProtection/riskyUsers/a7529cd7-a86d-4455-8c43-00e7495481b0',
+      '/v1.0/roleManagement/directory/roleAssignments',
+      '/v1.0/roleManagement/directory/roleEligibilitySchedules',
       '/v1.0/users/a7529cd7-a86d-4455-8c43-00e7495481b0',
+      '/v1.0/users/a7529cd7-a86d-4455-8c43-00e7495481b0/appRoleAssignments',
       '/v1.0/users/a7529cd7-a86d-4455-8c43-00e7495481b0/manager',
+      '/v1.0/users/a7529cd7-a86d-4455-8c43-00e7495481b0/memberOf/microsoft.graph.group',
       '/v1.0/users/a7529cd7-a86d-4455-8c43-00e7495481b0/sponsors',
+      '/v1.0/users/a7529cd7-a86d-4455-8c43-00e7495481b0/transitiveMemberOf/microsoft.graph.group',
     ]);
     expect(graph.at(-1)?.method).toBe('POST');
     expect(data(graph.at(-1)?.body)).toEqual({
       '@odata.type': 'microsoft.graph.accessPackageAssignmentRequestCallbackData',
       stage: 'assignmentRequestCreated',
       customExtensionStageInstanceId: '64054d8d-4d73-4705-820a-866332af9a64',
-      customExtensionStageInstanceDetail: 'All 5 checks passed (risky-user, user-attributes, manager-or-sponsor, justification, max-duration).',
+      customExtensionStageInstanceDetail: 'All 6 checks passed (risky-user, user-attributes, manager-or-sponsor, justification, max-duration, separation-of-duties).',
     });
-    expect(answer.json['policy']).toMatchObject({ version: expect.stringMatching(/^sha256:[0-9a-f]{16}$/) as unknown, scopes: ['baseline-at-creation', 'finance-change-control'] });
+    expect(answer.json['policy']).toMatchObject({ version: expect.stringMatching(/^sha256:[0-9a-f]{16}$/) as unknown, scopes: ['baseline-at-creation', 'finance-change-control', 'finance-separation-of-duties'] });
     const checks = answer.json['checks'] as { id: string; status: string }[];
-    expect(checks.map((c) => `${c.id}:${c.status}`)).toEqual(['risky-user:passed', 'user-attributes:passed', 'manager-or-sponsor:passed', 'justification:passed', 'max-duration:passed']);
+    expect(checks.map((c) => `${c.id}:${c.status}`)).toEqual(['risky-user:passed', 'user-attributes:passed', 'manager-or-sponsor:passed', 'justification:passed', 'max-duration:passed', 'separation-of-duties:passed']);
     const facts = answer.json['facts'] as { fact: string; outcome: string }[];
-    expect(facts.map((f) => `${f.fact}:${f.outcome}`)).toEqual(['request:loaded', 'riskState:absent', 'targetManager:loaded', 'targetSponsors:loaded', 'targetUser:loaded']);
+    expect(facts.map((f) => `${f.fact}:${f.outcome}`)).toEqual([
+      'request:loaded', 'requestedPackage:loaded', 'riskState:absent', 'targetActiveRoles:loaded', 'targetAppRoles:loaded', 'targetDirectGroups:loaded', 'targetEligibleRoles:loaded',
+      'targetGroups:loaded', 'targetManager:loaded', 'targetPackageAssignments:loaded', 'targetPackageRequests:loaded', 'targetSponsors:loaded', 'targetUser:loaded',
+    ]);
     expect(JSON.stringify(answer.json)).not.toMatch(/avery@|CHG0012345|Approving supplier/);
   });
 

@@ -143,12 +143,13 @@ describe('docs', () => {
     for (const messageId of Object.keys(check.messages)) expect(body.get('## Findings')).toContain(`| \`${messageId}\``);
   });
 
-  it.each(cases)('%s: the example is a scope entry the policy loader accepts', (id, check) => {
-    const example = /```json\n([\s\S]*?)```/.exec(doc(check).body.get('## Example') ?? '')?.[1];
-    expect(example).toBeDefined();
-    const entry = JSON.parse(example ?? '{}') as Record<string, unknown>;
+  it.each(cases)('%s: the example is a scope entry the policy loader accepts (with its settings section, if it reads one)', (id, check) => {
+    const blocks = [...(doc(check).body.get('## Example') ?? '').matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1] ?? '{}') as Record<string, unknown>);
+    const [entry = {}, settings = {}] = blocks;
+    expect(blocks).toHaveLength(check.settings === undefined ? 1 : 2);
     expect(Object.keys(entry).sort()).toEqual(['action', 'id', 'options']);
-    const policy = loadPolicy(JSON.stringify({ scopes: [{ name: 'example', checks: [entry] }] }), `docs/checks/${id}.md`, { checks: CHECK_LIST, allowDenyAtApprovedStage: false });
+    if (check.settings !== undefined) expect(Object.keys(settings)).toEqual([check.settings.key]);
+    const policy = loadPolicy(JSON.stringify({ ...settings, scopes: [{ name: 'example', checks: [entry] }] }), `docs/checks/${id}.md`, { checks: CHECK_LIST, allowDenyAtApprovedStage: false });
     expect(policy.scopes[0]?.checks[0]?.check.id).toBe(id);
   });
 });

@@ -212,6 +212,13 @@ describe('GET …/accessPackages/{id}', () => {
     expect(plain.json).toEqual({ '@odata.context': expect.any(String) as unknown, id: SOD.vendorMasterMaintain, displayName: 'Vendor Master - Maintain', description: expect.any(String) as unknown });
   });
 
+  test('$expand=catalog($select=id,displayName): the package\'s catalog, as what-if reads it', async () => {
+    const answer = await get(`${ELM}/accessPackages/${SOD.paymentsApprover}?$select=id,displayName&$expand=catalog($select=id,displayName)`);
+    expect(answer.json).toMatchObject({ id: SOD.paymentsApprover, displayName: 'Payments - Approver', catalog: { id: '26803898-8c26-4ca8-ba50-15552ecd4c9d', displayName: 'Finance' } });
+    expect(Object.keys(answer.json['catalog'] as Json).sort()).toEqual(['displayName', 'id']);
+    expect((await get(`${ELM}/accessPackages/${SOD.paymentsApprover}?$expand=catalog($top=1)`)).status).toBe(400);
+  });
+
   test('404 for an unknown package; 400 for what is not served', async () => {
     const missing = await get(`${ELM}/accessPackages/99999999-9999-4999-8999-999999999999?${SCOPES}`);
     expect(missing.status).toBe(404);
