@@ -43,8 +43,10 @@ function tag(source: HoldingSource): string {
 export function sidesText(conflict: Conflict): string {
   return conflict.sides
     .map(({ name, holdings }) => {
+      // What the request brings first: that is what the approver decides on.
+      const ordered = [...holdings.filter((h) => h.source.via === 'requestedPackage'), ...holdings.filter((h) => h.source.via !== 'requestedPackage')];
       const seen = new Set<string>();
-      const items = holdings.filter((h) => !seen.has(h.key) && seen.add(h.key));
+      const items = ordered.filter((h) => !seen.has(h.key) && seen.add(h.key));
       const shown = items.slice(0, 2).map((h) => `${entitlementName(conflict.rule, h)}${tag(h.source)}`);
       return `${name}: ${shown.join(', ')}${items.length > 2 ? ` +${items.length - 2} more` : ''}`;
     })
