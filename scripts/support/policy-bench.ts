@@ -6,6 +6,7 @@ import { median } from './stats.js';
 export const POLICY_SCENARIOS = [
   { name: 'clean request (created)', fixture: 'elm-request-created.wire.json' },
   { name: 'risky user (created, denied)', fixture: 'elm-request-created.risky-user.wire.json' },
+  { name: 'SoD conflict (created, denied)', fixture: 'elm-request-created.sod-conflict.wire.json' },
   { name: 'missing ticket (approved, flagged)', fixture: 'elm-request-approved.wire.json' },
   { name: 'manager chain (approval stage)', fixture: 'elm-approval-requirements.wire.json' },
   { name: 'no check in scope (granted)', fixture: 'elm-request-granted.legacy-path.wire.json' },
