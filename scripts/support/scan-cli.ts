@@ -109,8 +109,9 @@ function loadRules(path: string): { policy: Policy; ruleSet: RuleSet } {
   return { policy, ruleSet };
 }
 
-function outDirectory(dir: string | undefined): string {
-  if (dir === undefined) return mkdtempSync(join(tmpdir(), 'eg-sod-scan-'));
+/** The --out directory, made before the scan so a bad one stops it early; undefined: a temporary one, made once there is something to write. */
+function outDirectory(dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined;
   try {
     mkdirSync(dir, { recursive: true });
     return resolve(dir);
@@ -149,8 +150,9 @@ async function scan(args: ScanArgs, io: ScanIo, options: ScanCliOptions): Promis
       onProgress: progressPrinter(io, clock, options.progressEveryMs ?? 1000),
     });
     const meta = { policy: `${policy.source} (${policy.version})`, tenant: source.label };
-    const csv = join(out, 'sod-scan.csv');
-    const md = join(out, 'sod-scan.md');
+    const dir = out ?? mkdtempSync(join(tmpdir(), 'eg-sod-scan-'));
+    const csv = join(dir, 'sod-scan.csv');
+    const md = join(dir, 'sod-scan.md');
     writeFileSync(csv, scanCsv(result));
     writeFileSync(md, scanReport(result, meta));
     const wrote = `Wrote ${csv} and ${md}\n`;

@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseScanArgs } from '../../scripts/support/scan-args.js';
 import { scanCli } from '../../scripts/support/scan-cli.js';
 import type { Clock } from '../../src/ports.js';
@@ -14,6 +14,7 @@ writeFileSync(TENANT, JSON.stringify(scanTenantFile()));
 writeFileSync(POLICY, JSON.stringify({ separationOfDuties: scanRules(), scopes: [] }));
 writeFileSync(join(dir, 'no-rules.json'), JSON.stringify({ scopes: [] }));
 writeFileSync(join(dir, 'bad-tenant.json'), JSON.stringify({ users: [{ id: 'x' }] }));
+afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
 function emulatorCa() {
   const caDir = process.env['EG_TEST_CA_DIR'] ?? '';
@@ -68,6 +69,7 @@ describe('npm run scan, end to end on the tenant emulator', () => {
     const wrote = /Wrote (\S+sod-scan\.csv) and (\S+sod-scan\.md)/.exec(result.out);
     expect(wrote?.[1]).toContain(join(tmpdir(), 'eg-sod-scan-'));
     expect(existsSync(wrote?.[2] ?? '')).toBe(true);
+    rmSync(dirname(wrote?.[1] ?? ''), { recursive: true, force: true });
   });
 
   it('--help', async () => {

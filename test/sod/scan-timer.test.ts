@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvocationContext, type Timer, type TimerFunctionOptions } from '@azure/functions';
@@ -12,6 +12,7 @@ import { scanRules, scanTenantFile, U } from './scan-tenant-fixture.js';
 
 const SAMPLE_POLICY = join(import.meta.dirname, '..', '..', 'policy', 'sample.policy.json');
 const dir = mkdtempSync(join(tmpdir(), 'eg-scan-timer-'));
+afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
 /** The function's settings (no network is touched until the timer fires). */
 const appEnv = (extra: Record<string, string>) => ({
