@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { DefaultAzureCredential } from '@azure/identity';
 import { SAMPLE_TENANT_FILE, TenantEmulator, TenantFileError, type PemPair } from '../../emulator/index.js';
 import { CHECK_LIST } from '../../src/checks/index.js';
 import { describeError, isAppError } from '../../src/errors.js';
 import { createGraphClient } from '../../src/graph/graph-client.js';
 import { createGraphHttp, type GraphHttp } from '../../src/graph/graph-http.js';
+import { createOperatorCredential } from '../../src/graph/operator-credential.js';
 import type { Policy } from '../../src/policy/policy-types.js';
 import { readPolicyFile } from '../../src/policy/read-policy-file.js';
 import { systemClock, type Clock } from '../../src/ports.js';
@@ -85,7 +85,7 @@ async function emulatorSource(tenantFile: string | undefined, ca: PemPair | unde
 
 /** A real tenant, read-only, under the operator's own sign-in; no token stops here, before any read. */
 async function liveSource(tenantId: string, graphBaseUrl: string): Promise<Source> {
-  const credential = new DefaultAzureCredential({ tenantId });
+  const credential = createOperatorCredential(tenantId);
   try {
     await credential.getToken(`${graphBaseUrl}/.default`);
   } catch (error) {
