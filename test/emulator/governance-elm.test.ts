@@ -53,6 +53,7 @@ describe('GET …/assignments', () => {
     expect(json['value']).toEqual([
       { id: TAYLOR_ASSIGNMENT, state: 'delivered', status: 'Delivered' },
       { id: ROWAN_ASSIGNMENT, state: 'delivered', status: 'Delivered' },
+      { id: 'aa000000-0000-4000-8000-000000000003', state: 'delivered', status: 'Delivered' },
     ]);
   });
 

@@ -6,6 +6,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { parseTenant, readTenantFile, SAMPLE_TENANT_FILE, TenantFileError } from '../../emulator/index.js';
 import { PEOPLE, SOD } from './graph-calls.js';
 
+const ROBIN = '65bd6bb2-d72f-4ab0-8294-9da9ba15b140';
+
 const dir = mkdtempSync(join(tmpdir(), 'eg-governance-'));
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
@@ -45,7 +47,7 @@ describe('the sample tenant', () => {
     for (const id of Object.values(PEOPLE)) expect(sample.users.some((u) => u.id === id)).toBe(true);
     expect(sample.groups.find((g) => g.id === SOD.vendorMasterEditors)?.members).toEqual([PEOPLE.taylor, SOD.vendorDataStewards]);
     expect(sample.accessPackages.map((p) => [p.displayName, p.catalog?.displayName, p.resourceRoleScopes.length])).toEqual([['Payments - Approver', 'Finance', 2], ['Vendor Master - Maintain', 'Finance', 2]]);
-    expect(sample.assignments.map((a) => [a.target, a.accessPackage, a.state])).toEqual([[PEOPLE.taylor, SOD.vendorMasterMaintain, 'delivered'], [PEOPLE.rowan, SOD.paymentsApprover, 'delivered']]);
+    expect(sample.assignments.map((a) => [a.target, a.accessPackage, a.state])).toEqual([[PEOPLE.taylor, SOD.vendorMasterMaintain, 'delivered'], [PEOPLE.rowan, SOD.paymentsApprover, 'delivered'], [ROBIN, SOD.vendorMasterMaintain, 'delivered']]);
     expect(sample.roleEligibilities).toEqual([expect.objectContaining({ principal: PEOPLE.noor, roleTemplateId: SOD.userAdministrator, endDateTime: null })]);
     expect(sample.roleAssignments).toEqual([expect.objectContaining({ principal: PEOPLE.sam, roleTemplateId: SOD.globalAdministrator, directoryScopeId: '/' })]);
   });

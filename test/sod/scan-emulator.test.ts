@@ -91,10 +91,11 @@ describe('a scan of a small tenant finds each kind of violation', () => {
 });
 
 describe('the sample tenant under the sample policy', () => {
-  it('holds no standing violation: each side\'s holders are counted', async () => {
+  it('holds one standing violation (Robin, SOD-001): each side\'s holders are counted', async () => {
     const policy = JSON.parse(readFileSync(new URL('../../policy/sample.policy.json', import.meta.url), 'utf8')) as { separationOfDuties: unknown };
     const { result } = await scanOf(undefined, policy.separationOfDuties);
-    expect(result.rules.map((r) => [r.rule.id, r.holders, r.open, r.exempt])).toEqual([['SOD-001', [3, 2], 0, 0], ['SOD-002', [1, 2], 0, 0]]);
+    expect(result.rules.map((r) => [r.rule.id, r.holders, r.open, r.exempt])).toEqual([['SOD-001', [4, 2], 1, 0], ['SOD-002', [1, 2], 0, 0]]);
+    expect(result.rules.flatMap((r) => r.violations.map((v) => [v.rule, v.user.displayName]))).toEqual([['SOD-001', 'Robin Hale']]);
   });
 });
 

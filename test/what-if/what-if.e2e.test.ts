@@ -152,7 +152,7 @@ describe('what-if: separation of duties', () => {
     expect(run.lines).toEqual(
       expect.arrayContaining([
         'Would be DENIED at assignmentRequestCreated.',
-        '      - SOD-002 Payment approvers do not administer users: would hold Release payments: Payments - Approver (pending request); Administer users: User Administrator (eligible).',
+        '      - SOD-002 Payment approvers do not administer users: would hold Release payments: Payments - Approver (requested); Administer users: User Administrator (eligible).',
         '        Rule SOD-002 "Payment approvers do not administer users", owner Identity Governance (iga@contoso.example)',
         '        Administer users (1 item):',
         '          User Administrator (directory role): eligible role assignment ad000000-0000-4000-8000-000000000001',
