@@ -9,7 +9,8 @@
  *    then the resume: two Graph round trips at that latency; one when nothing is read);
  *  - cold import of the built entry, against importing @azure/functions alone;
  *  - the separation-of-duties evaluation for 10,000 group memberships × 2,000 rules, and how it
- *    grows when both double (linear: 2×).
+ *    grows when both double (linear: 2×);
+ *  - the tenant scan for 25,000 and 50,000 generated users.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { TenantEmulator } from '../emulator/index.js';
 import { spawnLocalHost } from './support/local-host-process.js';
 import { floorRounds, measureScenario, POLICY_SCENARIOS, ratio } from './support/policy-bench.js';
 import { readFixture, SAMPLE_POLICY, withFreshIds } from './support/scenarios.js';
+import { benchScan } from './support/scan-bench.js';
 import { sodEvaluationRows } from './support/sod-bench.js';
 import { median, ms, percentile, table } from './support/stats.js';
 
@@ -122,6 +124,19 @@ async function main(): Promise<void> {
   console.log(table(policyRows));
   console.log('\nSeparation of duties: one check evaluation (holdings collected, rules looked up, evidence written), in process\n');
   console.log(table(sodEvaluationRows()));
+  console.log('\nSeparation-of-duties scan of a generated tenant (`npm run scan` on the emulator, its own process), rule by rule\n');
+  console.log(table(await scanRows()));
+}
+
+/** The scan at 25,000 and 50,000 users: the time should grow with the tenant, linearly. */
+async function scanRows(): Promise<string[][]> {
+  const rows: string[][] = [['tenant', 'rules', 'pages read', 'violations (placed found)', 'scan', 'whole command', 'against 25,000 users']];
+  const half = await benchScan({ users: 25_000 });
+  const full = await benchScan({ users: 50_000 });
+  for (const f of [half, full]) {
+    rows.push([`${f.users.toLocaleString('en-US')} users`, String(f.rules), String(f.pages), `${String(f.violations)} (${f.foundPlaced ? 'yes' : 'NO'})`, ms(f.scanMs), ms(f.wallMs), (f.scanMs / half.scanMs).toFixed(2)]);
+  }
+  return rows;
 }
 
 const POLICY_CALLOUTS = Number(process.env['BENCH_POLICY_CALLOUTS'] ?? '60');
