@@ -1,6 +1,7 @@
 import type { DirectoryRef } from '../facts/fact-types.js';
 import type { HoldingFactValues } from '../facts/holding-fact-types.js';
-import { entitlementKey, type Holding } from './sod-model.js';
+import { Held, scannedMembership, type Membership } from './held.js';
+import type { Holding } from './sod-model.js';
 
 /** Assignment states in which the user has (or is being given) the package. */
 const HELD = new Set(['delivered', 'partiallydelivered', 'delivering']);
@@ -15,16 +16,45 @@ export interface HoldingInput {
   readonly now: number;
 }
 
+/**
+ * The user's group memberships, kept as read: a user has groups by the ten thousand and rules name
+ * few of them, so a group becomes a holding only when the rule index finds it.
+ */
+export interface GroupMemberships {
+  /** Every group, direct or nested. */
+  readonly groups: readonly DirectoryRef[];
+  /** The direct ones: the others are nested. */
+  readonly direct: readonly DirectoryRef[];
+}
+
 export interface UserHoldings {
+  /** Everything but group memberships. */
   readonly holdings: Holding[];
+  readonly memberships: GroupMemberships;
   /** Keys the request brings: the requested package and the groups and app roles it grants. */
   readonly touched: Set<string>;
   /** Every group of the user, for group exemptions. */
-  readonly groupIds: Set<string>;
+  readonly groupIds: Membership;
 }
 
 const isCurrent = (start: string | undefined, end: string | undefined, now: number): boolean =>
   (start === undefined || Date.parse(start) <= now) && (end === undefined || Date.parse(end) > now);
+
+function requested(pkg: DirectoryRef, facts: Partial<HoldingFactValues>, holdings: Holding[], touched: Set<string>): void {
+  const packageId = pkg.id.toLowerCase();
+  const bring = (holding: Holding) => {
+    holdings.push(holding);
+    touched.add(holding.key);
+  };
+  bring(new Held('accessPackage', packageId, facts.requestedPackage?.displayName ?? pkg.displayName, { via: 'requestedPackage', accessPackage: packageId }));
+  for (const grant of facts.requestedPackage?.grants ?? []) {
+    if (grant.kind === 'group' && grant.role.toLowerCase() === 'member') {
+      bring(new Held('group', grant.groupId, grant.displayName, { via: 'requestedPackage', accessPackage: packageId, role: 'Member' }));
+    } else if (grant.kind === 'appRole') {
+      bring(new Held('appRole', `${grant.servicePrincipalId}/${grant.appRoleId}`, grant.displayName, { via: 'requestedPackage', accessPackage: packageId, role: grant.displayName ?? grant.appRoleId }));
+    }
+  }
+}
 
 /**
  * What the user holds after the request: delivered assignments, pending requests for other
@@ -35,48 +65,26 @@ export function collectHoldings({ facts, requestId, requestedPackage, now }: Hol
   const holdings: Holding[] = [];
   const touched = new Set<string>();
   for (const a of facts.targetPackageAssignments ?? []) {
-    if (!HELD.has(a.state.toLowerCase())) continue;
-    holdings.push({ key: entitlementKey.accessPackage(a.accessPackage.id), kind: 'accessPackage', displayName: a.accessPackage.displayName, source: { via: 'assignment', assignmentId: a.id, state: a.state } });
+    if (HELD.has(a.state.toLowerCase())) holdings.push(new Held('accessPackage', a.accessPackage.id, a.accessPackage.displayName, { via: 'assignment', assignmentId: a.id, state: a.state }));
   }
   for (const r of facts.targetPackageRequests ?? []) {
     if (r.id === requestId?.toLowerCase() || !PENDING.has(r.state.toLowerCase()) || /remove$/i.test(r.requestType)) continue;
-    holdings.push({ key: entitlementKey.accessPackage(r.accessPackage.id), kind: 'accessPackage', displayName: r.accessPackage.displayName, source: { via: 'pendingRequest', requestId: r.id, state: r.state } });
+    holdings.push(new Held('accessPackage', r.accessPackage.id, r.accessPackage.displayName, { via: 'pendingRequest', requestId: r.id, state: r.state }));
   }
-  if (requestedPackage !== undefined) {
-    const name = facts.requestedPackage?.displayName ?? requestedPackage.displayName;
-    const key = entitlementKey.accessPackage(requestedPackage.id);
-    touched.add(key);
-    holdings.push({ key, kind: 'accessPackage', displayName: name, source: { via: 'requestedPackage', accessPackage: requestedPackage.id.toLowerCase() } });
-    for (const grant of facts.requestedPackage?.grants ?? []) {
-      const source = { via: 'requestedPackage', accessPackage: requestedPackage.id.toLowerCase() } as const;
-      if (grant.kind === 'group' && grant.role.toLowerCase() === 'member') {
-        const groupKey = entitlementKey.group(grant.groupId);
-        touched.add(groupKey);
-        holdings.push({ key: groupKey, kind: 'group', displayName: grant.displayName, source: { ...source, role: 'Member' } });
-      } else if (grant.kind === 'appRole') {
-        const appKey = entitlementKey.appRole(grant.servicePrincipalId, grant.appRoleId);
-        touched.add(appKey);
-        holdings.push({ key: appKey, kind: 'appRole', displayName: grant.displayName, source: { ...source, role: grant.displayName ?? grant.appRoleId } });
-      }
-    }
-  }
-  const direct = new Set((facts.targetDirectGroups ?? []).map((g) => g.id));
-  const groupIds = new Set<string>();
-  for (const g of facts.targetGroups ?? []) {
-    groupIds.add(g.id);
-    holdings.push({ key: entitlementKey.group(g.id), kind: 'group', displayName: g.displayName, source: { via: 'groupMembership', membership: direct.has(g.id) ? 'direct' : 'nested' } });
-  }
+  if (requestedPackage !== undefined) requested(requestedPackage, facts, holdings, touched);
+  const memberships: GroupMemberships = { groups: facts.targetGroups ?? [], direct: facts.targetDirectGroups ?? [] };
+  const groupIds = scannedMembership(memberships.groups);
   for (const r of facts.targetActiveRoles ?? []) {
-    holdings.push({ key: entitlementKey.directoryRole(r.roleTemplateId), kind: 'directoryRole', displayName: undefined, source: { via: 'directoryRole', assignment: 'active', id: r.id, directoryScopeId: r.directoryScopeId } });
+    holdings.push(new Held('directoryRole', r.roleTemplateId, undefined, { via: 'directoryRole', assignment: 'active', id: r.id, directoryScopeId: r.directoryScopeId }));
   }
   for (const r of facts.targetEligibleRoles ?? []) {
     if (!isCurrent(r.startDateTime, r.endDateTime, now)) continue;
     const until = r.endDateTime === undefined ? {} : { until: r.endDateTime };
-    holdings.push({ key: entitlementKey.directoryRole(r.roleTemplateId), kind: 'directoryRole', displayName: undefined, eligible: true, source: { via: 'directoryRole', assignment: 'eligible', id: r.id, directoryScopeId: r.directoryScopeId, ...until } });
+    holdings.push(new Held('directoryRole', r.roleTemplateId, undefined, { via: 'directoryRole', assignment: 'eligible', id: r.id, directoryScopeId: r.directoryScopeId, ...until }, true));
   }
   for (const a of facts.targetAppRoles ?? []) {
     const principal = a.principalType.toLowerCase() === 'group' ? { principal: a.principalDisplayName ?? a.principalId } : {};
-    holdings.push({ key: entitlementKey.appRole(a.resourceId, a.appRoleId), kind: 'appRole', displayName: a.resourceDisplayName, source: { via: 'appRoleAssignment', assignmentId: a.id, principalType: a.principalType, ...principal } });
+    holdings.push(new Held('appRole', `${a.resourceId}/${a.appRoleId}`, a.resourceDisplayName, { via: 'appRoleAssignment', assignmentId: a.id, principalType: a.principalType, ...principal }));
   }
-  return { holdings, touched, groupIds };
+  return { holdings, memberships, touched, groupIds };
 }

@@ -1,6 +1,6 @@
 import { SettingsProblem, type Severity } from '../checks/define-check.js';
 import type { Action } from '../policy/policy-types.js';
-import { entitlementKey, type Entitlement, type Exemption, type Rule, type RuleSet, type Side } from './sod-model.js';
+import { entitlementKey, type Entitlement, type Exemption, type Rule, type RulePlace, type RuleSet, type Side } from './sod-model.js';
 
 interface Named {
   id: string;
@@ -85,7 +85,7 @@ export function compileRuleSet(section: unknown): RuleSet {
   const docs = section === undefined ? [] : (section as { rules: RuleDoc[] }).rules;
   const rules: Rule[] = [];
   const byId = new Map<string, number>();
-  const byKey = new Map<string, { rule: number; side: number; includeEligible: boolean }[]>();
+  const byKind = { accessPackage: new Map<string, RulePlace[]>(), group: new Map<string, RulePlace[]>(), directoryRole: new Map<string, RulePlace[]>(), appRole: new Map<string, RulePlace[]>() };
   for (const [i, doc] of docs.entries()) {
     const at = `/rules/${i}`;
     if (byId.has(doc.id)) throw new SettingsProblem(`${at}/id`, `rule id "${doc.id}" is used twice`);
@@ -93,14 +93,23 @@ export function compileRuleSet(section: unknown): RuleSet {
     byId.set(rule.id, i);
     rules.push(rule);
     for (const [side, { entitlements }] of rule.sides.entries()) {
-      for (const { key, includeEligible } of entitlements) {
-        const places = byKey.get(key) ?? [];
-        const known = places.find((p) => p.rule === i && p.side === side);
-        if (known !== undefined) known.includeEligible ||= includeEligible;
-        else places.push({ rule: i, side, includeEligible });
-        byKey.set(key, places);
+      for (const { key, kind, includeEligible } of entitlements) {
+        const id = key.slice(kind.length + 1);
+        const index = byKind[kind];
+        const places = index.get(id) ?? [];
+        const known = places.findIndex((p) => p.rule === i && p.side === side);
+        if (known === -1) places.push({ rule: i, side, includeEligible });
+        else places[known] = { rule: i, side, includeEligible: includeEligible || (places[known]?.includeEligible ?? false) };
+        index.set(id, places);
       }
     }
   }
-  return { rules, byId, byKey };
+  return { rules, byId, byKind };
+}
+
+/** The places naming an entitlement key (`group:{id}` …), as the index holds them. */
+export function placesOf(ruleSet: RuleSet, key: string): readonly RulePlace[] | undefined {
+  const colon = key.indexOf(':');
+  const kind = key.slice(0, colon) as keyof RuleSet['byKind'];
+  return ruleSet.byKind[kind].get(key.slice(colon + 1));
 }

@@ -51,10 +51,14 @@ export interface RulePlace {
   readonly includeEligible: boolean;
 }
 
-/** The compiled `separationOfDuties` section: the rules and an index from entitlement key to the places naming it. */
+/**
+ * The compiled `separationOfDuties` section: the rules, and per kind an index from the
+ * entitlement's id (the key without its kind) to the places naming it. Looking a holding up by
+ * its id needs no key string per holding: a user holds groups by the ten thousand.
+ */
 export interface RuleSet {
   readonly rules: readonly Rule[];
-  readonly byKey: ReadonlyMap<string, readonly RulePlace[]>;
+  readonly byKind: { readonly [K in EntitlementKind]: ReadonlyMap<string, readonly RulePlace[]> };
   readonly byId: ReadonlyMap<string, number>;
 }
 
@@ -69,12 +73,15 @@ export type HoldingSource =
 
 /** One entitlement a user holds (or would hold), with where it comes from. */
 export interface Holding {
+  /** `kind:id`, the entitlement's key. */
   readonly key: string;
   readonly kind: EntitlementKind;
+  /** Lower-case id as in the key: `{servicePrincipalId}/{appRoleId}` for an app role. */
+  readonly id: string;
   readonly displayName: string | undefined;
   readonly source: HoldingSource;
   /** A PIM-eligible directory role: counts only for entitlements that include eligible assignments. */
-  readonly eligible?: boolean;
+  readonly eligible?: boolean | undefined;
 }
 
 /** How a conflict relates to the request: it creates it, adds to one that existed, or leaves one alone. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SettingsProblem } from '../../src/checks/define-check.js';
-import { compileRuleSet } from '../../src/sod/rule-set.js';
+import { compileRuleSet, placesOf } from '../../src/sod/rule-set.js';
 import { ID, RULES, SECTION } from './sod-fixtures.js';
 
 const sides = [
@@ -22,13 +22,13 @@ function problem(section: unknown): { path: string; message: string } | undefine
 describe('compiling the rules', () => {
   it('indexes every entitlement to the places that name it', () => {
     expect(RULES.rules.map((r) => r.id)).toEqual(['SOD-001', 'SOD-002', 'SOD-003']);
-    expect(RULES.byKey.get(`accessPackage:${ID.paymentsPackage}`)).toEqual([
+    expect(placesOf(RULES, `accessPackage:${ID.paymentsPackage}`)).toEqual([
       { rule: 0, side: 1, includeEligible: false },
       { rule: 1, side: 0, includeEligible: false },
     ]);
-    expect(RULES.byKey.get(`directoryRole:${ID.userAdmin}`)).toEqual([{ rule: 1, side: 1, includeEligible: true }]);
-    expect(RULES.byKey.get(`directoryRole:${ID.auditor}`)).toEqual([{ rule: 1, side: 1, includeEligible: false }]);
-    expect(RULES.byKey.get(`appRole:${ID.sap}/${ID.paymentRole}`)).toEqual([{ rule: 2, side: 1, includeEligible: false }]);
+    expect(placesOf(RULES, `directoryRole:${ID.userAdmin}`)).toEqual([{ rule: 1, side: 1, includeEligible: true }]);
+    expect(placesOf(RULES, `directoryRole:${ID.auditor}`)).toEqual([{ rule: 1, side: 1, includeEligible: false }]);
+    expect(placesOf(RULES, `appRole:${ID.sap}/${ID.paymentRole}`)).toEqual([{ rule: 2, side: 1, includeEligible: false }]);
   });
 
   it('a date alone lasts through that day (UTC); a date-time is exact', () => {
