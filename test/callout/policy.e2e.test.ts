@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -6,16 +6,13 @@ import type { TenantEmulator } from '../../emulator/index.js';
 import { demoScenarios, findingIds, SAMPLE_POLICY } from '../../scripts/support/scenarios.js';
 import { appFor, callHandler, fixture } from '../support/app.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { samplePolicyWith } from '../support/policies.js';
 
 let emulator: TenantEmulator;
 const dir = mkdtempSync(join(tmpdir(), 'eg-policy-'));
 
 /** The sample policy with some top-level fields replaced, written where POLICY_PATH can point. */
-function samplePolicyWith(name: string, changes: Record<string, unknown>): string {
-  const path = join(dir, `${name}.policy.json`);
-  writeFileSync(path, JSON.stringify({ ...(JSON.parse(readFileSync(SAMPLE_POLICY, 'utf8')) as object), ...changes }));
-  return path;
-}
+const policyWith = (name: string, changes: Record<string, unknown>) => samplePolicyWith(dir, name, changes);
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
@@ -146,7 +143,7 @@ describe('modes and fail modes', () => {
   it('audit mode never denies but records the same findings, marked not enforced', async () => {
     const enforced = await send(appFor(emulator, { POLICY_PATH: SAMPLE_POLICY }), { ...fixture('elm-request-created.risky-user.wire.json'), CustomExtensionStageInstanceId: 'aa000000-0000-4000-8000-000000000002' });
     emulator.clearCalls();
-    const audited = await send(appFor(emulator, { POLICY_PATH: samplePolicyWith('audit', { mode: 'audit' }) }), { ...fixture('elm-request-created.risky-user.wire.json'), CustomExtensionStageInstanceId: 'aa000000-0000-4000-8000-000000000003' });
+    const audited = await send(appFor(emulator, { POLICY_PATH: policyWith('audit', { mode: 'audit' }) }), { ...fixture('elm-request-created.risky-user.wire.json'), CustomExtensionStageInstanceId: 'aa000000-0000-4000-8000-000000000003' });
     expect(enforced.json['decision']).toBe('deny');
     expect(audited.json['decision']).toBe('continue');
     expect(findingIds(audited.json)).toEqual(findingIds(enforced.json));
@@ -168,13 +165,13 @@ describe('modes and fail modes', () => {
 
   it('the same 403 with fail mode continue → continue, flagged', async () => {
     emulator.faults.add({ service: 'graph', method: 'GET', path: '/riskyUsers/', action: { status: 403 } });
-    const answer = await send(appFor(emulator, { POLICY_PATH: samplePolicyWith('continue', { failMode: 'continue' }) }), { ...fixture('elm-request-created.wire.json'), CustomExtensionStageInstanceId: 'aa000000-0000-4000-8000-000000000005' });
+    const answer = await send(appFor(emulator, { POLICY_PATH: policyWith('continue', { failMode: 'continue' }) }), { ...fixture('elm-request-created.wire.json'), CustomExtensionStageInstanceId: 'aa000000-0000-4000-8000-000000000005' });
     expect(answer.json['decision']).toBe('continue');
     expect(findingIds(answer.json)).toEqual(['risky-user/factUnavailable']);
   });
 
   it('a transient read failure with fail mode retry → 503 with Retry-After and no resume; a later repeat succeeds', async () => {
-    const deps = appFor(emulator, { POLICY_PATH: samplePolicyWith('retry', { failMode: 'retry' }) });
+    const deps = appFor(emulator, { POLICY_PATH: policyWith('retry', { failMode: 'retry' }) });
     const body = { ...fixture('elm-request-created.wire.json'), CustomExtensionStageInstanceId: 'aa000000-0000-4000-8000-000000000006' };
     emulator.faults.add({ service: 'graph', method: 'GET', path: '/riskyUsers/', times: Infinity, action: { status: 503, retryAfter: 30 } });
     const first = await send(deps, body);

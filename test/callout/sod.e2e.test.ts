@@ -1,5 +1,5 @@
 // Separation of duties through the function, the fact reads and the tenant emulator's SoD seeds (emulator/tenants/contoso.json).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { roundsOf } from '../../scripts/support/policy-bench.js';
 import { SAMPLE_POLICY, withFreshIds } from '../../scripts/support/scenarios.js';
 import { appFor, callHandler, fixture } from '../support/app.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { samplePolicyWith } from '../support/policies.js';
 
 let emulator: TenantEmulator;
 const dir = mkdtempSync(join(tmpdir(), 'eg-sod-'));
@@ -15,11 +16,7 @@ const TAYLOR = 'c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b';
 const JORDAN = '2b7e4f19-3c5d-4a8e-b6f1-9d0c2e4a6b8c';
 const VENDOR_PACKAGE = 'b1c2d3e4-0002-4000-8000-00000000b002';
 
-function policyWith(name: string, changes: Record<string, unknown>): string {
-  const path = join(dir, `${name}.policy.json`);
-  writeFileSync(path, JSON.stringify({ ...(JSON.parse(readFileSync(SAMPLE_POLICY, 'utf8')) as object), ...changes }));
-  return path;
-}
+const policyWith = (name: string, changes: Record<string, unknown>) => samplePolicyWith(dir, name, changes);
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
