@@ -7,10 +7,12 @@
 import type { HttpFunctionOptions } from '@azure/functions';
 import { callout } from './callout.js';
 import { getDeps } from './deps.js';
-import { registerSodScan } from './sod-scan.js';
+import { loadScanSettings } from '../src/sod/scan/scan-settings.js';
 
 /** Every HTTP function by name, for the local host. */
 export const httpFunctions: Readonly<Record<string, HttpFunctionOptions>> = { callout };
 
 getDeps();
-registerSodScan(process.env);
+// The scan's module (and @azure/storage-blob) is loaded only when the timer is configured: most
+// deployments do not pay its import on every cold start. Its settings are validated either way.
+if (loadScanSettings(process.env) !== undefined) (await import('./sod-scan.js')).registerSodScan(process.env);

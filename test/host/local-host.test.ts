@@ -75,4 +75,18 @@ describe('start-up', () => {
       process.env = env;
     }
   });
+
+  test('a scheduled scan with a bad schedule stops the entry too (the scan module is loaded only when one is set)', async () => {
+    vi.resetModules();
+    const env = { ...process.env };
+    process.env['SOD_SCAN_SCHEDULE'] = '0 2 * * *';
+    process.env['SOD_SCAN_BLOB_URL'] = 'https://account.blob.core.windows.net/reports';
+    try {
+      const error = await import('../../functions/index.js').then(() => undefined, (e: unknown) => e);
+      expect(error).toMatchObject({ name: 'AppError', code: 'CONFIG.INVALID' });
+      expect((error as Error).message).toMatch(/SOD_SCAN_SCHEDULE: "0 2 \* \* \*" has 5 fields/);
+    } finally {
+      process.env = env;
+    }
+  });
 });
