@@ -1,0 +1,187 @@
+// The function app on the Flex Consumption plan (Linux, Node 22), its configuration
+// (src/config.ts reads every setting below), and App Service authentication in front of it: a
+// second lock that lets only the relay's identity in, before the code verifies the token again.
+param name string
+param planName string
+param location string
+param tags object
+param identityId string
+param identityClientId string
+param storageAccountName string
+param blobEndpoint string
+param deploymentContainerName string
+@description('Container of the scheduled scan\'s reports, used when sodScanSchedule is set.')
+param reportContainerName string
+param applicationInsightsConnectionString string
+param apiClientId string
+param apiIdentifierUri string
+param calloutRoleValue string
+param relayClientId string
+param relayPrincipalId string
+param graphBaseUrl string
+param authorityHost string
+param policyPath string
+param allowDenyAtApprovedStage bool
+param sodScanSchedule string
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+var tenantId = tenant().tenantId
+
+// No secrets and no keys: storage and Application Insights are reached with the identity.
+var coreSettings = {
+  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  AZURE_TENANT_ID: tenantId
+  AZURE_AUTHORITY_HOST: authorityHost
+  AZURE_CLIENT_ID: identityClientId
+  GRAPH_BASE_URL: graphBaseUrl
+  // v2 tokens (the API asks for them) carry the client id as aud; the URI is kept for v1.
+  CALLOUT_AUDIENCE: '${apiIdentifierUri},${apiClientId}'
+  ALLOWED_CALLER_APP_IDS: relayClientId
+  REQUIRED_CALLER_ROLE: calloutRoleValue
+  ALLOW_DENY_AT_APPROVED_STAGE: string(allowDenyAtApprovedStage)
+  // Easy Auth: tokens of other tenants are refused before any code runs.
+  WEBSITE_AUTH_AAD_ALLOWED_TENANTS: tenantId
+}
+var policySettings = empty(policyPath) ? {} : { POLICY_PATH: policyPath }
+var scanSettings = empty(sodScanSchedule)
+  ? {}
+  : {
+      SOD_SCAN_SCHEDULE: sodScanSchedule
+      SOD_SCAN_BLOB_URL: '${blobEndpoint}${reportContainerName}'
+    }
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    // No ftpsState: Flex Consumption has no FTP(S) endpoint and lists the property as deprecated;
+    // the basic publishing credential policies below switch off what remains.
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: 2048
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+  }
+}
+
+// Flex Consumption sets the runtime itself: no FUNCTIONS_EXTENSION_VERSION or FUNCTIONS_WORKER_RUNTIME.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: union(coreSettings, policySettings, scanSettings)
+}
+
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: apiClientId
+          openIdIssuer: '${authorityHost}/${tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            apiIdentifierUri
+            apiClientId
+          ]
+          // Both must hold: the token was issued to the relay's identity (appid/azp) and names it (oid).
+          defaultAuthorizationPolicy: {
+            allowedApplications: [
+              relayClientId
+            ]
+            allowedPrincipals: {
+              identities: [
+                relayPrincipalId
+              ]
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName

@@ -1,0 +1,32 @@
+// Application Insights on a Log Analytics workspace. Local (instrumentation key) authentication is
+// off: telemetry is accepted only with an Entra token, which the function gets with its identity.
+param location string
+param tags object
+param logAnalyticsName string
+param applicationInsightsName string
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: logAnalyticsName
+  location: location
+  tags: tags
+  properties: {
+    sku: { name: 'PerGB2018' }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: applicationInsightsName
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: workspace.id
+    DisableLocalAuth: true
+  }
+}
+
+output name string = appInsights.name
+// Names the resource to send to; with DisableLocalAuth its instrumentation key authenticates nothing.
+output connectionString string = appInsights.properties.ConnectionString
