@@ -1,0 +1,225 @@
+// entitlement-guard: the function app, the relay Logic App that Entra calls, their identities and
+// the function API's app registration, in one resource group. Subscription-scoped so that
+// `azd up` creates the resource group too. Nothing here holds a secret.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name: names the resource group and seeds the unique token in every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Region of every resource; it must offer the Flex Consumption plan.')
+@metadata({ azd: { type: 'location' } })
+param location string
+
+@description('Object id of the person deploying (azd sets AZURE_PRINCIPAL_ID): made owner of the API app registration so they can manage it without a directory role. Empty: no owner is added.')
+param principalId string = ''
+
+// The relay's resource path (/subscriptions/…/resourceGroups/<rg>/providers/Microsoft.Logic/workflows/<name>)
+// must stay within the 150 characters Entra accepts: 103 fixed + at most 24 + 19.
+@maxLength(24)
+@description('Resource group to create; empty: rg-<environment name>, shortened with a hash past 21 characters.')
+param resourceGroupName string = ''
+
+@description('true: the function reads entitlement management tenant-wide (EntitlementManagement.Read.All) and the register command (--least-privilege) gives its identity the catalog-scoped "Access package assignment manager" role to resume; false: EntitlementManagement.ReadWrite.All.')
+param leastPrivilege bool = false
+
+@description('Serve Lifecycle Workflows custom task extensions: grants LifecycleWorkflows.ReadWrite.All.')
+param enableLifecycleWorkflows bool = false
+
+@description('The policy uses the separation-of-duties check: grants RoleManagement.Read.Directory, RoleEligibilitySchedule.Read.Directory and Directory.Read.All.')
+param enableSeparationOfDuties bool = true
+
+@description('The policy uses the risky-user check (Entra ID P2): grants IdentityRiskyUser.Read.All.')
+param enableRiskyUserCheck bool = false
+
+@description('A user-attributes condition names employeeLeaveDateTime: grants User-LifeCycleInfo.Read.All.')
+param enableLeaveDateCondition bool = false
+
+@description('NCRONTAB schedule of the scheduled separation-of-duties scan (six fields, e.g. "0 0 2 * * *"); empty: no scan. Set: a report container, SOD_SCAN_* settings, GroupMember.Read.All and Application.Read.All.')
+param sodScanSchedule string = ''
+
+@description('POLICY_PATH: the policy document the function reads; empty: the policy/policy.json deployed with the app.')
+param policyPath string = ''
+
+@description('ALLOW_DENY_AT_APPROVED_STAGE: let a resume deny at assignmentRequestApproved (sources disagree whether Entra allows it).')
+param allowDenyAtApprovedStage bool = false
+
+@description('Microsoft Graph origin of this cloud (GRAPH_BASE_URL): https://graph.microsoft.us for US Government L4, https://dod-graph.microsoft.us for L5, https://microsoftgraph.chinacloudapi.cn for 21Vianet.')
+param graphBaseUrl string = 'https://graph.microsoft.com'
+
+@description('Entra authority origin (AZURE_AUTHORITY_HOST); the default is this cloud\'s login endpoint.')
+param authorityHost string = substring(environment().authentication.loginEndpoint, 0, length(environment().authentication.loginEndpoint) - 1)
+
+@description('Issuer of the PoP tokens Entra sends the relay (v1 issuer, trailing slash kept).')
+param popTokenIssuer string = 'https://sts.windows.net/${tenant().tenantId}/'
+
+@description('Create the API app registration and every Graph app role grant with the Microsoft Graph Bicep extension. false: the register command creates them (national clouds, or a deployer without Entra rights); then apiClientId is required.')
+param deployEntraObjects bool = true
+
+@description('Client id of the API app registration made outside this template; used only when deployEntraObjects is false.')
+param apiClientId string = ''
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+var rgName = !empty(resourceGroupName)
+  ? resourceGroupName
+  : (length(environmentName) <= 21 ? 'rg-${environmentName}' : 'rg-${take(environmentName, 10)}-${take(resourceToken, 10)}')
+// 19 characters: keeps the relay's resource path within 150 (see resourceGroupName).
+var relayWorkflowName = 'relay-${resourceToken}'
+var functionAppName = 'func-${resourceToken}'
+var apiUniqueName = 'entitlement-guard-${resourceToken}'
+// api://<tenant>/<string>: a format Entra allows for new apps, known before the registration exists.
+var apiIdentifierUri = 'api://${tenant().tenantId}/${apiUniqueName}'
+var calloutRoleValue = 'Callout.Invoke'
+var scanEnabled = !empty(sodScanSchedule)
+var reportContainerName = 'sod-reports'
+var deploymentContainerName = 'app-package'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: rgName
+  location: location
+  tags: tags
+}
+
+module identities 'app/identity.bicep' = {
+  name: 'identities'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    functionIdentityName: 'id-func-${resourceToken}'
+    relayIdentityName: 'id-relay-${resourceToken}'
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+    reportContainerName: reportContainerName
+    createReportContainer: scanEnabled
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+  }
+}
+
+module roleAssignments 'app/role-assignments.bicep' = {
+  name: 'role-assignments'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.name
+    functionPrincipalId: identities.outputs.functionPrincipalId
+  }
+}
+
+module apiRegistration 'app/api-registration.bicep' = if (deployEntraObjects) {
+  name: 'api-registration'
+  scope: rg
+  params: {
+    uniqueName: apiUniqueName
+    displayName: 'entitlement-guard (${environmentName})'
+    identifierUri: apiIdentifierUri
+    calloutRoleValue: calloutRoleValue
+    ownerPrincipalId: principalId
+    relayPrincipalId: identities.outputs.relayPrincipalId
+  }
+}
+
+module graphPermissions 'app/graph-permissions.bicep' = if (deployEntraObjects) {
+  name: 'graph-permissions'
+  scope: rg
+  params: {
+    principalId: identities.outputs.functionPrincipalId
+    leastPrivilege: leastPrivilege
+    enableLifecycleWorkflows: enableLifecycleWorkflows
+    enableSeparationOfDuties: enableSeparationOfDuties
+    enableRiskyUserCheck: enableRiskyUserCheck
+    enableLeaveDateCondition: enableLeaveDateCondition
+    enableScheduledScan: scanEnabled
+  }
+}
+
+var resolvedApiClientId = deployEntraObjects ? apiRegistration!.outputs.clientId : apiClientId
+
+module functionApp 'app/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: tags
+    identityId: identities.outputs.functionIdentityId
+    identityClientId: identities.outputs.functionClientId
+    storageAccountName: storage.outputs.name
+    blobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: deploymentContainerName
+    reportContainerName: reportContainerName
+    applicationInsightsConnectionString: monitoring.outputs.connectionString
+    apiClientId: resolvedApiClientId
+    apiIdentifierUri: apiIdentifierUri
+    calloutRoleValue: calloutRoleValue
+    relayClientId: identities.outputs.relayClientId
+    relayPrincipalId: identities.outputs.relayPrincipalId
+    graphBaseUrl: graphBaseUrl
+    authorityHost: authorityHost
+    policyPath: policyPath
+    allowDenyAtApprovedStage: allowDenyAtApprovedStage
+    sodScanSchedule: sodScanSchedule
+  }
+  // The host reaches storage and Application Insights with the identity from its first start.
+  dependsOn: [roleAssignments]
+}
+
+module relay 'app/relay.bicep' = {
+  name: 'relay'
+  scope: rg
+  params: {
+    name: relayWorkflowName
+    location: location
+    tags: tags
+    identityId: identities.outputs.relayIdentityId
+    calloutUrl: 'https://${functionApp.outputs.defaultHostName}/api/callout'
+    apiAudience: apiIdentifierUri
+    popTokenIssuer: popTokenIssuer
+  }
+}
+
+// For azd and for the register command (scripts/register.ts reads them from `azd env get-values`).
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_SUBSCRIPTION_ID string = subscription().subscriptionId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output FUNCTION_IDENTITY_PRINCIPAL_ID string = identities.outputs.functionPrincipalId
+output FUNCTION_IDENTITY_CLIENT_ID string = identities.outputs.functionClientId
+output RELAY_LOGIC_APP_NAME string = relay.outputs.name
+output RELAY_RESOURCE_GROUP string = rg.name
+output RELAY_RESOURCE_PATH string = '/subscriptions/${subscription().subscriptionId}/resourceGroups/${rg.name}/providers/Microsoft.Logic/workflows/${relayWorkflowName}'
+output RELAY_IDENTITY_CLIENT_ID string = identities.outputs.relayClientId
+output RELAY_IDENTITY_PRINCIPAL_ID string = identities.outputs.relayPrincipalId
+output API_CLIENT_ID string = resolvedApiClientId
+output API_IDENTIFIER_URI string = apiIdentifierUri
+output API_APP_ROLE string = calloutRoleValue
+output ENTRA_OBJECTS_DEPLOYED bool = deployEntraObjects
+output LEAST_PRIVILEGE bool = leastPrivilege
+output LIFECYCLE_WORKFLOWS_ENABLED bool = enableLifecycleWorkflows
+output GRAPH_BASE_URL string = graphBaseUrl
+output AZURE_AUTHORITY_HOST string = authorityHost
