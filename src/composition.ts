@@ -4,7 +4,7 @@ import type { CalloutServices } from './callout/handle-callout.js';
 import { CHECK_LIST } from './checks/index.js';
 import type { Config } from './config.js';
 import { PolicyEngine } from './engine/policy-engine.js';
-import { compileAnswerValidators } from './facts/answer-schemas.js';
+import { compileAnswerValidators } from './facts/answer-validators.js';
 import { createFactGatherer } from './facts/gather-facts.js';
 import { createGraphClient, createManagedIdentityCredential } from './graph/graph-client.js';
 import { createGraphHttp, type GraphHttp } from './graph/graph-http.js';

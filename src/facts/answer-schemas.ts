@@ -1,4 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import {
   accessPackageSchema, appRoleAssignmentSchema, groupRefSchema, packageAssignmentSchema, packageRequestSchema, roleAssignmentSchema,
 } from './holding-schemas.js';
@@ -90,35 +90,19 @@ export const assignmentRequestSchema = {
   },
 } as const;
 
-export interface AnswerValidators {
-  readonly user: ValidateFunction;
-  readonly directoryObject: ValidateFunction;
-  readonly page: ValidateFunction;
-  readonly riskyUser: ValidateFunction;
-  readonly request: ValidateFunction;
-  readonly packageAssignment: ValidateFunction;
-  readonly packageRequest: ValidateFunction;
-  readonly accessPackage: ValidateFunction;
-  readonly roleAssignment: ValidateFunction;
-  readonly appRoleAssignment: ValidateFunction;
-  readonly groupRef: ValidateFunction;
-}
+/** Every Graph answer schema by the name its validator has in `AnswerValidators`. */
+export const ANSWER_SCHEMAS = {
+  user: userAnswerSchema,
+  directoryObject: directoryObjectSchema,
+  page: collectionPageSchema,
+  riskyUser: riskyUserSchema,
+  request: assignmentRequestSchema,
+  packageAssignment: packageAssignmentSchema,
+  packageRequest: packageRequestSchema,
+  accessPackage: accessPackageSchema,
+  roleAssignment: roleAssignmentSchema,
+  appRoleAssignment: appRoleAssignmentSchema,
+  groupRef: groupRefSchema,
+} as const;
 
-/** Compiled once, in the composition root. */
-export function compileAnswerValidators(): AnswerValidators {
-  const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, strict: true });
-  ajv.addSchema(directoryObjectSchema);
-  return {
-    user: ajv.compile(userAnswerSchema),
-    directoryObject: ajv.getSchema('graph/directory-object') as ValidateFunction,
-    page: ajv.compile(collectionPageSchema),
-    riskyUser: ajv.compile(riskyUserSchema),
-    request: ajv.compile(assignmentRequestSchema),
-    packageAssignment: ajv.compile(packageAssignmentSchema),
-    packageRequest: ajv.compile(packageRequestSchema),
-    accessPackage: ajv.compile(accessPackageSchema),
-    roleAssignment: ajv.compile(roleAssignmentSchema),
-    appRoleAssignment: ajv.compile(appRoleAssignmentSchema),
-    groupRef: ajv.compile(groupRefSchema),
-  };
-}
+export type AnswerValidators = { readonly [K in keyof typeof ANSWER_SCHEMAS]: ValidateFunction };

@@ -1,11 +1,11 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { AppError } from '../errors.js';
 import type { Answer, CalloutRequest, CalloutShape, ElmRequestCallout, LcwTaskCallout, Named, Subject } from '../callout/model.js';
 import { stageCapabilities, type StageCapabilities } from '../stages.js';
 import { parseJsonBody } from './body.js';
 import { elmResumeTarget, GUID, lcwResumeTarget } from './callback-path.js';
 import { isJsonObject, lowerCaseKeys, type JsonObject, type JsonValue } from './canonical-keys.js';
-import { elmCalloutSchema, lcwCalloutSchema } from './callout-schemas.js';
+import { compileCalloutValidators } from './callout-validators.js';
 
 /** Turns a raw callout body into the one typed model, whatever spelling it arrived in. */
 export interface CalloutParser {
@@ -208,9 +208,7 @@ function flatShape(parsed: object): CalloutShape {
 }
 
 export function createCalloutParser(): CalloutParser {
-  const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, strict: true });
-  const validateElm: ValidateFunction = ajv.compile(elmCalloutSchema);
-  const validateLcw: ValidateFunction = ajv.compile(lcwCalloutSchema);
+  const { elm: validateElm, lcw: validateLcw } = compileCalloutValidators();
 
   return {
     parse(body, contentType) {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { SettingsProblem, type Check } from '../checks/define-check.js';
 import { AppError } from '../errors.js';
 import type { FactName } from '../facts/fact-types.js';
 import { stageCapabilities, stageMayDeny } from '../stages.js';
-import { APPROVER_TYPES, buildPolicySchema } from './policy-schema.js';
+import { APPROVER_TYPES } from './policy-schema.js';
+import { compilePolicyValidators } from './policy-validators.js';
 import type { Action, ApproverPolicy, ApproverSource, ConfiguredCheck, FailMode, Match, Mode, Policy, Scope } from './policy-types.js';
 
 export interface PolicyLoadOptions {
@@ -150,8 +151,8 @@ function compileSettings(checks: readonly Check[], root: Record<string, unknown>
  */
 export function loadPolicy(text: string, source: string, options: PolicyLoadOptions): Policy {
   const byId = new Map(options.checks.map((c) => [c.id, c]));
-  const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, strict: true, strictTypes: false });
-  const validateDocument = ajv.compile(buildPolicySchema(options.checks, 'structure'));
+  const validators = compilePolicyValidators(options.checks);
+  const validateDocument = validators.document;
   try {
     const doc = parseJson(text.replace(/^\uFEFF/, ''));
     if (!validateDocument(doc)) throw firstProblem(validateDocument.errors ?? [], doc);
@@ -186,7 +187,7 @@ export function loadPolicy(text: string, source: string, options: PolicyLoadOpti
           if (!deniable) throw new PolicyProblem(`${pointer}/action`, `deny is impossible at ${stages.join(', ')} (PROTOCOL.md §5); use flag`);
         }
         const merged = mergeDefaults(check.defaultOptions, entry.options ?? {}) as Record<string, unknown>;
-        const validateOptions = ajv.compile(check.optionsSchema);
+        const validateOptions = validators.options(check);
         if (!validateOptions(merged)) {
           const problem = explain((validateOptions.errors ?? [])[0] as ErrorObject);
           throw new PolicyProblem(`${pointer}/options${problem.pointer}`, problem.message);

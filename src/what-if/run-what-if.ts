@@ -3,7 +3,7 @@ import type { Decision } from '../decision/decision.js';
 import { elmResume } from '../decision/resume-request.js';
 import { PolicyEngine, type PolicyEvaluation } from '../engine/policy-engine.js';
 import { isAppError } from '../errors.js';
-import { compileAnswerValidators } from '../facts/answer-schemas.js';
+import { compileAnswerValidators } from '../facts/answer-validators.js';
 import { createFactGatherer } from '../facts/gather-facts.js';
 import type { GraphHttp } from '../graph/graph-http.js';
 import { Deadline, type RetryOptions } from '../graph/retry.js';

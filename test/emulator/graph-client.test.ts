@@ -4,7 +4,7 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { compileAnswerValidators } from '../../src/facts/answer-schemas.js';
+import { compileAnswerValidators } from '../../src/facts/answer-validators.js';
 import { FACT_READS } from '../../src/facts/fact-reads.js';
 import type { FactName } from '../../src/facts/fact-types.js';
 import { createGraphClient } from '../../src/graph/graph-client.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileAnswerValidators } from '../../src/facts/answer-schemas.js';
+import { compileAnswerValidators } from '../../src/facts/answer-validators.js';
 import type { FactName } from '../../src/facts/fact-types.js';
 import { createFactGatherer } from '../../src/facts/gather-facts.js';
 import type { GraphAnswer, GraphCall, GraphHttp } from '../../src/graph/graph-http.js';
