@@ -22,7 +22,7 @@ export interface Scenario {
 }
 
 /** The repository root: the first directory above this module with a package.json (source or dist). */
-function repositoryRoot(): string {
+export function repositoryRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;
