@@ -7,7 +7,8 @@
  *  - per demo scenario under the sample policy, with Graph at 50 ms per call: the Graph calls and
  *    the rounds of them a decision takes, and the latency against its floor (one round of reads,
  *    then the resume: two Graph round trips at that latency; one when nothing is read);
- *  - cold import of the built entry, against importing @azure/functions alone;
+ *  - cold import of the built entry and of the deployment bundle (and the variants it was chosen
+ *    over), against importing @azure/functions alone;
  *  - the separation-of-duties evaluation for 10,000 group memberships × 2,000 rules, and how it
  *    grows when both double (linear: 2×);
  *  - the tenant scan for 25,000 and 50,000 generated users.
@@ -17,8 +18,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TenantEmulator } from '../emulator/index.js';
+import { bundleImportRows } from './support/bundle-bench.js';
+import { importTimes } from './support/import-times.js';
 import { spawnLocalHost } from './support/local-host-process.js';
 import { floorRounds, measureScenario, POLICY_SCENARIOS, ratio } from './support/policy-bench.js';
 import { readFixture, SAMPLE_POLICY, withFreshIds } from './support/scenarios.js';
@@ -81,17 +83,6 @@ async function graphRoundTrips(emulator: TenantEmulator, n: number): Promise<num
   return samples;
 }
 
-function importTimes(specifier: string, env: Record<string, string>, runs: number): number[] {
-  const script = `const t=performance.now();await import(${JSON.stringify(specifier)});process.stdout.write(String(performance.now()-t));process.exit(0)`;
-  return Array.from({ length: runs }, () =>
-    Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-        env: { PATH: process.env['PATH'] ?? '', ...env },
-        cwd: fileURLToPath(new URL('../..', import.meta.url)),
-        stdio: ['ignore', 'pipe', 'ignore'], // the runtime's "test mode" warnings
-      }).toString()),
-  );
-}
-
 async function main(): Promise<void> {
   const emulator = await TenantEmulator.start();
   const dir = mkdtempSync(join(tmpdir(), 'eg-bench-'));
@@ -115,6 +106,7 @@ async function main(): Promise<void> {
   const entry = importTimes('./dist/functions/index.js', env, IMPORT_RUNS);
   const runtime = importTimes('@azure/functions', env, IMPORT_RUNS);
   rows.push(['cold import of dist/functions/index.js', ms(median(entry)), ms(percentile(entry, 99)), `${ms(median(runtime))} (@azure/functions alone)`, (median(entry) / median(runtime)).toFixed(2)]);
+  rows.push(...(await bundleImportRows(env, IMPORT_RUNS, runtime)));
   const policyRows = await policyScenarios(dir);
   rmSync(dir, { recursive: true, force: true });
   console.log(`entitlement-guard bench — Node ${process.version}, ${String(CALLOUTS)} callouts per row (100 at ${String(GRAPH_LATENCY_MS)} ms), ${String(IMPORT_RUNS)} cold imports\n`);
