@@ -1,8 +1,9 @@
-import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
+import { ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
 import { AppError } from '../errors.js';
 
 export interface GraphCall {
-  readonly method: 'GET' | 'POST';
+  /** The callout path reads and resumes (GET, POST); the register command also updates and deletes. */
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly version: 'v1.0' | 'beta';
   /** Versionless path starting with `/`. */
   readonly path: string;
@@ -75,6 +76,22 @@ function transportError(error: unknown, timedOut: boolean): GraphTransportError 
   return new GraphTransportError('network', 'Graph could not be reached', { cause: error });
 }
 
+/** The Graph client's request for the call's method. */
+function sendRequest(request: GraphRequest, call: GraphCall): Promise<unknown> {
+  switch (call.method) {
+    case 'GET':
+      return request.get();
+    case 'POST':
+      return request.post(call.body);
+    case 'PUT':
+      return request.put(call.body);
+    case 'PATCH':
+      return request.patch(call.body);
+    case 'DELETE':
+      return request.delete();
+  }
+}
+
 /**
  * Sends one Graph call through the Graph client (managed identity token attached by its
  * authentication middleware) and returns the raw answer, so the caller decides what each status
@@ -94,7 +111,7 @@ export function createGraphHttp(client: Client): GraphHttp {
       try {
         const request = client.api(call.path).version(call.version).responseType(ResponseType.RAW).option('signal', controller.signal);
         if (call.headers !== undefined) request.headers({ ...call.headers });
-        const pending = (call.method === 'GET' ? request.get() : request.post(call.body)) as Promise<Response>;
+        const pending = sendRequest(request, call) as Promise<Response>;
         const response = await Promise.race([pending, timeout]);
         const text = await Promise.race([readCapped(response), timeout]);
         let json: unknown;
