@@ -10,3 +10,6 @@ export type {
   TenantRoleEligibility, TenantRoleScope, TenantServicePrincipal,
 } from './governance-values.js';
 export { generateScaleTenant, type ScaleConflict, type ScaleTenant, type ScaleTenantOptions } from './scale-tenant.js';
+export { ExtensionRegistry, CATALOG_ROLES, MAX_EXTENSIONS_PER_CATALOG, type EmRoleAssignment, type StoredExtension, type StoredTaskExtension } from './extension-registry.js';
+export type { StoredPolicy } from './assignment-policies.js';
+export type { TenantApprovalSettings, TenantAssignmentPolicy, TenantCatalog } from './catalog-file.js';

@@ -4,11 +4,13 @@ import type { AssignmentRequests } from './assignment-requests.js';
 import { v1Issuer } from './caller-tokens.js';
 import type { Directory } from './directory.js';
 import { directoryGraph, isDirectoryPath } from './directory-routes.js';
+import type { ExtensionRegistry } from './extension-registry.js';
 import type { Governance } from './governance.js';
 import { governanceGraph, governanceRoute } from './governance-routes.js';
 import { authorize } from './graph-auth.js';
 import { graphError, type GraphReply } from './graph-errors.js';
 import { parseQuery } from './odata-query.js';
+import { registrationGraph, registrationRoute } from './registration-routes.js';
 import type { TaskProcessingResults } from './task-processing-results.js';
 import type { TokenIssuer } from './token-issuer.js';
 
@@ -25,6 +27,8 @@ export interface TenantFacts {
   readonly tasks: TaskProcessingResults;
   readonly directory: Directory;
   readonly governance: Governance;
+  /** Catalogs, custom extensions, assignment policies, catalog role assignments, custom task extensions. */
+  readonly registry: ExtensionRegistry;
 }
 
 /** One Graph call as the routes see it: the path segments (decoded) with the version first. */
@@ -119,12 +123,15 @@ function readRequest(t: TenantFacts, version: string, id: string, query: URLSear
  * Graph: assignment requests (GET, resume), LCW task processing results (GET, resume), the
  * directory reads (users, manager, management chain, sponsors, riskyUsers), and the governance
  * reads (see governance-routes.ts: assignments, the request list, access packages, group
- * memberships, directory roles, app role assignments).
+ * memberships, directory roles, app role assignments), and what registering an extension reads
+ * and writes (see registration-routes.ts).
  */
 export async function graph(t: TenantFacts, call: GraphCall): Promise<GraphReply> {
   const { method, segments, body } = call;
   const [version, ...path] = segments;
   if (version !== 'v1.0' && version !== 'beta') return graphError(400, 'BadRequest', 'Invalid version.');
+  const registration = registrationRoute(path);
+  if (registration !== undefined) return registrationGraph(t, registration, { version, method, path, query: call.query, headers: call.headers, body });
   const governance = governanceRoute(path);
   if (governance !== undefined) return governanceGraph(t, governance, { version, method, path, query: call.query, headers: call.headers });
   if (isDirectoryPath(path)) return directoryGraph(t, { version, method, path, query: call.query, headers: call.headers });

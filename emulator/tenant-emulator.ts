@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { AssignmentRequests } from './assignment-requests.js';
 import { awaitCallout } from './await-callout.js';
 import { Directory } from './directory.js';
+import { ExtensionRegistry } from './extension-registry.js';
 import { faultReply, readRequestBody, send, serviceOf } from './emulator-http.js';
 import { Faults, type Service } from './faults.js';
 import { Governance } from './governance.js';
@@ -50,7 +51,7 @@ export interface RecordedCall {
   /** The query string of a Graph call as it arrived (still percent-encoded), when it had one. */
   readonly query?: string;
   readonly status: number | 'dropped';
-  /** The JSON body of a Graph POST. */
+  /** The JSON body of a Graph write (POST, PUT, PATCH). */
   readonly body?: unknown;
   readonly fault?: string;
 }
@@ -67,8 +68,9 @@ export const DEFAULT_TENANT = {
  * OpenID metadata and rotating signing keys, the App Service managed identity endpoint, the
  * Graph endpoints for assignment requests and LCW task results with their real state machines,
  * Graph's directory reads (users, managers, sponsors, risky users) and governance reads (groups,
- * access packages and assignments, directory roles, app roles) over a tenant file.
- * Faults are injectable and every call is recorded for assertions.
+ * access packages and assignments, directory roles, app roles) over a tenant file, and what
+ * registering an extension reads and writes (catalogs, custom extensions, assignment policies,
+ * catalog role assignments, custom task extensions). Faults are injectable and every call is recorded for assertions.
  */
 export class TenantEmulator implements TenantFacts {
   readonly requests = new AssignmentRequests();
@@ -76,6 +78,8 @@ export class TenantEmulator implements TenantFacts {
   readonly directory: Directory;
   /** The tenant's groups, access packages and who holds what (packages, roles, app roles), seeded from the tenant file; tests may change it. */
   readonly governance: Governance;
+  /** Catalogs, their custom extensions and assignment policies, catalog role assignments and LCW custom task extensions, seeded from the tenant file; what `npm run register` reads and writes. */
+  readonly registry: ExtensionRegistry;
   readonly tasks = new TaskProcessingResults();
   readonly faults = new Faults();
   readonly managedIdentityObjectId = randomUUID();
@@ -102,6 +106,7 @@ export class TenantEmulator implements TenantFacts {
   ) {
     this.directory = new Directory(tenant.users);
     this.governance = new Governance(tenant, this.directory);
+    this.registry = new ExtensionRegistry(tenant);
     this.requests.seed(tenant.requests);
   }
 
@@ -207,7 +212,7 @@ export class TenantEmulator implements TenantFacts {
       method,
       path: url.pathname,
       ...(service === 'graph' && url.search !== '' ? { query: url.search } : {}),
-      ...(service === 'graph' && method === 'POST' ? { body } : {}),
+      ...(service === 'graph' && method !== 'GET' && body !== undefined ? { body } : {}),
     };
     if (service === undefined) {
       send(res, graphError(404, 'NotFound', 'No such endpoint on the tenant emulator.'));

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CATALOG_SECTIONS, parseCatalogSections, type TenantCatalogs } from './catalog-file.js';
 import { GOVERNANCE_SECTIONS, parseGovernance } from './governance-file.js';
 import { requestProblem } from './governance-references.js';
 import type { TenantGovernance } from './governance-values.js';
@@ -10,11 +11,12 @@ export { TenantFileError, type TenantRequest, type TenantRisk, type TenantSchedu
 /**
  * The tenant the emulator plays: its users (with manager, sponsors and Identity Protection risk),
  * the assignment requests Entra knows about, and (all optional) its groups, applications' service
- * principals, access packages, who holds which package, directory role and app role. Written by
+ * principals, access packages, who holds which package, directory role and app role, catalogs
+ * and assignment policies (for registering extensions, emulator/catalog-file.ts). Written by
  * people as JSON (see emulator/tenants/contoso.json); `description` fields are for them and are
  * ignored, except on groups and access packages, where Graph answers them as the description.
  */
-export interface TenantFile extends TenantGovernance {
+export interface TenantFile extends TenantGovernance, TenantCatalogs {
   readonly users: readonly TenantUser[];
   readonly requests: readonly TenantRequest[];
 }
@@ -41,7 +43,7 @@ export function referenceProblem(user: TenantUser, exists: (id: string) => boole
 
 /** Validates a parsed tenant file; `source` names it in errors (e.g. the file's path). Linear in its size. */
 export function parseTenant(value: unknown, source = 'tenant'): TenantFile {
-  const f = Fields.of(source, 'the tenant', value, ['$schema', 'description', 'users', 'requests', ...GOVERNANCE_SECTIONS]);
+  const f = Fields.of(source, 'the tenant', value, ['$schema', 'description', 'users', 'requests', ...GOVERNANCE_SECTIONS, ...CATALOG_SECTIONS]);
   const users: TenantUser[] = [];
   const byId = new Map<string, number>();
   const byUpn = new Map<string, number>();
@@ -61,6 +63,7 @@ export function parseTenant(value: unknown, source = 'tenant'): TenantFile {
     if (problem !== undefined) throw new TenantFileError(`${source}: users[${i}] ${label(user)}: ${problem}`);
   }
   const { governance, refs } = parseGovernance(f, byId);
+  const catalogs = parseCatalogSections(f, governance.accessPackages);
   const requests: TenantRequest[] = [];
   const requestIds = new Map<string, number>();
   for (const [i, raw] of f.list('requests').entries()) {
@@ -72,7 +75,7 @@ export function parseTenant(value: unknown, source = 'tenant'): TenantFile {
     requestIds.set(request.id, i);
     requests.push(request);
   }
-  return { users, requests, ...governance };
+  return { users, requests, ...governance, ...catalogs };
 }
 
 /** Reads and validates a tenant file. Every error is a TenantFileError naming the file and the place. */
