@@ -1,0 +1,27 @@
+/**
+ * `npm run register -- --catalog <id> [--policy <id> --stage <stage> ...] [options]`: registers
+ * entitlement-guard with Entra (the catalog's custom extension, the policies' stages, the catalog
+ * role, the custom task extension), or with --unregister undoes it (see
+ * scripts/support/register-cli.ts, src/register/ and docs/register.md).
+ *
+ * The tenant emulator serves HTTPS from a CA made for the run, and Node trusts extra CAs only from
+ * NODE_EXTRA_CA_CERTS read at start-up; so against the emulator this script makes the CA and runs
+ * itself again with the CA trusted, and that second process starts the emulator and registers there.
+ */
+import { fileURLToPath } from 'node:url';
+import { parseRegisterArgs } from '../src/register/register-args.js';
+import { registerCli } from './support/register-cli.js';
+import { emulatorCa } from './support/trusted-ca.js';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseRegisterArgs(argv, process.env);
+  const io = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text) };
+  if (parsed.kind === 'run' && parsed.args.source.kind === 'emulator') {
+    const trust = await emulatorCa(fileURLToPath(import.meta.url), argv, 'register');
+    if ('rerun' in trust) return trust.rerun;
+    return registerCli(argv, io, { env: process.env, emulatorCa: trust.ca });
+  }
+  return registerCli(argv, io, { env: process.env });
+}
+
+process.exitCode = await main(process.argv.slice(2));

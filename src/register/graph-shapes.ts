@@ -1,0 +1,101 @@
+/**
+ * The Graph shapes the register command writes, each as Graph's reference documents it (see
+ * docs/register.md for the pages): the catalog's custom extension, its place in an assignment
+ * policy, the dynamic approval stage (beta), the catalog role assignment and the Lifecycle
+ * Workflows custom task extension.
+ */
+
+export const ELM = '/identityGovernance/entitlementManagement';
+export const LCW_EXTENSIONS = '/identityGovernance/lifecycleWorkflows/customTaskExtensions';
+export const EM_ROLE_ASSIGNMENTS = '/roleManagement/entitlementManagement/roleAssignments';
+
+export const REQUEST_EXTENSION_TYPE = '#microsoft.graph.accessPackageAssignmentRequestWorkflowExtension';
+export const DYNAMIC_STAGE_TYPE = '#microsoft.graph.accessPackageDynamicApprovalStage';
+/** Built-in catalog role "Access package assignment manager" (Entra's entitlement-management delegation roles table). */
+export const ASSIGNMENT_MANAGER_ROLE = 'e2182095-804a-4656-ae11-64734e9b7ae5';
+
+/** The request stages a request-workflow extension is attached at with --stage. */
+export const REQUEST_STAGES = ['assignmentRequestCreated', 'assignmentRequestApproved', 'assignmentRequestGranted', 'assignmentRequestRemoved'] as const;
+export type RequestStage = (typeof REQUEST_STAGES)[number];
+/** The stage a dynamic approval stage's extension runs at; --dynamic-approval attaches it. */
+export const APPROVAL_REQUIREMENTS_STAGE = 'assignmentRequestDeterminingApprovalRequirements';
+/** The pre-expiration stages take the other kind of extension (accessPackageAssignmentWorkflowExtension, no callback). */
+export const EXPIRATION_STAGES = ['assignmentFourteenDaysBeforeExpiration', 'assignmentOneDayBeforeExpiration'] as const;
+
+/** The relay Logic App Entra calls: its ARM coordinates. */
+export interface Relay {
+  readonly subscriptionId: string;
+  readonly resourceGroupName: string;
+  readonly logicAppWorkflowName: string;
+}
+
+export const DESCRIPTION = 'entitlement-guard: policy on access requests, through its relay Logic App.';
+
+function endpoint(relay: Relay): Record<string, unknown> {
+  return {
+    '@odata.type': '#microsoft.graph.logicAppTriggerEndpointConfiguration',
+    subscriptionId: relay.subscriptionId,
+    resourceGroupName: relay.resourceGroupName,
+    logicAppWorkflowName: relay.logicAppWorkflowName,
+  };
+}
+
+/** POST (create) and PUT (update) body of the catalog's custom extension: PoP tokens bound to the relay, launch and wait. */
+export function workflowExtensionBody(name: string, relay: Relay, callback: string): Record<string, unknown> {
+  return {
+    '@odata.type': REQUEST_EXTENSION_TYPE,
+    displayName: name,
+    description: DESCRIPTION,
+    endpointConfiguration: endpoint(relay),
+    authenticationConfiguration: { '@odata.type': '#microsoft.graph.azureAdPopTokenAuthentication' },
+    callbackConfiguration: { '@odata.type': '#microsoft.graph.customExtensionCallbackConfiguration', durationBeforeTimeout: callback },
+  };
+}
+
+/** POST (create) and PATCH (update) body of the Lifecycle Workflows custom task extension. */
+export function taskExtensionBody(name: string, relay: Relay, callback: string): Record<string, unknown> {
+  return {
+    displayName: name,
+    description: DESCRIPTION,
+    endpointConfiguration: endpoint(relay),
+    authenticationConfiguration: { '@odata.type': '#microsoft.graph.azureAdPopTokenAuthentication' },
+    // Entra waits at most 2 s for the relay's 202 and retries once (PROTOCOL.md §1); the relay answers at once.
+    clientConfiguration: { '@odata.type': '#microsoft.graph.customExtensionClientConfiguration', maximumRetries: 1, timeoutInMilliseconds: 1000 },
+    callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: callback },
+  };
+}
+
+/** POST body of the catalog-scoped "Access package assignment manager" role for the function's identity. */
+export function roleAssignmentBody(principalId: string, catalogId: string): Record<string, unknown> {
+  return { principalId, roleDefinitionId: ASSIGNMENT_MANAGER_ROLE, appScopeId: catalogScope(catalogId) };
+}
+
+export function catalogScope(catalogId: string): string {
+  return `/AccessPackageCatalog/${catalogId}`;
+}
+
+/** A stage setting as a policy PUT carries it: the stage and a reference to the extension (its type when known). */
+export function stageSetting(stage: string, extensionId: string, type: string | undefined): Record<string, unknown> {
+  return { stage, customExtension: { ...(type === undefined ? {} : { '@odata.type': type }), id: extensionId } };
+}
+
+/** Beta's accessPackageDynamicApprovalStage: the extension decides the approvers (v1.0's type has no customExtension). */
+export function dynamicStage(extensionId: string): Record<string, unknown> {
+  return { '@odata.type': DYNAMIC_STAGE_TYPE, customExtension: { '@odata.type': REQUEST_EXTENSION_TYPE, id: extensionId } };
+}
+
+const seg = encodeURIComponent;
+
+/** Graph paths: ids from the command line are validated GUIDs; ids Graph gave are encoded as path segments. */
+export const paths = {
+  catalog: (catalogId: string) => `${ELM}/catalogs/${catalogId}`,
+  extensions: (catalogId: string) => `${ELM}/catalogs/${catalogId}/customWorkflowExtensions`,
+  extension: (catalogId: string, id: string) => `${ELM}/catalogs/${catalogId}/customWorkflowExtensions/${seg(id)}`,
+  policy: (policyId: string) => `${ELM}/assignmentPolicies/${policyId}`,
+  betaPolicy: (policyId: string) => `${ELM}/accessPackageAssignmentPolicies/${policyId}`,
+  roleAssignmentsCollection: () => EM_ROLE_ASSIGNMENTS,
+  roleAssignments: (principalId: string) => `${EM_ROLE_ASSIGNMENTS}?$filter=${encodeURIComponent(`principalId eq '${principalId}'`)}`,
+  roleAssignment: (id: string) => `${EM_ROLE_ASSIGNMENTS}/${seg(id)}`,
+  taskExtensions: () => LCW_EXTENSIONS,
+  taskExtension: (id: string) => `${LCW_EXTENSIONS}/${seg(id)}`,
+} as const;

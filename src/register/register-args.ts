@@ -1,0 +1,186 @@
+import { parseArgs } from 'node:util';
+import { parseIsoDuration } from '../checks/support/iso-duration.js';
+import { GUID } from '../ingress/callback-path.js';
+import { APPROVAL_REQUIREMENTS_STAGE, EXPIRATION_STAGES, REQUEST_STAGES, type Relay, type RequestStage } from './graph-shapes.js';
+import type { Desired } from './register-model.js';
+
+/** Where the command reads and writes: the tenant emulator in-process, or a real tenant. */
+export type RegisterSource =
+  | { readonly kind: 'emulator'; readonly tenantFile: string | undefined }
+  | { readonly kind: 'live'; readonly tenantId: string; readonly graphBaseUrl: string };
+
+export interface RegisterArgs {
+  readonly desired: Desired;
+  readonly whatIf: boolean;
+  readonly json: boolean;
+  readonly source: RegisterSource;
+}
+
+export type ParsedRegisterArgs = { readonly kind: 'run'; readonly args: RegisterArgs } | { readonly kind: 'help' } | { readonly kind: 'usage-error'; readonly message: string };
+
+/** The azd outputs (infra/main.bicep) the relay and the identity default to; names agreed with the infra. */
+export const ENV = {
+  subscription: 'AZURE_SUBSCRIPTION_ID',
+  resourceGroup: 'RELAY_RESOURCE_GROUP',
+  logicApp: 'RELAY_LOGIC_APP_NAME',
+  functionIdentity: 'FUNCTION_IDENTITY_PRINCIPAL_ID',
+} as const;
+
+const OPTIONS = {
+  catalog: { type: 'string' },
+  'relay-subscription': { type: 'string' },
+  'relay-resource-group': { type: 'string' },
+  'relay-name': { type: 'string' },
+  name: { type: 'string' },
+  callback: { type: 'string' },
+  policy: { type: 'string', multiple: true },
+  stage: { type: 'string', multiple: true },
+  'dynamic-approval': { type: 'boolean' },
+  'least-privilege': { type: 'boolean' },
+  'function-identity': { type: 'string' },
+  lcw: { type: 'boolean' },
+  'lcw-callback': { type: 'string' },
+  unregister: { type: 'boolean' },
+  'what-if': { type: 'boolean' },
+  json: { type: 'boolean' },
+  tenant: { type: 'string' },
+  live: { type: 'boolean' },
+  'tenant-id': { type: 'string' },
+  graph: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+class UsageError extends Error {}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const MINUTE = 60_000;
+const ELM_WINDOW = { min: 5 * MINUTE, max: 14 * 24 * 60 * MINUTE, text: 'PT5M to P14D' };
+const LCW_WINDOW = { min: 5 * MINUTE, max: 3 * 60 * MINUTE, text: 'PT5M to PT3H' };
+/** Azure's resource group and Logic App names: letters, digits, `-_.()`, not ending in a period. */
+const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
+const LOGIC_APP = /^[-\w.()]{0,79}[-\w()]$/;
+
+function guid(value: string, flag: string): string {
+  if (!GUID.test(value)) throw new UsageError(`${flag} must be a GUID, not "${value}"`);
+  return value.toLowerCase();
+}
+
+/** A flag's value, else the environment's (named in the complaint when neither is there or it is empty). */
+function valueOf(flag: string | undefined, env: Env, name: string): string | undefined {
+  const value = flag ?? env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** A callback window: an ISO 8601 duration of days and time (no years or months), within the range. */
+function window(value: string, flag: string, range: typeof ELM_WINDOW): string {
+  const d = parseIsoDuration(value);
+  const ms = d === undefined || d.years !== 0 || d.months !== 0 ? undefined : d.days * 1440 * MINUTE + d.milliseconds;
+  if (ms === undefined) throw new UsageError(`${flag} must be an ISO 8601 duration such as PT1H or P2D, not "${value}"`);
+  if (ms < range.min || ms > range.max) throw new UsageError(`${flag} ${value} is outside ${range.text}`);
+  return value.toUpperCase();
+}
+
+function stageOf(value: string): RequestStage {
+  const found = REQUEST_STAGES.find((s) => s.toLowerCase() === value.toLowerCase());
+  if (found !== undefined) return found;
+  if (value.toLowerCase() === APPROVAL_REQUIREMENTS_STAGE.toLowerCase()) throw new UsageError(`--stage ${APPROVAL_REQUIREMENTS_STAGE}: give --dynamic-approval instead (it also adds the dynamic approval stage)`);
+  if ((EXPIRATION_STAGES as readonly string[]).some((s) => s.toLowerCase() === value.toLowerCase())) {
+    throw new UsageError(`--stage ${value}: the pre-expiration stages take an accessPackageAssignmentWorkflowExtension (no callback), which register does not create`);
+  }
+  throw new UsageError(`--stage must be one of ${REQUEST_STAGES.join(', ')}, not "${value}"`);
+}
+
+function relayOf(values: Record<string, unknown>, env: Env): Relay {
+  const text = (flag: string, name: string): string => {
+    const value = valueOf(values[flag] as string | undefined, env, name);
+    if (value === undefined) throw new UsageError(`--${flag} is required (or set ${name}, as azd does)`);
+    return value;
+  };
+  const subscriptionId = guid(text('relay-subscription', ENV.subscription), '--relay-subscription');
+  const resourceGroupName = text('relay-resource-group', ENV.resourceGroup);
+  if (!RESOURCE_GROUP.test(resourceGroupName)) throw new UsageError(`--relay-resource-group "${resourceGroupName}" is not a resource group name`);
+  const logicAppWorkflowName = text('relay-name', ENV.logicApp);
+  if (!LOGIC_APP.test(logicAppWorkflowName)) throw new UsageError(`--relay-name "${logicAppWorkflowName}" is not a Logic App name`);
+  return { subscriptionId, resourceGroupName, logicAppWorkflowName };
+}
+
+function graphOrigin(value: string | undefined): string {
+  if (value === undefined) return 'https://graph.microsoft.com';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--graph must be an https origin such as https://graph.microsoft.com, not "${value}"`);
+  }
+  if (url.protocol !== 'https:' || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '') {
+    throw new UsageError(`--graph must be an https origin such as https://graph.microsoft.com (no path), not "${value}"`);
+  }
+  return url.origin;
+}
+
+function sourceOf(values: Record<string, unknown>): RegisterSource {
+  const tenantFile = values['tenant'] as string | undefined;
+  const tenantId = values['tenant-id'] as string | undefined;
+  const graph = values['graph'] as string | undefined;
+  if (values['live'] === true) {
+    if (tenantFile !== undefined) throw new UsageError('--tenant names a tenant file for the emulator; with --live give --tenant-id');
+    if (tenantId === undefined) throw new UsageError('--live needs --tenant-id <tenant id>');
+    return { kind: 'live', tenantId: guid(tenantId, '--tenant-id'), graphBaseUrl: graphOrigin(graph) };
+  }
+  if (tenantId !== undefined || graph !== undefined) throw new UsageError('--tenant-id and --graph are for --live');
+  return { kind: 'emulator', tenantFile };
+}
+
+function desiredOf(values: Record<string, unknown>, env: Env): Desired {
+  const unregister = values['unregister'] === true;
+  const catalog = values['catalog'] as string | undefined;
+  if (catalog === undefined) throw new UsageError('--catalog is required');
+  const policies = [...new Set(((values['policy'] as string[] | undefined) ?? []).map((p) => guid(p, '--policy')))];
+  const stages = [...new Set(((values['stage'] as string[] | undefined) ?? []).map(stageOf))];
+  const dynamicApproval = values['dynamic-approval'] === true;
+  if (policies.length === 0 && (stages.length > 0 || dynamicApproval)) throw new UsageError(`${stages.length > 0 ? '--stage' : '--dynamic-approval'} needs the --policy it applies to`);
+  if (!unregister && policies.length > 0 && stages.length === 0 && !dynamicApproval) throw new UsageError('--policy needs the stages that call the extension: --stage <stage> (repeat for more) and/or --dynamic-approval');
+  const name = (values['name'] as string | undefined)?.trim() ?? 'entitlement-guard';
+  if (name === '' || name.length > 256) throw new UsageError('--name must be 1 to 256 characters');
+  const leastPrivilege = values['least-privilege'] === true;
+  if (!leastPrivilege && values['function-identity'] !== undefined) throw new UsageError('--function-identity goes with --least-privilege');
+  const identity = valueOf(values['function-identity'] as string | undefined, env, ENV.functionIdentity);
+  if (leastPrivilege && identity === undefined) throw new UsageError(`--least-privilege needs --function-identity <object id> (or ${ENV.functionIdentity}, as azd sets it)`);
+  const lcw = values['lcw'] === true;
+  if (!lcw && values['lcw-callback'] !== undefined) throw new UsageError('--lcw-callback goes with --lcw');
+  return {
+    mode: unregister ? 'unregister' : 'register',
+    catalogId: guid(catalog, '--catalog'),
+    name,
+    relay: unregister ? undefined : relayOf(values, env),
+    callback: window((values['callback'] as string | undefined) ?? 'PT1H', '--callback', ELM_WINDOW),
+    policies,
+    stages,
+    dynamicApproval,
+    functionIdentity: leastPrivilege ? guid(identity ?? '', '--function-identity') : undefined,
+    lcw: lcw ? { callback: window((values['lcw-callback'] as string | undefined) ?? 'PT1H', '--lcw-callback', LCW_WINDOW) } : undefined,
+  };
+}
+
+/**
+ * The command line (after `--`) and the environment (azd's outputs) → what to register, or why
+ * not. Every mistake is one line saying what to change.
+ */
+export function parseRegisterArgs(argv: readonly string[], env: Env): ParsedRegisterArgs {
+  try {
+    let values: Record<string, unknown>;
+    try {
+      ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : 'the arguments cannot be read');
+    }
+    if (values['help'] === true) return { kind: 'help' };
+    const empty = Object.entries(values).find(([, v]) => typeof v === 'string' && v.trim() === '');
+    if (empty !== undefined) throw new UsageError(`--${empty[0]} needs a value`);
+    return { kind: 'run', args: { desired: desiredOf(values, env), whatIf: values['what-if'] === true, json: values['json'] === true, source: sourceOf(values) } };
+  } catch (error) {
+    if (error instanceof UsageError) return { kind: 'usage-error', message: error.message };
+    throw error;
+  }
+}
