@@ -116,7 +116,7 @@ export class ExtensionRegistry {
     return { status: 200, body: extensionResource(updated) };
   }
 
-  /** An extension a policy still uses cannot go (it would leave the policy calling nothing). */
+  /** An extension a policy still uses cannot go (it would leave the policy calling nothing); Graph's reference does not say how it refuses, the emulator answers 400. */
   deleteExtension(catalogId: string, id: string): GraphReply {
     const ext = this.extensionIn(catalogId, id);
     if ('status' in ext) return ext;
@@ -160,6 +160,7 @@ export class ExtensionRegistry {
     if (this.catalog(scope[1]) === undefined) return notFound(`The catalog '${scope[1]}'`);
     const assignment: EmRoleAssignment = { id: randomUUID(), principalId: principalId.toLowerCase(), roleDefinitionId: roleDefinitionId.toLowerCase(), appScopeId: `/AccessPackageCatalog/${scope[1].toLowerCase()}`, directoryScopeId: null };
     const same = this.roleAssignments().find((r) => r.principalId === assignment.principalId && r.roleDefinitionId === assignment.roleDefinitionId && r.appScopeId === assignment.appScopeId);
+    // The same role at the same scope twice: answered as the directory provider answers a duplicate (the reference does not say for this provider).
     if (same !== undefined) return graphError(409, 'Conflict', 'A conflicting object with one or more of the specified property values is present in the directory.');
     this.roleMap.set(assignment.id, assignment);
     return { status: 201, body: assignment };
@@ -173,6 +174,7 @@ export class ExtensionRegistry {
     const problem = taskExtensionProblem(body, false);
     if (problem !== undefined) return badRequest(problem);
     const name = (body as Record<string, unknown>)['displayName'];
+    // The reference calls the display name "a unique string that identifies" the extension; how a duplicate is refused is not documented.
     if (this.taskExtensions().some((t) => t.body['displayName'] === name)) return graphError(409, 'Conflict', `A custom task extension named '${String(name)}' already exists.`);
     const at = now();
     const task: StoredTaskExtension = { id: randomUUID(), body: body as Record<string, unknown>, createdDateTime: at, lastModifiedDateTime: at };
