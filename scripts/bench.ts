@@ -19,8 +19,7 @@ import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TenantEmulator } from '../emulator/index.js';
-import { bundleImportRows } from './support/bundle-bench.js';
-import { importTimes } from './support/import-times.js';
+import { coldImportRows } from './support/bundle-bench.js';
 import { spawnLocalHost } from './support/local-host-process.js';
 import { floorRounds, measureScenario, POLICY_SCENARIOS, ratio } from './support/policy-bench.js';
 import { readFixture, SAMPLE_POLICY, withFreshIds } from './support/scenarios.js';
@@ -103,10 +102,7 @@ async function main(): Promise<void> {
     await host.stop();
     await emulator.close();
   }
-  const entry = importTimes('./dist/functions/index.js', env, IMPORT_RUNS);
-  const runtime = importTimes('@azure/functions', env, IMPORT_RUNS);
-  rows.push(['cold import of dist/functions/index.js', ms(median(entry)), ms(percentile(entry, 99)), `${ms(median(runtime))} (@azure/functions alone)`, (median(entry) / median(runtime)).toFixed(2)]);
-  rows.push(...(await bundleImportRows(env, IMPORT_RUNS, runtime)));
+  rows.push(...(await coldImportRows(env, IMPORT_RUNS)));
   const policyRows = await policyScenarios(dir);
   rmSync(dir, { recursive: true, force: true });
   console.log(`entitlement-guard bench — Node ${process.version}, ${String(CALLOUTS)} callouts per row (100 at ${String(GRAPH_LATENCY_MS)} ms), ${String(IMPORT_RUNS)} cold imports\n`);

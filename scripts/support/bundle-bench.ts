@@ -16,28 +16,33 @@ const VARIANTS: readonly { readonly name: string; readonly options: BundleOption
 ];
 
 /**
- * Bench rows: the cold import of the deployment bundle as `npm run bundle` builds it and of the
- * variants it was chosen over, each built afresh in a temporary directory and measured like the
- * unbundled entry, round-robin so that drift of the machine weighs on all alike; each over the
- * floor of importing @azure/functions alone (`floor`, measured by the caller).
+ * Bench rows: the cold import of the built entry (dist/functions/index.js with node_modules), of
+ * the deployment bundle as `npm run bundle` builds it and of the variants it was chosen over (each
+ * built afresh in a temporary directory), each over the floor of importing @azure/functions alone.
+ * All are measured round-robin, one import each per round, so that drift of a shared machine
+ * weighs on all alike.
  */
-export async function bundleImportRows(env: Record<string, string>, runs: number, floor: readonly number[]): Promise<string[][]> {
+export async function coldImportRows(env: Record<string, string>, runs: number): Promise<string[][]> {
   const dir = mkdtempSync(join(tmpdir(), 'eg-bundle-bench-'));
   try {
-    const entries: string[] = [];
+    const measured = [
+      { name: 'floor', specifier: '@azure/functions' },
+      { name: 'cold import of dist/functions/index.js', specifier: pathToFileURL(join(repositoryRoot(), 'dist', 'functions', 'index.js')).href },
+    ];
     for (const [i, variant] of VARIANTS.entries()) {
       const bundle = await buildDeployBundle(join(dir, String(i)), variant.options);
-      // What `npm ci --omit=dev` would leave beside an entry that keeps packages external.
+      // What `npm ci --omit=dev` would leave beside an entry that keeps a package external.
       if (variant.options.externalFunctionsPackage) symlinkSync(join(repositoryRoot(), 'node_modules'), join(bundle.dir, 'node_modules'));
-      entries.push(pathToFileURL(bundle.entry).href);
+      measured.push({ name: variant.name, specifier: pathToFileURL(bundle.entry).href });
     }
-    const samples = entries.map((): number[] => []);
+    const samples = measured.map((): number[] => []);
     for (let run = 0; run < runs; run++) {
-      for (const [i, entry] of entries.entries()) samples[i]?.push(...importTimes(entry, env, 1, dir));
+      for (const [i, { specifier }] of measured.entries()) samples[i]?.push(...importTimes(specifier, env, 1));
     }
-    return VARIANTS.map((variant, i) => {
-      const times = samples[i] ?? [];
-      return [variant.name, ms(median(times)), ms(percentile(times, 99)), `${ms(median(floor))} (@azure/functions alone)`, (median(times) / median(floor)).toFixed(2)];
+    const [floor = [], ...entries] = samples;
+    return measured.slice(1).map(({ name }, i) => {
+      const times = entries[i] ?? [];
+      return [name, ms(median(times)), ms(percentile(times, 99)), `${ms(median(floor))} (@azure/functions alone)`, (median(times) / median(floor)).toFixed(2)];
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
