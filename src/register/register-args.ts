@@ -60,6 +60,8 @@ const LCW_WINDOW = { min: 5 * MINUTE, max: 3 * 60 * MINUTE, text: 'PT5M to PT3H'
 /** Azure's resource group and Logic App names: letters, digits, `-_.()`, not ending in a period. */
 const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
 const LOGIC_APP = /^[-\w.()]{0,79}[-\w()]$/;
+/** The longest Logic App resource path a custom extension may name (PROTOCOL.md §8). */
+const MAX_LOGIC_APP_PATH = 150;
 
 function guid(value: string, flag: string): string {
   if (!GUID.test(value)) throw new UsageError(`${flag} must be a GUID, not "${value}"`);
@@ -102,6 +104,8 @@ function relayOf(values: Record<string, unknown>, env: Env): Relay {
   if (!RESOURCE_GROUP.test(resourceGroupName)) throw new UsageError(`--relay-resource-group "${resourceGroupName}" is not a resource group name`);
   const logicAppWorkflowName = text('relay-name', ENV.logicApp);
   if (!LOGIC_APP.test(logicAppWorkflowName)) throw new UsageError(`--relay-name "${logicAppWorkflowName}" is not a Logic App name`);
+  const path = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Logic/workflows/${logicAppWorkflowName}`;
+  if (path.length > MAX_LOGIC_APP_PATH) throw new UsageError(`the relay's resource path is ${path.length} characters; Entra takes at most ${MAX_LOGIC_APP_PATH}: shorten the resource group or Logic App name`);
   return { subscriptionId, resourceGroupName, logicAppWorkflowName };
 }
 

@@ -48,6 +48,7 @@ describe('mistakes', () => {
     ['no subscription', ['--catalog', FINANCE], { RELAY_RESOURCE_GROUP: 'rg', RELAY_LOGIC_APP_NAME: 'r' }, '--relay-subscription is required (or set AZURE_SUBSCRIPTION_ID, as azd does)'],
     ['a subscription that is not a GUID', ['--catalog', FINANCE, '--relay-subscription', 'prod'], AZD_ENV, '--relay-subscription must be a GUID, not "prod"'],
     ['a resource group with a slash', ['--catalog', FINANCE, '--relay-resource-group', 'rg/../x'], AZD_ENV, '--relay-resource-group "rg/../x" is not a resource group name'],
+    ['a relay path over 150 characters', ['--catalog', FINANCE, '--relay-name', 'r'.repeat(80)], AZD_ENV, "the relay's resource path is 204 characters; Entra takes at most 150: shorten the resource group or Logic App name"],
     ['a Logic App name ending in a period', ['--catalog', FINANCE, '--relay-name', 'relay.'], AZD_ENV, '--relay-name "relay." is not a Logic App name'],
     ['a policy that is not a GUID', ['--catalog', FINANCE, '--policy', 'Employees', '--stage', 'assignmentRequestCreated'], AZD_ENV, '--policy must be a GUID, not "Employees"'],
     ['a policy without stages', ['--catalog', FINANCE, '--policy', EMPLOYEES], AZD_ENV, '--policy needs the stages that call the extension'],

@@ -50,5 +50,5 @@ export function freshEmulator(tenant?: object): Promise<TenantEmulator> {
   return startTestEmulator(tenant === undefined ? {} : { tenant });
 }
 
-/** `METHOD version path` of recorded calls, query left out. */
+/** `METHOD /version/path` of recorded calls, query left out. */
 export const lines = (calls: readonly RecordedCall[]): string[] => calls.map((c) => `${c.method} ${c.path}`);
