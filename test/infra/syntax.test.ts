@@ -39,13 +39,17 @@ describe('infra: syntax', () => {
     }
   });
 
-  it('azure.yaml deploys this directory as the function app `api`', () => {
+  it('azure.yaml deploys the bundle (dist-deploy, built by the prepackage hook) as the function app `api`', () => {
     const azure = parseYaml(readFileSync(join(REPO, 'azure.yaml'), 'utf8')) as {
       infra: { provider: string; path: string; module: string };
-      services: Record<string, { project: string; language: string; host: string }>;
+      services: Record<string, { project: string; dist: string; language: string; host: string; hooks: { prepackage: Record<string, { run: string }> } }>;
     };
     expect(Object.keys(azure.services)).toEqual(['api']);
-    expect(azure.services['api']).toMatchObject({ project: '.', language: 'js', host: 'function' });
+    expect(azure.services['api']).toMatchObject({ project: '.', dist: 'dist-deploy', language: 'js', host: 'function' });
+    const hooks = azure.services['api']?.hooks.prepackage ?? {};
+    expect(Object.values(hooks).map((h) => h.run)).toEqual(['npm run bundle', 'npm run bundle']);
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['bundle']).toBeDefined();
     expect(azure.infra).toEqual({ provider: 'bicep', path: 'infra', module: 'main' });
   });
 
