@@ -1,4 +1,5 @@
 import { AppError } from './errors.js';
+import { httpsOrigin } from './https-origin.js';
 
 /** Everything the app reads from its environment (app settings in Azure, env vars locally). */
 export interface Config {
@@ -73,17 +74,9 @@ class Reader {
 
   origin(name: string, fallback: string): string {
     const value = this.raw(name) ?? fallback;
-    try {
-      const url = new URL(value);
-      const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
-      if (url.protocol !== 'https:' || !bare) {
-        this.invalid.push(`${name} must be an https origin such as ${fallback} (no path)`);
-      }
-      return url.origin;
-    } catch {
-      this.invalid.push(`${name} must be an https origin such as ${fallback}`);
-      return fallback;
-    }
+    const origin = httpsOrigin(value);
+    if (origin === undefined) this.invalid.push(`${name} must be an https origin such as ${fallback} (no path)`);
+    return origin ?? fallback;
   }
 
   boolean(name: string, fallback: boolean): boolean {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SAMPLE_POLICY } from './scenarios.js';
+import { httpsOrigin } from '../../src/https-origin.js';
 
 export const SCAN_USAGE = `Usage: npm run scan -- [--policy <file>] [--tenant <tenant-file>] [--out <dir>] [--json] [--concurrency <n>]
        npm run scan -- --live --tenant-id <id> [--graph https://graph.microsoft.com] [--policy <file>] [--out <dir>] [--json]
@@ -32,16 +33,6 @@ export type ParsedScanArgs = { readonly kind: 'run'; readonly args: ScanArgs } |
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_GRAPH = 'https://graph.microsoft.com';
-
-function graphOrigin(text: string): string | undefined {
-  try {
-    const url = new URL(text);
-    const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
-    return url.protocol === 'https:' && bare ? url.origin : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The command line, checked: every mistake is one line saying what to change. */
 export function parseScanArgs(argv: readonly string[]): ParsedScanArgs {
@@ -78,7 +69,7 @@ export function parseScanArgs(argv: readonly string[]): ParsedScanArgs {
     if (text('tenant') !== undefined) return usage('--tenant names a tenant file for the emulator; --live reads the tenant given by --tenant-id');
     if (tenantId === undefined) return usage('--live needs --tenant-id <the tenant\'s GUID>');
     if (!GUID.test(tenantId)) return usage(`--tenant-id must be a GUID, not "${tenantId}"`);
-    const graph = graphOrigin(text('graph') ?? DEFAULT_GRAPH);
+    const graph = httpsOrigin(text('graph') ?? DEFAULT_GRAPH);
     if (graph === undefined) return usage(`--graph must be an https origin such as ${DEFAULT_GRAPH} (no path), not "${text('graph') ?? ''}"`);
     source = { kind: 'live', tenantId: tenantId.toLowerCase(), graphBaseUrl: graph };
   } else {

@@ -3,6 +3,7 @@ import { parseIsoDuration } from '../checks/support/iso-duration.js';
 import { GUID } from '../ingress/callback-path.js';
 import { APPROVAL_REQUIREMENTS_STAGE, EXPIRATION_STAGES, REQUEST_STAGES, type Relay, type RequestStage } from './graph-shapes.js';
 import type { Desired } from './register-model.js';
+import { httpsOrigin, notAnOrigin } from '../https-origin.js';
 
 /** Where the command reads and writes: the tenant emulator in-process, or a real tenant. */
 export type RegisterSource =
@@ -111,16 +112,9 @@ function relayOf(values: Record<string, unknown>, env: Env): Relay {
 
 function graphOrigin(value: string | undefined): string {
   if (value === undefined) return 'https://graph.microsoft.com';
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--graph must be an https origin such as https://graph.microsoft.com, not "${value}"`);
-  }
-  if (url.protocol !== 'https:' || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '') {
-    throw new UsageError(`--graph must be an https origin such as https://graph.microsoft.com (no path), not "${value}"`);
-  }
-  return url.origin;
+  const origin = httpsOrigin(value);
+  if (origin === undefined) throw new UsageError(notAnOrigin('--graph', 'https://graph.microsoft.com', value));
+  return origin;
 }
 
 function sourceOf(values: Record<string, unknown>): RegisterSource {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { GUID } from '../ingress/callback-path.js';
 import { REQUEST_TYPES } from '../policy/policy-schema.js';
 import { stageCapabilities, type ElmStage } from '../stages.js';
+import { httpsOrigin, notAnOrigin } from '../https-origin.js';
 
 export type RequestType = (typeof REQUEST_TYPES)[number];
 
@@ -107,16 +108,9 @@ function requestTypeOf(value: string | undefined): RequestType {
 
 function graphOrigin(value: string | undefined): string {
   if (value === undefined) return 'https://graph.microsoft.com';
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--graph must be an https origin such as https://graph.microsoft.com, not "${value}"`);
-  }
-  if (url.protocol !== 'https:' || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '') {
-    throw new UsageError(`--graph must be an https origin such as https://graph.microsoft.com (no path), not "${value}"`);
-  }
-  return url.origin;
+  const origin = httpsOrigin(value);
+  if (origin === undefined) throw new UsageError(notAnOrigin('--graph', 'https://graph.microsoft.com', value));
+  return origin;
 }
 
 /** ALLOW_DENY_AT_APPROVED_STAGE with the function's reading: true/1, false/0, unset is false. */

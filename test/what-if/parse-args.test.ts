@@ -80,7 +80,7 @@ describe('what-if arguments', () => {
     ['--graph without --live', [...base, '--graph', 'https://graph.microsoft.com'], '--tenant-id and --graph are for --live'],
     ['--graph over http', [...base, '--live', '--tenant-id', TENANT, '--graph', 'http://graph.microsoft.com'], '--graph must be an https origin such as https://graph.microsoft.com (no path), not "http://graph.microsoft.com"'],
     ['--graph with a path', [...base, '--live', '--tenant-id', TENANT, '--graph', 'https://graph.microsoft.com/v1.0'], '(no path), not "https://graph.microsoft.com/v1.0"'],
-    ['--graph that is no URL', [...base, '--live', '--tenant-id', TENANT, '--graph', 'graph'], '--graph must be an https origin such as https://graph.microsoft.com, not "graph"'],
+    ['--graph that is no URL', [...base, '--live', '--tenant-id', TENANT, '--graph', 'graph'], '--graph must be an https origin such as https://graph.microsoft.com (no path), not "graph"'],
     ['an unknown option', [...base, '--dry-run'], "Unknown option '--dry-run'"],
     ['a positional argument', [...base, 'extra'], "Unexpected argument 'extra'"],
     ['an option without its value', ['--package', PAYMENTS, '--user'], "Option '--user <value>' argument missing"],
