@@ -26,6 +26,8 @@ export interface Answer {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly json: Record<string, unknown>;
+  /** Everything the handler logged through the invocation context, as the host would receive it. */
+  readonly logs: readonly unknown[][];
 }
 
 export interface CallOptions {
@@ -48,5 +50,5 @@ export async function callHandler(deps: Deps, body: string | Uint8Array | object
   const text = response.jsonBody !== undefined ? JSON.stringify(response.jsonBody) : typeof response.body === 'string' ? response.body : '';
   const outHeaders: Record<string, string> = {};
   for (const [k, v] of Object.entries((response.headers ?? {}) as Record<string, string>)) outHeaders[k.toLowerCase()] = v;
-  return { status: response.status ?? 200, headers: outHeaders, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+  return { status: response.status ?? 200, headers: outHeaders, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>), logs };
 }
