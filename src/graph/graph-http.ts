@@ -55,14 +55,31 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Math.min(3600, Math.max(0, Math.ceil(seconds)));
 }
 
-async function readCapped(response: Response): Promise<string> {
+/**
+ * The answer's text, read at most MAX_ANSWER_BYTES: a declared length over it is refused before
+ * reading, and a body without one (chunked) is read chunk by chunk and abandoned past it, so no
+ * answer is ever held whole in memory beyond the cap.
+ */
+export async function readCapped(response: Response): Promise<string> {
   if (Number(response.headers.get('content-length') ?? '0') > MAX_ANSWER_BYTES) {
     await response.body?.cancel();
     throw new Error('Graph answer too large');
   }
-  const text = await response.text();
-  if (text.length > MAX_ANSWER_BYTES) throw new Error('Graph answer too large');
-  return text;
+  if (response.body === null) return '';
+  const reader: ReadableStreamDefaultReader<Uint8Array> = (response.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      throw new Error('Graph answer too large');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function transportError(error: unknown, timedOut: boolean): GraphTransportError {
