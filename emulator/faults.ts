@@ -16,6 +16,11 @@ export interface FaultRule {
   readonly path?: string | RegExp;
   /** How many matching calls it applies to (default 1; Infinity for all). */
   readonly times?: number;
+  /**
+   * The chance (0..1) that a matching call is hit; a call it spares does not count against
+   * `times`. For soaks: a fault on a random fraction of calls, not on the first n.
+   */
+  readonly probability?: number;
   readonly action: FaultAction;
 }
 
@@ -27,6 +32,9 @@ interface ActiveRule extends FaultRule {
 export class Faults {
   private rules: ActiveRule[] = [];
   private readonly latency = new Map<Service, number>();
+
+  /** `random` decides probabilistic rules; replaceable so tests are deterministic. */
+  constructor(private readonly random: () => number = Math.random) {}
 
   add(rule: FaultRule): this {
     this.rules.push({ ...rule, remaining: rule.times ?? 1 });
@@ -47,7 +55,6 @@ export class Faults {
     return this.latency.get(service) ?? 0;
   }
 
-
   /** The actions for one call: every matching delay, then at most one answer or drop. */
   take(service: Service, method: string, path: string): FaultAction[] {
     const actions: FaultAction[] = [];
@@ -55,6 +62,7 @@ export class Faults {
       if (rule.remaining <= 0 || !matches(rule, service, method, path)) continue;
       const terminal = !('delayMs' in rule.action);
       if (terminal && actions.some((a) => !('delayMs' in a))) continue;
+      if (rule.probability !== undefined && this.random() >= rule.probability) continue;
       rule.remaining -= 1;
       actions.push(rule.action);
     }

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface LocalHostProcess {
   readonly url: string;
+  /** The host's process id, for sampling its memory from outside. */
+  readonly pid: number;
   /** Everything the host printed (its structured callout events among it). */
   readonly output: string[];
   stop(): Promise<void>;
@@ -43,6 +45,7 @@ export async function spawnLocalHost(env: Record<string, string>, nodePath = pro
   });
   return {
     url,
+    pid: child.pid ?? 0,
     output,
     stop: () =>
       new Promise<void>((resolve) => {

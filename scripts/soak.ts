@@ -1,0 +1,100 @@
+/**
+ * `npm run soak -- [--callouts 10000] [--concurrency 32] [--fault-rate 0.1] [--repeat-rate 0.05]
+ * [--policy <file>]`: distinct callouts through the local host (a separate process) against the
+ * tenant emulator, which injects Graph faults on about `fault-rate` of Graph calls, delivered
+ * with the relay's retry policy. Verifies that every callout ended with exactly one resume and
+ * every repeat was answered already-resumed, prints one table with the host's memory over the run,
+ * and exits non-zero when an invariant fails or the memory is not flat.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TenantEmulator } from '../emulator/index.js';
+import { spawnLocalHost } from './support/local-host-process.js';
+import { addSoakFaults } from './support/soak-faults.js';
+import { memoryVerdict, mib, residentBytes } from './support/soak-memory.js';
+import { runSoak } from './support/soak-run.js';
+import { verifySoak } from './support/soak-verify.js';
+import { median, ms, percentile, table } from './support/stats.js';
+
+/** A short Graph budget, so that some faults outlast it and the relay's retries are exercised. */
+const HOST_GRAPH = { GRAPH_RETRY_BUDGET_SECONDS: '1.5', GRAPH_TIMEOUT_SECONDS: '1' };
+/** Slow answers come in well under the 1 s client timeout. */
+const SLOW_MS = 300;
+const SAMPLE_EVERY_MS = 500;
+
+const { values } = parseArgs({
+  options: {
+    callouts: { type: 'string', default: '10000' },
+    concurrency: { type: 'string', default: '32' },
+    'fault-rate': { type: 'string', default: '0.1' },
+    'repeat-rate': { type: 'string', default: '0.05' },
+    policy: { type: 'string' },
+  },
+});
+const callouts = Number(values.callouts);
+const concurrency = Number(values.concurrency);
+const faultRate = Number(values['fault-rate']);
+const repeatRate = Number(values['repeat-rate']);
+const WARM_UP = Math.min(500, Math.ceil(callouts / 10));
+
+async function main(): Promise<number> {
+  const emulator = await TenantEmulator.start();
+  const dir = mkdtempSync(join(tmpdir(), 'eg-soak-'));
+  writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
+  const host = await spawnLocalHost({ ...emulator.appEnv(), ...HOST_GRAPH, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), ...(values.policy === undefined ? {} : { POLICY_PATH: values.policy }) });
+  const memory: { start?: number | undefined; middle?: number | undefined; end?: number | undefined; all: number[] } = { all: [] };
+  const sampler = setInterval(() => {
+    const rss = residentBytes(host.pid);
+    if (rss !== undefined) memory.all.push(rss);
+  }, SAMPLE_EVERY_MS);
+  try {
+    // Warm-up without faults: keys, tokens and JIT settle before memory is first read.
+    await runSoak(emulator, { url: host.url, callouts: WARM_UP, concurrency, repeatRate: 0, tag: 'a0a0a0a0' });
+    emulator.clearCalls();
+    memory.start = residentBytes(host.pid);
+    addSoakFaults(emulator.faults, faultRate, SLOW_MS);
+    const run = await runSoak(emulator, {
+      url: host.url,
+      callouts,
+      concurrency,
+      repeatRate,
+      tag: 'b0b0b0b0',
+      onProgress: (done) => {
+        if (done === Math.ceil(callouts / 2)) memory.middle = residentBytes(host.pid);
+      },
+    });
+    memory.end = residentBytes(host.pid);
+    const verdict = verifySoak(emulator, run);
+    const mem = memoryVerdict(memory);
+    const latencies = run.sent.map((s) => s.delivery.latencyMs);
+    const rows: string[][] = [
+      ['measure', 'value'],
+      ['distinct callouts (repeats)', `${String(verdict.distinct)} (${String(verdict.repeats)})`],
+      ['exactly one resume', `${String(verdict.exactlyOnce)} of ${String(run.distinctIds.length)} (${verdict.lostAnswers > 0 ? `${String(verdict.lostAnswers)} with the answer lost` : 'no answer lost'})`],
+      ['resumed twice / not resumed', `${String(verdict.resumedTwice.length)} / ${String(verdict.notResumed.length)}`],
+      ['distinct not 200 resumed', String(verdict.distinctNot200.length)],
+      ['repeats not already-resumed', String(verdict.repeatsNotAlreadyResumed.length)],
+      ['Graph calls (failed by a fault)', `${String(verdict.graphCalls)} (${String(verdict.graphFaults)}, ${((100 * verdict.graphFaults) / Math.max(1, verdict.graphCalls)).toFixed(1)}%)`],
+      ['503s to the relay (no answer)', `${String(verdict.answered503)} (${String(verdict.networkErrors)})`],
+      ['relay retries', String(verdict.relayRetries)],
+      ['latency p50 / p99 (relay retries in)', `${ms(median(latencies))} / ${ms(percentile(latencies, 99))}`],
+      ['throughput', `${(run.sent.length / (run.wallMs / 1000)).toFixed(1)} callouts/s (${(run.wallMs / 1000).toFixed(1)} s)`],
+      ['host RSS start / middle / end (peak)', `${mib(mem.start)} / ${mib(mem.middle)} / ${mib(mem.end)} (${mib(mem.peak)})`],
+      ['memory', mem.flat ? 'flat (end within 20% of middle)' : 'NOT flat'],
+      ['invariants', verdict.holds ? 'hold' : 'FAIL'],
+    ];
+    console.log(`entitlement-guard soak — Node ${process.version}, ${String(callouts)} callouts, concurrency ${String(concurrency)}, Graph faults on ${String(faultRate * 100)}% of calls, ${String(repeatRate * 100)}% repeats, ${values.policy ?? 'no policy'}, host Graph budget ${HOST_GRAPH.GRAPH_RETRY_BUDGET_SECONDS} s (timeout ${HOST_GRAPH.GRAPH_TIMEOUT_SECONDS} s), warm-up ${String(WARM_UP)} callouts\n`);
+    console.log(table(rows));
+    for (const line of [...verdict.resumedTwice.map((id) => `resumed twice: ${id}`), ...verdict.notResumed.map((id) => `not resumed: ${id}`), ...verdict.distinctNot200, ...verdict.repeatsNotAlreadyResumed].slice(0, 20)) console.error(line);
+    return verdict.holds && mem.flat ? 0 : 1;
+  } finally {
+    clearInterval(sampler);
+    await host.stop();
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();
