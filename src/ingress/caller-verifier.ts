@@ -102,6 +102,11 @@ export function createCallerVerifier(config: Config, keys: SigningKeys): CallerV
         throw joseFailure(error);
       }
 
+      // jose checks iat only against a maximum age; a token that says it was issued later than
+      // now (beyond the skew exp and nbf get) was not issued by the tenant's clock: refuse it.
+      if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
+        throw invalidToken('it was issued in the future', 'iat');
+      }
       if (stringClaim(payload, 'tid')?.toLowerCase() !== config.tenantId) throw invalidToken('it belongs to another tenant', 'tid');
       const appid = stringClaim(payload, 'appid');
       const azp = stringClaim(payload, 'azp');

@@ -103,6 +103,8 @@ describe('tokens', () => {
     ['wrong audience', { audience: 'https://graph.microsoft.com' }, 'aud'],
     ['expired beyond the skew', { expiresIn: -120 }, 'exp'],
     ['not yet valid beyond the skew', { notBefore: 300 }, 'nbf'],
+    // Found by test/fuzz/tokens.fuzz.test.ts: jose alone accepts an iat in the future.
+    ['issued in the future beyond the skew', { claims: { iat: Math.floor(Date.now() / 1000) + 3600 } }, 'iat'],
     ['no tid', { claims: { tid: undefined } }, 'tid'],
     ['no appid', { claims: { appid: undefined } }, 'appid'],
     ['appid and azp disagree', { claims: { azp: OTHER_TENANT } }, 'azp'],
@@ -136,6 +138,7 @@ describe('tokens that pass', () => {
     ['v2 (azp)', { version: 2 as const }],
     ['expired within the skew', { expiresIn: -30 }],
     ['valid within the skew', { notBefore: 30 }],
+    ['issued within the skew', { claims: { iat: Math.floor(Date.now() / 1000) + 30 } }],
   ])('%s', async (_, options) => {
     const answer = await callHandler(deps, body, { token: await emulator.mintCallerToken(options) });
     expect(answer.status).toBe(200);
