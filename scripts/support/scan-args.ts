@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SAMPLE_POLICY } from './scenarios.js';
-import { httpsOrigin } from '../../src/https-origin.js';
+import { TENANT_SOURCE_OPTIONS, tenantSourceOf, type TenantSource } from '../../src/tenant-source.js';
 
 export const SCAN_USAGE = `Usage: npm run scan -- [--policy <file>] [--tenant <tenant-file>] [--out <dir>] [--json] [--concurrency <n>]
        npm run scan -- --live --tenant-id <id> [--graph https://graph.microsoft.com] [--policy <file>] [--out <dir>] [--json]
@@ -19,7 +19,7 @@ more sides of a rule of the policy's separationOfDuties section.
 
 Exit codes: 0 scanned (violations or not), 1 Graph or the sign-in failed, 2 bad arguments, policy or tenant file.`;
 
-export type ScanSource = { readonly kind: 'emulator'; readonly tenantFile: string | undefined } | { readonly kind: 'live'; readonly tenantId: string; readonly graphBaseUrl: string };
+export type ScanSource = TenantSource;
 
 export interface ScanArgs {
   readonly policyPath: string;
@@ -31,8 +31,6 @@ export interface ScanArgs {
 
 export type ParsedScanArgs = { readonly kind: 'run'; readonly args: ScanArgs } | { readonly kind: 'help' } | { readonly kind: 'usage-error'; readonly message: string };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DEFAULT_GRAPH = 'https://graph.microsoft.com';
 
 /** The command line, checked: every mistake is one line saying what to change. */
 export function parseScanArgs(argv: readonly string[]): ParsedScanArgs {
@@ -44,12 +42,9 @@ export function parseScanArgs(argv: readonly string[]): ParsedScanArgs {
       allowPositionals: false,
       options: {
         policy: { type: 'string' },
-        tenant: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean' },
-        live: { type: 'boolean' },
-        'tenant-id': { type: 'string' },
-        graph: { type: 'string' },
+        ...TENANT_SOURCE_OPTIONS,
         concurrency: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -63,18 +58,7 @@ export function parseScanArgs(argv: readonly string[]): ParsedScanArgs {
   for (const name of ['policy', 'tenant', 'out', 'tenant-id', 'graph', 'concurrency']) if (text(name)?.trim() === '') return usage(`--${name} needs a value`);
   const concurrency = text('concurrency') === undefined ? 8 : Number(text('concurrency'));
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) return usage(`--concurrency must be a whole number from 1 to 32, not "${text('concurrency') ?? ''}"`);
-  let source: ScanSource;
-  if (values['live'] === true) {
-    const tenantId = text('tenant-id');
-    if (text('tenant') !== undefined) return usage('--tenant names a tenant file for the emulator; --live reads the tenant given by --tenant-id');
-    if (tenantId === undefined) return usage('--live needs --tenant-id <the tenant\'s GUID>');
-    if (!GUID.test(tenantId)) return usage(`--tenant-id must be a GUID, not "${tenantId}"`);
-    const graph = httpsOrigin(text('graph') ?? DEFAULT_GRAPH);
-    if (graph === undefined) return usage(`--graph must be an https origin such as ${DEFAULT_GRAPH} (no path), not "${text('graph') ?? ''}"`);
-    source = { kind: 'live', tenantId: tenantId.toLowerCase(), graphBaseUrl: graph };
-  } else {
-    if (text('tenant-id') !== undefined || text('graph') !== undefined) return usage('--tenant-id and --graph go with --live');
-    source = { kind: 'emulator', tenantFile: text('tenant') };
-  }
+  const source = tenantSourceOf(values);
+  if ('problem' in source) return usage(source.problem);
   return { kind: 'run', args: { policyPath: text('policy') ?? SAMPLE_POLICY, source, outDir: text('out'), json: values['json'] === true, concurrency } };
 }

@@ -3,12 +3,10 @@ import { parseIsoDuration } from '../checks/support/iso-duration.js';
 import { GUID } from '../ingress/callback-path.js';
 import { APPROVAL_REQUIREMENTS_STAGE, EXPIRATION_STAGES, REQUEST_STAGES, type Relay, type RequestStage } from './graph-shapes.js';
 import type { Desired } from './register-model.js';
-import { httpsOrigin, notAnOrigin } from '../https-origin.js';
+import { TENANT_SOURCE_OPTIONS, tenantSourceOf, type TenantSource } from '../tenant-source.js';
 
 /** Where the command reads and writes: the tenant emulator in-process, or a real tenant. */
-export type RegisterSource =
-  | { readonly kind: 'emulator'; readonly tenantFile: string | undefined }
-  | { readonly kind: 'live'; readonly tenantId: string; readonly graphBaseUrl: string };
+export type RegisterSource = TenantSource;
 
 export interface RegisterArgs {
   readonly desired: Desired;
@@ -44,10 +42,7 @@ const OPTIONS = {
   unregister: { type: 'boolean' },
   'what-if': { type: 'boolean' },
   json: { type: 'boolean' },
-  tenant: { type: 'string' },
-  live: { type: 'boolean' },
-  'tenant-id': { type: 'string' },
-  graph: { type: 'string' },
+  ...TENANT_SOURCE_OPTIONS,
   help: { type: 'boolean' },
 } as const;
 
@@ -110,24 +105,10 @@ function relayOf(values: Record<string, unknown>, env: Env): Relay {
   return { subscriptionId, resourceGroupName, logicAppWorkflowName };
 }
 
-function graphOrigin(value: string | undefined): string {
-  if (value === undefined) return 'https://graph.microsoft.com';
-  const origin = httpsOrigin(value);
-  if (origin === undefined) throw new UsageError(notAnOrigin('--graph', 'https://graph.microsoft.com', value));
-  return origin;
-}
-
 function sourceOf(values: Record<string, unknown>): RegisterSource {
-  const tenantFile = values['tenant'] as string | undefined;
-  const tenantId = values['tenant-id'] as string | undefined;
-  const graph = values['graph'] as string | undefined;
-  if (values['live'] === true) {
-    if (tenantFile !== undefined) throw new UsageError('--tenant names a tenant file for the emulator; with --live give --tenant-id');
-    if (tenantId === undefined) throw new UsageError('--live needs --tenant-id <tenant id>');
-    return { kind: 'live', tenantId: guid(tenantId, '--tenant-id'), graphBaseUrl: graphOrigin(graph) };
-  }
-  if (tenantId !== undefined || graph !== undefined) throw new UsageError('--tenant-id and --graph are for --live');
-  return { kind: 'emulator', tenantFile };
+  const source = tenantSourceOf(values);
+  if ('problem' in source) throw new UsageError(source.problem);
+  return source;
 }
 
 function desiredOf(values: Record<string, unknown>, env: Env): Desired {

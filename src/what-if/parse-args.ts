@@ -2,14 +2,12 @@ import { parseArgs } from 'node:util';
 import { GUID } from '../ingress/callback-path.js';
 import { REQUEST_TYPES } from '../policy/policy-schema.js';
 import { stageCapabilities, type ElmStage } from '../stages.js';
-import { httpsOrigin, notAnOrigin } from '../https-origin.js';
+import { TENANT_SOURCE_OPTIONS, tenantSourceOf, type TenantSource, type TenantSourceFlags } from '../tenant-source.js';
 
 export type RequestType = (typeof REQUEST_TYPES)[number];
 
 /** Where the directory is read: the tenant emulator in-process, or a real tenant, read-only. */
-export type WhatIfSource =
-  | { readonly kind: 'emulator'; readonly tenantFile: string | undefined }
-  | { readonly kind: 'live'; readonly tenantId: string; readonly graphBaseUrl: string };
+export type WhatIfSource = TenantSource;
 
 export interface WhatIfArgs {
   /** An object id (lower-cased) or a user principal name, as given. */
@@ -66,10 +64,7 @@ const OPTIONS = {
   catalog: { type: 'string' },
   'assignment-policy': { type: 'string' },
   json: { type: 'boolean' },
-  tenant: { type: 'string' },
-  live: { type: 'boolean' },
-  'tenant-id': { type: 'string' },
-  graph: { type: 'string' },
+  ...TENANT_SOURCE_OPTIONS,
   help: { type: 'boolean' },
 } as const;
 
@@ -106,13 +101,6 @@ function requestTypeOf(value: string | undefined): RequestType {
   return found;
 }
 
-function graphOrigin(value: string | undefined): string {
-  if (value === undefined) return 'https://graph.microsoft.com';
-  const origin = httpsOrigin(value);
-  if (origin === undefined) throw new UsageError(notAnOrigin('--graph', 'https://graph.microsoft.com', value));
-  return origin;
-}
-
 /** ALLOW_DENY_AT_APPROVED_STAGE with the function's reading: true/1, false/0, unset is false. */
 function allowDenyOf(env: Readonly<Record<string, string | undefined>>): boolean {
   const value = env['ALLOW_DENY_AT_APPROVED_STAGE']?.trim().toLowerCase();
@@ -121,14 +109,10 @@ function allowDenyOf(env: Readonly<Record<string, string | undefined>>): boolean
   throw new UsageError('ALLOW_DENY_AT_APPROVED_STAGE must be true or false');
 }
 
-function sourceOf(live: boolean, tenantFile: string | undefined, tenantId: string | undefined, graph: string | undefined): WhatIfSource {
-  if (live) {
-    if (tenantFile !== undefined) throw new UsageError('--tenant names a tenant file for the emulator; with --live give --tenant-id');
-    if (tenantId === undefined) throw new UsageError('--live needs --tenant-id <tenant id>');
-    return { kind: 'live', tenantId: guid(tenantId, '--tenant-id'), graphBaseUrl: graphOrigin(graph) };
-  }
-  if (tenantId !== undefined || graph !== undefined) throw new UsageError('--tenant-id and --graph are for --live');
-  return { kind: 'emulator', tenantFile };
+function sourceOf(flags: TenantSourceFlags): WhatIfSource {
+  const source = tenantSourceOf(flags);
+  if ('problem' in source) throw new UsageError(source.problem);
+  return source;
 }
 
 /** The command line (after `--`) and the environment → what to evaluate, or why not. */
@@ -155,7 +139,7 @@ export function parseWhatIfArgs(argv: readonly string[], env: Readonly<Record<st
         catalogId: optionalGuid(values.catalog, '--catalog'),
         assignmentPolicyId: optionalGuid(values['assignment-policy'], '--assignment-policy'),
         json: values.json === true,
-        source: sourceOf(values.live === true, values.tenant, values['tenant-id'], values.graph),
+        source: sourceOf(values),
         allowDenyAtApprovedStage: allowDenyOf(env),
       },
     };
