@@ -1,5 +1,6 @@
-import { ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
+import { AuthenticationHandlerOptions, ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
 import { AppError } from '../errors.js';
+import type { TokenWaitOptions } from './graph-client.js';
 
 export interface GraphCall {
   /** The callout path reads and resumes (GET, POST); the register command also updates and deletes. */
@@ -82,12 +83,19 @@ export async function readCapped(response: Response): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function transportError(error: unknown, timedOut: boolean): GraphTransportError {
+/** Where a call was when it ended without an answer: waiting for a token, or for Graph. */
+type Wait = 'token' | 'graph';
+
+function transportError(error: unknown, timedOutAfterMs: number | undefined, wait: Wait): GraphTransportError {
   if (error instanceof GraphTransportError) return error;
-  if (timedOut) return new GraphTransportError('timeout', 'Graph did not answer in time', { cause: error });
+  if (timedOutAfterMs !== undefined) {
+    return wait === 'token'
+      ? new GraphTransportError('identity', `No managed identity token within ${timedOutAfterMs} ms`, { cause: error })
+      : new GraphTransportError('timeout', `Graph did not answer within ${timedOutAfterMs} ms`, { cause: error });
+  }
   const code = (error as { code?: unknown }).code;
   const name = (error as { name?: unknown }).name;
-  if (IDENTITY_ERRORS.has(String(code)) || IDENTITY_ERRORS.has(String(name))) {
+  if (wait === 'token' || IDENTITY_ERRORS.has(String(code)) || IDENTITY_ERRORS.has(String(name))) {
     return new GraphTransportError('identity', 'No managed identity token could be had for Graph', { cause: error });
   }
   return new GraphTransportError('network', 'Graph could not be reached', { cause: error });
@@ -110,23 +118,37 @@ function sendRequest(request: GraphRequest, call: GraphCall): Promise<unknown> {
 }
 
 /**
- * Sends one Graph call through the Graph client (managed identity token attached by its
- * authentication middleware) and returns the raw answer, so the caller decides what each status
- * means. The timeout covers token acquisition too.
+ * Sends one Graph call through the Graph client (the token attached by its authentication
+ * middleware) and returns the raw answer, so the caller decides what each status means. The
+ * timeout covers the token wait too; the token provider reports when that wait starts and ends,
+ * so a call cut short while waiting for the managed identity fails as `identity`, not as a Graph
+ * timeout.
  */
 export function createGraphHttp(client: Client): GraphHttp {
   return {
     async send(call, timeoutMs) {
       const controller = new AbortController();
+      let wait: Wait = 'graph';
+      const tokenWait: TokenWaitOptions = {
+        abortSignal: controller.signal,
+        onTokenWait: (phase) => {
+          wait = phase === 'waiting' ? 'token' : 'graph';
+        },
+      };
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           controller.abort();
-          reject(new GraphTransportError('timeout', `Graph did not answer within ${timeoutMs} ms`));
+          reject(transportError(undefined, timeoutMs, wait));
         }, timeoutMs);
       });
       try {
-        const request = client.api(call.path).version(call.version).responseType(ResponseType.RAW).option('signal', controller.signal);
+        const request = client
+          .api(call.path)
+          .version(call.version)
+          .responseType(ResponseType.RAW)
+          .option('signal', controller.signal)
+          .middlewareOptions([new AuthenticationHandlerOptions(undefined, tokenWait)]);
         if (call.headers !== undefined) request.headers({ ...call.headers });
         const pending = sendRequest(request, call) as Promise<Response>;
         const response = await Promise.race([pending, timeout]);
@@ -144,7 +166,7 @@ export function createGraphHttp(client: Client): GraphHttp {
           requestId: response.headers.get('request-id') ?? undefined,
         };
       } catch (error) {
-        throw transportError(error, controller.signal.aborted);
+        throw transportError(error, controller.signal.aborted ? timeoutMs : undefined, wait);
       } finally {
         clearTimeout(timer);
       }
