@@ -2,6 +2,7 @@ import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type
 import { AppError } from '../errors.js';
 import type { Config } from '../config.js';
 import type { SigningKeys, TokenVersion } from './signing-keys.js';
+import { VerifiedTokens, type TokenTimes } from './verified-tokens.js';
 
 /** Who called, once the token has been verified. */
 export interface VerifiedCaller {
@@ -82,50 +83,64 @@ function stringClaim(payload: JWTPayload, name: string): string | undefined {
  */
 export function createCallerVerifier(config: Config, keys: SigningKeys): CallerVerifier {
   const allowed = new Set(config.allowedCallerAppIds);
+  const seen = new VerifiedTokens<VerifiedCaller>({ skewSeconds: CLOCK_SKEW_SECONDS });
   return {
     async verify(authorization) {
       const token = bearerToken(authorization);
-      const { version, iss } = peek(token);
-      const metadata = await keys.issuer(version);
-      if (iss !== metadata.issuer) throw invalidToken('it was not issued by the configured tenant', 'iss');
-
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, (header) => keys.key(metadata.jwksUri, header), {
-          issuer: metadata.issuer,
-          audience: [...config.calloutAudiences],
-          algorithms: ['RS256'],
-          clockTolerance: CLOCK_SKEW_SECONDS,
-          requiredClaims: ['exp', 'tid'],
-        }));
-      } catch (error) {
-        throw joseFailure(error);
-      }
-
-      // jose checks iat only against a maximum age; a token that says it was issued later than
-      // now (beyond the skew exp and nbf get) was not issued by the tenant's clock: refuse it.
-      if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
-        throw invalidToken('it was issued in the future', 'iat');
-      }
-      if (stringClaim(payload, 'tid')?.toLowerCase() !== config.tenantId) throw invalidToken('it belongs to another tenant', 'tid');
-      const appid = stringClaim(payload, 'appid');
-      const azp = stringClaim(payload, 'azp');
-      if (appid !== undefined && azp !== undefined && appid.toLowerCase() !== azp.toLowerCase()) {
-        throw invalidToken('its appid and azp disagree', 'azp');
-      }
-      const caller = (version === 2 ? azp ?? appid : appid ?? azp)?.toLowerCase();
-      if (caller === undefined) throw invalidToken(`it names no calling app (${version === 2 ? 'azp' : 'appid'})`, version === 2 ? 'azp' : 'appid');
-      if (payload['scp'] !== undefined) {
-        throw forbidden('CALLOUT.CALLER_NOT_ALLOWED', 'a user token was presented; the relay calls with its own identity', 'scp');
-      }
-      if (!allowed.has(caller)) {
-        throw forbidden('CALLOUT.CALLER_NOT_ALLOWED', `app ${caller} is not in ALLOWED_CALLER_APP_IDS`, version === 2 ? 'azp' : 'appid');
-      }
-      const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((r): r is string => typeof r === 'string') : [];
-      if (config.requiredCallerRole !== undefined && !roles.includes(config.requiredCallerRole)) {
-        throw forbidden('CALLOUT.ROLE_MISSING', `the token lacks the role ${config.requiredCallerRole}`, 'roles');
-      }
-      return { appId: caller, objectId: stringClaim(payload, 'oid'), tokenVersion: version, roles };
+      const key = VerifiedTokens.key(token);
+      const known = seen.get(key, keys.generation, Date.now());
+      if (known !== undefined) return known;
+      const generation = keys.generation;
+      const { caller, times } = await verifyToken(token);
+      // Remembered only when no metadata or key refresh happened meanwhile (ours or another
+      // callout's): then the keys that verified it are, for sure, the ones now held.
+      if (generation === keys.generation) seen.set(key, caller, times, generation, Date.now());
+      return caller;
     },
   };
+
+  async function verifyToken(token: string): Promise<{ caller: VerifiedCaller; times: TokenTimes }> {
+    const { version, iss } = peek(token);
+    const metadata = await keys.issuer(version);
+    if (iss !== metadata.issuer) throw invalidToken('it was not issued by the configured tenant', 'iss');
+
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, (header) => keys.key(metadata.jwksUri, header), {
+        issuer: metadata.issuer,
+        audience: [...config.calloutAudiences],
+        algorithms: ['RS256'],
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        requiredClaims: ['exp', 'tid'],
+      }));
+    } catch (error) {
+      throw joseFailure(error);
+    }
+
+    // jose checks iat only against a maximum age; a token that says it was issued later than
+    // now (beyond the skew exp and nbf get) was not issued by the tenant's clock: refuse it.
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
+      throw invalidToken('it was issued in the future', 'iat');
+    }
+    if (stringClaim(payload, 'tid')?.toLowerCase() !== config.tenantId) throw invalidToken('it belongs to another tenant', 'tid');
+    const appid = stringClaim(payload, 'appid');
+    const azp = stringClaim(payload, 'azp');
+    if (appid !== undefined && azp !== undefined && appid.toLowerCase() !== azp.toLowerCase()) {
+      throw invalidToken('its appid and azp disagree', 'azp');
+    }
+    const caller = (version === 2 ? azp ?? appid : appid ?? azp)?.toLowerCase();
+    if (caller === undefined) throw invalidToken(`it names no calling app (${version === 2 ? 'azp' : 'appid'})`, version === 2 ? 'azp' : 'appid');
+    if (payload['scp'] !== undefined) {
+      throw forbidden('CALLOUT.CALLER_NOT_ALLOWED', 'a user token was presented; the relay calls with its own identity', 'scp');
+    }
+    if (!allowed.has(caller)) {
+      throw forbidden('CALLOUT.CALLER_NOT_ALLOWED', `app ${caller} is not in ALLOWED_CALLER_APP_IDS`, version === 2 ? 'azp' : 'appid');
+    }
+    const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((r): r is string => typeof r === 'string') : [];
+    if (config.requiredCallerRole !== undefined && !roles.includes(config.requiredCallerRole)) {
+      throw forbidden('CALLOUT.ROLE_MISSING', `the token lacks the role ${config.requiredCallerRole}`, 'roles');
+    }
+    const times = { exp: payload.exp ?? 0, nbf: payload.nbf, iat: payload.iat };
+    return { caller: { appId: caller, objectId: stringClaim(payload, 'oid'), tokenVersion: version, roles }, times };
+  }
 }
