@@ -1,7 +1,8 @@
 /**
  * The entry the Functions host loads (package.json "main"). It registers every function and
  * checks the configuration at start-up, so a missing setting stops the worker with a message
- * naming it instead of failing the first callout. The separation-of-duties scan timer is
+ * naming it instead of failing the first callout, and starts fetching what the first callout
+ * needs from Entra (signing keys, a Graph token). The separation-of-duties scan timer is
  * registered only when SOD_SCAN_SCHEDULE is set.
  */
 import type { HttpFunctionOptions } from '@azure/functions';
@@ -12,7 +13,9 @@ import { loadScanSettings } from '../src/sod/scan/scan-settings.js';
 /** Every HTTP function by name, for the local host. */
 export const httpFunctions: Readonly<Record<string, HttpFunctionOptions>> = { callout };
 
-getDeps();
+// Configuration checked now; the keys and the Graph token fetched while the worker finishes
+// starting, instead of one after the other inside the first callout.
+void getDeps().prefetch();
 // The scan's module (and @azure/storage-blob) is loaded only when the timer is configured: most
 // deployments do not pay its import on every cold start. Its settings are validated either way.
 if (loadScanSettings(process.env) !== undefined) (await import('./sod-scan.js')).registerSodScan(process.env);

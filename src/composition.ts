@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import { PolicyEngine } from './engine/policy-engine.js';
 import { compileAnswerValidators } from './facts/answer-validators.js';
 import { createFactGatherer } from './facts/gather-facts.js';
-import { createGraphClient, createManagedIdentityCredential } from './graph/graph-client.js';
+import { createGraphClient, createManagedIdentityCredential, graphScope } from './graph/graph-client.js';
 import { createGraphHttp, type GraphHttp } from './graph/graph-http.js';
 import { createResumer } from './graph/resumer.js';
 import { createCalloutParser } from './ingress/callout-parser.js';
@@ -16,7 +16,15 @@ import type { Policy } from './policy/policy-types.js';
 import { readPolicyFile } from './policy/read-policy-file.js';
 import { systemClock, type Clock } from './ports.js';
 
-export type Deps = CalloutServices;
+export interface Deps extends CalloutServices {
+  /**
+   * Fetches, in parallel, what the first callout would otherwise wait for one after the other:
+   * the tenant's OpenID metadata and signing keys, and the managed identity's Graph token. For
+   * start-up; never rejects (a failure here is met again, and answered, by the callout that
+   * needs it).
+   */
+  prefetch(): Promise<void>;
+}
 
 export interface DepsOverrides {
   readonly clock?: Clock;
@@ -34,9 +42,8 @@ export interface DepsOverrides {
 export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
   const clock = overrides.clock ?? systemClock;
   const policy = overrides.policy ?? readPolicyFile(config.policyPath, { checks: CHECK_LIST, allowDenyAtApprovedStage: config.allowDenyAtApprovedStage });
-  const graphHttp =
-    overrides.graphHttp ??
-    createGraphHttp(createGraphClient(overrides.credential ?? createManagedIdentityCredential(config.managedIdentityClientId), config.graphBaseUrl));
+  const credential = overrides.credential ?? createManagedIdentityCredential(config.managedIdentityClientId);
+  const graphHttp = overrides.graphHttp ?? createGraphHttp(createGraphClient(credential, config.graphBaseUrl));
   const keys = new SigningKeys({
     authorityHost: config.authorityHost,
     tenantId: config.tenantId,
@@ -52,5 +59,8 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     engine: new PolicyEngine(policy, createFactGatherer(graphHttp, compileAnswerValidators(), config.graphBaseUrl, retry), clock),
     resumer: createResumer(graphHttp, retry),
     memory: createDecisionMemory(),
+    prefetch: async () => {
+      await Promise.allSettled([keys.prefetch(), overrides.graphHttp === undefined ? credential.getToken(graphScope(config.graphBaseUrl)) : undefined]);
+    },
   };
 }

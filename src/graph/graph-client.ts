@@ -43,6 +43,11 @@ export class CredentialTokenProvider implements AuthenticationProvider {
   }
 }
 
+/** The token scope for a Graph origin: `{origin}/.default`. */
+export function graphScope(graphBaseUrl: string): string {
+  return `${new URL(graphBaseUrl).origin}/.default`;
+}
+
 /**
  * A Graph client for one cloud. The token scope is `{origin}/.default`, and the origin's host is
  * listed as a custom host so the bearer token is attached to it (the client only attaches tokens
@@ -51,7 +56,7 @@ export class CredentialTokenProvider implements AuthenticationProvider {
  */
 export function createGraphClient(credential: TokenCredential, graphBaseUrl: string): Client {
   const origin = new URL(graphBaseUrl);
-  const authProvider = new CredentialTokenProvider(credential, `${origin.origin}/.default`);
+  const authProvider = new CredentialTokenProvider(credential, graphScope(graphBaseUrl));
   return Client.initWithMiddleware({
     middleware: [new AuthenticationHandler(authProvider), new HTTPMessageHandler()],
     baseUrl: `${origin.origin}/`,

@@ -50,12 +50,22 @@ export class SigningKeys {
   private readonly metadata = new Map<TokenVersion, Cached<IssuerMetadata>>();
   private readonly keySets = new Map<string, Cached<KeyResolver>>();
   private readonly inflight = new Map<string, Promise<unknown>>();
+  private changes = 0;
   private readonly fetchTimeoutMs: number;
   private readonly maxAgeMs: number;
 
   constructor(private readonly options: SigningKeysOptions) {
     this.fetchTimeoutMs = options.fetchTimeoutMs ?? 5000;
     this.maxAgeMs = options.maxAgeMs ?? 12 * 60 * 60 * 1000;
+  }
+
+  /**
+   * Counts every change of the cached metadata and key sets: a verification made under one
+   * generation holds only while it lasts (verified-tokens.ts), so a refreshed key set, a key
+   * removed by the tenant among others, is applied to tokens already seen.
+   */
+  get generation(): number {
+    return this.changes;
   }
 
   metadataUrl(version: TokenVersion): string {
@@ -73,12 +83,28 @@ export class SigningKeys {
       return await this.once(`metadata:${version}`, async () => {
         const value = await this.fetchMetadata(version);
         this.metadata.set(version, { value, fetchedAt: this.options.clock.now() });
+        this.changes++;
         return value;
       });
     } catch (error) {
       if (cached !== undefined) return cached.value; // stale beats unavailable
       throw error;
     }
+  }
+
+  /**
+   * Reads the v1 and v2 metadata and the key sets they name, in parallel, before any token needs
+   * them (start-up). Never rejects: what fails here is read again, and reported, by the first
+   * verification that needs it.
+   */
+  async prefetch(): Promise<void> {
+    const versions: readonly TokenVersion[] = [1, 2];
+    await Promise.allSettled(
+      versions.map(async (version) => {
+        const { jwksUri } = await this.issuer(version);
+        if (!this.keySets.has(jwksUri)) await this.refreshKeys(jwksUri, undefined, 'periodic');
+      }),
+    );
   }
 
   /** The key that signed a token, refreshing the key set once if its `kid` is unknown. */
@@ -118,6 +144,7 @@ export class SigningKeys {
         if (!Array.isArray(keys) || keys.length === 0) throw new Error('no keys array');
         const entry = { value: createLocalJWKSet(jwks as JSONWebKeySet), fetchedAt: this.options.clock.now() };
         this.keySets.set(jwksUri, entry);
+        this.changes++;
         return entry;
       } catch (error) {
         if (previous !== undefined && reason === 'periodic') return previous; // keep the keys we have
