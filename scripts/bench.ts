@@ -1,128 +1,92 @@
 /**
- * `npm run bench`: figures measured on loopback against the tenant emulator, each compared in
- * the same run with its floor. Prints one table.
- *  - callout→200 latency through the local host (a separate process) with Graph at 0 ms and at
- *    50 ms per call, against the floor of one Graph round trip at that latency (the only Graph
- *    call a callout without checks needs: the resume);
- *  - per demo scenario under the sample policy, with Graph at 50 ms per call: the Graph calls and
- *    the rounds of them a decision takes, and the latency against its floor (one round of reads,
- *    then the resume: two Graph round trips at that latency; one when nothing is read);
- *  - cold import of the built entry and of the deployment bundle (and the variants it was chosen
- *    over), against importing @azure/functions alone;
- *  - the separation-of-duties evaluation for 10,000 group memberships × 2,000 rules, and how it
- *    grows when both double (linear: 2×);
- *  - the tenant scan for 25,000 and 50,000 generated users.
+ * `npm run bench`: one table, each figure the median of repeated runs in this one command, each
+ * compared in the same run with its floor, all on loopback against the tenant emulator:
+ *  - callout→answer latency through the local host (its own process) with Graph at 0 and 50 ms
+ *    per call and no policy (the floor: the one round trip the decision needs, the resume), and
+ *    per scenario of the sample policy at 50 ms (the floor: one round of reads, then the resume);
+ *  - decisions per second on one core with Graph at 0 ms, over a raw Node HTTP server doing a
+ *    JSON echo and one outbound HTTPS call (the floor of the same I/O);
+ *  - cold start: a fresh process importing the deployed bundle and answering its first callout,
+ *    over a fresh process importing @azure/functions alone;
+ *  - the separation-of-duties evaluation at 10,000 groups × 2,000 rules (over its index lookups
+ *    alone) and its growth when both double.
+ * `--more` adds the tenant scan at 25,000 and 50,000 users and the bundle variants' cold imports.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { TenantEmulator } from '../emulator/index.js';
 import { coldImportRows } from './support/bundle-bench.js';
-import { spawnLocalHost } from './support/local-host-process.js';
-import { floorRounds, measureScenario, POLICY_SCENARIOS, ratio } from './support/policy-bench.js';
-import { readFixture, SAMPLE_POLICY, withFreshIds } from './support/scenarios.js';
+import { coldStarts } from './support/cold-start-bench.js';
+import { noPolicyLatencies, policyScenarioLatencies } from './support/latency-bench.js';
 import { benchScan } from './support/scan-bench.js';
+import type { SodFigures } from './support/sod-bench.js';
 import { median, ms, percentile, table } from './support/stats.js';
+import { CAN_PIN, decisionsPerSecond, type BatchFigures } from './support/throughput-bench.js';
 
+const { values: flags } = parseArgs({ options: { more: { type: 'boolean', default: false } } });
 const CALLOUTS = Number(process.env['BENCH_CALLOUTS'] ?? '300');
+const POLICY_CALLOUTS = Number(process.env['BENCH_POLICY_CALLOUTS'] ?? '60');
 const GRAPH_LATENCY_MS = 50;
-const IMPORT_RUNS = 15;
+const COLD_STARTS = 15;
+const THROUGHPUT = { runs: 7, callouts: 2000, concurrency: 16 };
 
-const created = readFixture('elm-request-created.wire.json');
-let sequence = 0;
-function freshCallout(emulator: TenantEmulator): Record<string, unknown> {
-  const body = withFreshIds(created, 'cccccccc', ++sequence);
-  emulator.awaitCallout(body);
-  return body;
-}
+const HEADER = ['measure', 'ours (median)', 'p99 or range', 'runs', 'floor', 'floor (median)', 'ratio'];
+const ratio = (ours: number, floor: number): string => (ours / floor).toFixed(2);
+const range = (values: readonly number[], format: (n: number) => string): string => `${format(Math.min(...values))}–${format(Math.max(...values))}`;
+const rate = (n: number): string => `${n.toFixed(0)}/s`;
+const plural = (n: number, noun: string): string => `${String(n)} ${noun}${n === 1 ? '' : 's'}`;
 
-async function calloutLatencies(emulator: TenantEmulator, url: string, n: number): Promise<number[]> {
-  const token = await emulator.mintCallerToken();
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const body = JSON.stringify(freshCallout(emulator));
-    const started = performance.now();
-    const response = await fetch(`${url}/api/callout`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
-    await response.arrayBuffer();
-    samples.push(performance.now() - started);
-    if (response.status !== 200) throw new Error(`callout answered ${String(response.status)}`);
+async function latencyRows(): Promise<string[][]> {
+  const rows: string[][] = [];
+  for (const f of await noPolicyLatencies(CALLOUTS, [0, GRAPH_LATENCY_MS])) {
+    rows.push([`callout→answer, no policy, Graph ${String(f.graphMs)} ms`, ms(median(f.samples)), ms(percentile(f.samples, 99)), String(f.samples.length), '1 Graph round trip (the resume)', ms(median(f.roundTrips)), ratio(median(f.samples), median(f.roundTrips))]);
   }
-  return samples;
-}
-
-/** One Graph round trip as the app makes it: HTTPS, keep-alive, bearer token, JSON answer. */
-async function graphRoundTrips(emulator: TenantEmulator, n: number): Promise<number[]> {
-  const agent = new Agent({ keepAlive: true, ca: emulator.caCertPem });
-  const get = (path: string, headers: Record<string, string>) =>
-    new Promise<string>((resolve, reject) => {
-      const req = request(`${emulator.origin}${path}`, { agent, headers }, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => {
-          resolve(text);
-        });
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  const identity = JSON.parse(
-    await get(`/msi/token?api-version=2019-08-01&resource=${encodeURIComponent(emulator.origin)}&client_id=${emulator.managedIdentityClientId}`, { 'x-identity-header': emulator.identityHeader }),
-  ) as { access_token: string };
-  const body = freshCallout(emulator);
-  const path = `/v1.0/identityGovernance/entitlementManagement/assignmentRequests/${String(body['AccessPackageAssignmentRequestId'])}`;
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const started = performance.now();
-    await get(path, { authorization: `Bearer ${identity.access_token}` });
-    samples.push(performance.now() - started);
+  for (const f of await policyScenarioLatencies(POLICY_CALLOUTS, GRAPH_LATENCY_MS)) {
+    const floor = f.reads > 0 ? `2 round trips (${plural(f.reads, 'read')} at once, resume)` : '1 round trip (resume)';
+    rows.push([`… sample policy: ${f.name}, ${plural(f.rounds, 'round')}`, ms(median(f.samples)), ms(percentile(f.samples, 99)), String(f.samples.length), floor, ms(f.floorMs), ratio(median(f.samples), f.floorMs)]);
   }
-  agent.destroy();
-  return samples;
+  return rows;
 }
 
-async function main(): Promise<void> {
-  const emulator = await TenantEmulator.start();
-  const dir = mkdtempSync(join(tmpdir(), 'eg-bench-'));
-  writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
-  const env = { ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') };
-  const host = await spawnLocalHost(env);
-  const rows: string[][] = [['measure', 'median', 'p99', 'floor (median)', 'ratio']];
-  try {
-    await calloutLatencies(emulator, host.url, 30); // warm: keys, token, JIT
-    const fast = await calloutLatencies(emulator, host.url, CALLOUTS);
-    const fastFloor = await graphRoundTrips(emulator, CALLOUTS);
-    rows.push(['callout→200, Graph at 0 ms', ms(median(fast)), ms(percentile(fast, 99)), `${ms(median(fastFloor))} (1 Graph round trip)`, (median(fast) / median(fastFloor)).toFixed(2)]);
-    emulator.faults.setLatency('graph', GRAPH_LATENCY_MS);
-    const slow = await calloutLatencies(emulator, host.url, Math.min(CALLOUTS, 100));
-    const slowFloor = await graphRoundTrips(emulator, Math.min(CALLOUTS, 100));
-    rows.push([`callout→200, Graph at ${String(GRAPH_LATENCY_MS)} ms`, ms(median(slow)), ms(percentile(slow, 99)), `${ms(median(slowFloor))} (1 Graph round trip)`, (median(slow) / median(slowFloor)).toFixed(2)]);
-  } finally {
-    await host.stop();
-    await emulator.close();
-  }
-  rows.push(...(await coldImportRows(env, IMPORT_RUNS)));
-  const policyRows = await policyScenarios(dir);
-  rmSync(dir, { recursive: true, force: true });
-  console.log(`entitlement-guard bench — Node ${process.version}, ${String(CALLOUTS)} callouts per row (100 at ${String(GRAPH_LATENCY_MS)} ms), ${String(IMPORT_RUNS)} cold imports\n`);
-  console.log(table(rows));
-  console.log(`\nSample policy, Graph at ${String(GRAPH_LATENCY_MS)} ms per call, ${String(POLICY_CALLOUTS)} callouts per scenario (floor: one round of reads, then the resume)\n`);
-  console.log(table(policyRows));
-  console.log('\nSeparation of duties: one check evaluation (holdings collected, rules looked up, evidence written), in a fresh process\n');
-  console.log(table(sodEvaluationInOwnProcess()));
-  console.log('\nSeparation-of-duties scan of a generated tenant (`npm run scan` on the emulator, its own process), rule by rule\n');
-  console.log(table(await scanRows()));
+async function throughputRows(dir: string): Promise<{ rows: string[][]; note: string }> {
+  const figures = await decisionsPerSecond({ ...THROUGHPUT, dir });
+  const perCpu = (runs: readonly BatchFigures[]) => runs.map((r) => r.perCpuSecond);
+  const ours = median(perCpu(figures.host));
+  const floor = median(perCpu(figures.floor));
+  const core = CAN_PIN ? 'one core' : 'one process (not pinned: fewer than 2 CPUs)';
+  const rows = [[`decisions per CPU-second, ${core}, no policy, Graph 0 ms`, rate(ours), range(perCpu(figures.host), rate), `${String(THROUGHPUT.runs)} × ${String(THROUGHPUT.callouts)}`, 'raw Node: JSON echo + 1 HTTPS call', rate(floor), `${ratio(floor, ours)} (cost)`]];
+  const wall = (runs: readonly BatchFigures[]) => `${rate(median(runs.map((r) => r.perSecond)))} at ${(median(runs.map((r) => r.busy)) * 100).toFixed(0)}% of its core`;
+  return { rows, note: `Decisions per second of wall time (${String(THROUGHPUT.concurrency)} in flight): ours ${wall(figures.host)}, the floor ${wall(figures.floor)}.` };
 }
 
-/** The SoD evaluation bench in its own process: the heap the sections above leave would weigh on its collections. */
-function sodEvaluationInOwnProcess(): string[][] {
+async function coldStartRows(): Promise<string[][]> {
+  const f = await coldStarts(COLD_STARTS);
+  const floor = median(f.floor);
+  const label = '@azure/functions import alone';
+  const row = (name: string, samples: readonly number[]) => [name, ms(median(samples)), ms(percentile(samples, 99)), String(samples.length), label, ms(floor), ratio(median(samples), floor)];
+  return [
+    row('cold start: bundle import + first callout', f.bundle.answerMs),
+    row('  … of which the import', f.bundle.importMs),
+    row('cold start: built entry + node_modules, same', f.entry.answerMs),
+  ];
+}
+
+/** The SoD evaluation in its own process: the heap the sections above leave would weigh on its collections. */
+function sodRows(): string[][] {
   const module = new URL('./support/sod-bench.js', import.meta.url).href;
-  const script = `const m=await import(${JSON.stringify(module)});process.stdout.write(JSON.stringify(m.sodEvaluationRows()))`;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script]).toString()) as string[][];
+  const script = `const m=await import(${JSON.stringify(module)});process.stdout.write(JSON.stringify(m.sodEvaluationFigures()))`;
+  const [base, doubled] = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script]).toString()) as [SodFigures, SodFigures];
+  const name = (f: SodFigures) => `SoD evaluation, ${f.groups.toLocaleString('en-US')} groups × ${f.rules.toLocaleString('en-US')} rules`;
+  return [
+    [name(base), ms(median(base.samples)), ms(percentile(base.samples, 99)), String(base.samples.length), `its ${String(base.lookups)} index lookups alone`, ms(median(base.floor)), ratio(median(base.samples), median(base.floor))],
+    [`${name(doubled)} (growth; linear = 2)`, ms(median(doubled.samples)), ms(percentile(doubled.samples, 99)), String(doubled.samples.length), 'the 10,000 × 2,000 evaluation', ms(median(base.samples)), ratio(median(doubled.samples), median(base.samples))],
+  ];
 }
 
-/** The scan at 25,000 and 50,000 users: the time should grow with the tenant, linearly. */
+/** `--more`: the scan at 25,000 and 50,000 users (linear growth expected). */
 async function scanRows(): Promise<string[][]> {
   const rows: string[][] = [['tenant', 'rules', 'pages read', 'violations (placed found)', 'scan', 'whole command', 'against 25,000 users']];
   const half = await benchScan({ users: 25_000 });
@@ -133,28 +97,29 @@ async function scanRows(): Promise<string[][]> {
   return rows;
 }
 
-const POLICY_CALLOUTS = Number(process.env['BENCH_POLICY_CALLOUTS'] ?? '60');
-
-/** Each policy scenario through the local host on the sample policy, Graph at a set latency. */
-async function policyScenarios(dir: string): Promise<string[][]> {
-  const emulator = await TenantEmulator.start();
-  writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
-  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), POLICY_PATH: SAMPLE_POLICY });
-  const rows: string[][] = [['scenario', 'Graph reads', 'resumes', 'rounds (floor)', 'median', 'p99', 'floor (median)', 'ratio']];
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'eg-bench-'));
   try {
-    for (const [i, scenario] of POLICY_SCENARIOS.entries()) await measureScenario(emulator, host.url, scenario, 5, `aaaaaaa${String(i)}`); // warm
-    emulator.faults.setLatency('graph', GRAPH_LATENCY_MS);
-    const roundTrip = median(await graphRoundTrips(emulator, 30));
-    for (const [i, scenario] of POLICY_SCENARIOS.entries()) {
-      const figures = await measureScenario(emulator, host.url, scenario, POLICY_CALLOUTS, `bbbbbbb${String(i)}`);
-      const floor = floorRounds(figures) * roundTrip;
-      rows.push([figures.name, String(figures.reads), String(figures.resumes), `${String(figures.rounds)} (${String(floorRounds(figures))})`, ms(median(figures.samples)), ms(percentile(figures.samples, 99)), ms(floor), ratio(figures.samples, floor)]);
+    const rows = [HEADER, ...(await latencyRows())];
+    const throughput = await throughputRows(dir);
+    rows.push(...throughput.rows, ...(await coldStartRows()), ...sodRows());
+    console.log(`entitlement-guard bench — Node ${process.version}, ${String(CALLOUTS)} callouts (100 at ${String(GRAPH_LATENCY_MS)} ms), ${String(POLICY_CALLOUTS)} per policy scenario, ${String(COLD_STARTS)} cold starts\n`);
+    console.log(table(rows));
+    console.log(`\n${throughput.note}`);
+    if (flags.more) {
+      console.log('\nSeparation-of-duties scan of a generated tenant (`npm run scan` on the emulator, its own process), rule by rule\n');
+      console.log(table(await scanRows()));
+      const emulator = await TenantEmulator.start();
+      try {
+        console.log('\nCold import (no callout) of the built entry, the bundle, and the bundle variants it was chosen over\n');
+        console.log(table([['measure', 'median', 'p99', 'floor (median)', 'ratio'], ...(await coldImportRows(emulator.appEnv(), COLD_STARTS))]));
+      } finally {
+        await emulator.close();
+      }
     }
   } finally {
-    await host.stop();
-    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
   }
-  return rows;
 }
 
 await main();

@@ -1,6 +1,5 @@
 import type { RecordedCall, TenantEmulator } from '../../emulator/index.js';
 import { readFixture } from './scenarios.js';
-import { median } from './stats.js';
 
 /** Demo callouts that exercise the checks and the approver strategy of the sample policy. */
 export const POLICY_SCENARIOS = [
@@ -68,8 +67,4 @@ export async function measureScenario(emulator: TenantEmulator, url: string, sce
 /** Round trips a decision cannot do without: one round of reads (if it reads), then the resume. */
 export function floorRounds(figures: PolicyFigures): number {
   return (figures.reads > 0 ? 1 : 0) + (figures.resumes > 0 ? 1 : 0);
-}
-
-export function ratio(samples: readonly number[], floorMs: number): string {
-  return (median(samples) / floorMs).toFixed(2);
 }
