@@ -88,9 +88,9 @@ export function createCallerVerifier(config: Config, keys: SigningKeys): CallerV
     async verify(authorization) {
       const token = bearerToken(authorization);
       const key = VerifiedTokens.key(token);
-      const known = seen.get(key, keys.generation, Date.now());
-      if (known !== undefined) return known;
       const generation = keys.generation;
+      const known = seen.get(key, generation, Date.now());
+      if (known !== undefined) return known;
       const { caller, times } = await verifyToken(token);
       // Remembered only when no metadata or key refresh happened meanwhile (ours or another
       // callout's): then the keys that verified it are, for sure, the ones now held.
