@@ -3,8 +3,9 @@
 // the identity endpoint's calls.
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { appFor, callHandler, fixture } from '../support/app.js';
+import { appFor } from '../support/app.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { deliver, freshCallout } from '../faults/support.js';
 
 let emulator: TenantEmulator;
 beforeAll(async () => {
@@ -15,18 +16,6 @@ beforeEach(() => {
   emulator.faults.clear();
   emulator.clearCalls();
 });
-
-function callout(tag: string): Record<string, unknown> {
-  const requestId = `${tag}-0000-4000-8000-000000000001`;
-  const body = {
-    ...fixture('elm-request-created.wire.json'),
-    CustomExtensionStageInstanceId: `${tag}-1111-4000-8000-000000000001`,
-    AccessPackageAssignmentRequestId: requestId,
-    CallbackUriPath: `/identityGovernance/entitlementManagement/assignmentRequests/${requestId}/resume`,
-  };
-  emulator.awaitCallout(body);
-  return body;
-}
 
 test('prefetch reads both issuers’ metadata and keys and the Graph token, in parallel; the first callout then waits for none of them', async () => {
   // The metadata answers slowly: the token is asked for meanwhile, not after it.
@@ -40,7 +29,7 @@ test('prefetch reads both issuers’ metadata and keys and the Graph token, in p
   expect(token?.at).toBeLessThan(Math.min(v1?.at ?? 0, v2?.at ?? 0));
 
   emulator.clearCalls();
-  const answer = await callHandler(deps, callout('bf000001'), { token: await emulator.mintCallerToken() });
+  const answer = await deliver(emulator, deps, freshCallout(emulator, 'bf000001'));
   expect(answer.status).toBe(200);
   expect(answer.json).toMatchObject({ outcome: 'resumed' });
   expect(emulator.calls().map((c) => c.service)).toEqual(['graph']);
@@ -50,11 +39,12 @@ test('a prefetch that fails resolves all the same, and the first callout meets t
   emulator.faults.add({ service: 'openid', times: Infinity, action: { status: 503 } });
   const deps = appFor(emulator);
   await expect(deps.prefetch()).resolves.toBeUndefined();
-  const failed = await callHandler(deps, callout('bf000002'), { token: await emulator.mintCallerToken() });
+  const callout = freshCallout(emulator, 'bf000002');
+  const failed = await deliver(emulator, deps, callout);
   expect(failed.status).toBe(503);
   expect(failed.json).toMatchObject({ code: 'AUTH.METADATA_UNAVAILABLE' });
 
   emulator.faults.clear();
-  const retried = await callHandler(deps, callout('bf000002'), { token: await emulator.mintCallerToken() });
+  const retried = await deliver(emulator, deps, callout);
   expect(retried.json).toMatchObject({ outcome: 'resumed' });
 });
