@@ -21,6 +21,12 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
       'no-console': 'error',
+      // A Guid comes from parseGuid, a GraphPath from graph-path.ts: a cast would skip the check (STYLE 13).
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSAsExpression > TSTypeReference.typeAnnotation[typeName.name=/^(Guid|GraphPath)$/]', message: 'Make a Guid with parseGuid and a GraphPath with graphPath; never cast.' },
+        { selector: 'TSTypeAssertion > TSTypeReference.typeAnnotation[typeName.name=/^(Guid|GraphPath)$/]', message: 'Make a Guid with parseGuid and a GraphPath with graphPath; never cast.' },
+      ],
     },
   },
   {
@@ -37,7 +43,7 @@ export default tseslint.config(
         {
           patterns: [
             ...boundaries.patterns,
-            { group: ['@microsoft/microsoft-graph-client', '@microsoft/microsoft-graph-client/*', '@azure/identity'], message: 'Only src/graph and src/composition.ts use the Graph client and @azure/identity.' },
+            { group: ['@microsoft/microsoft-graph-client', '@microsoft/microsoft-graph-client/*', '@azure/identity', '@azure/msal-node'], message: 'Only src/graph and src/composition.ts use the Graph client, @azure/identity and MSAL.' },
           ],
         },
       ],

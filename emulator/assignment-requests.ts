@@ -87,6 +87,24 @@ function requestFrom(seed: RequestSeed): EmulatedRequest {
   };
 }
 
+/** The request's state while it waits at each stage: before approval submitted, during approval pendingApproval, once granted delivered. */
+const STATE_AT_STAGE: Readonly<Record<string, RequestState>> = {
+  assignmentrequestcreated: 'submitted',
+  assignmentrequestdeterminingapprovalrequirements: 'submitted',
+  assignmentrequestapproved: 'pendingApproval',
+  assignmentrequestgranted: 'delivered',
+  assignmentrequestremoved: 'delivered',
+};
+
+/** The stages a request can wait at in each state (a seeded request keeps its state when it fits the stage). */
+const STAGES_AT_STATE: Readonly<Record<string, readonly string[]>> = {
+  submitted: ['assignmentrequestcreated', 'assignmentrequestdeterminingapprovalrequirements'],
+  pendingapproval: ['assignmentrequestapproved'],
+  delivering: ['assignmentrequestapproved', 'assignmentrequestgranted', 'assignmentrequestremoved'],
+  delivered: ['assignmentrequestgranted', 'assignmentrequestremoved'],
+  partiallydelivered: ['assignmentrequestgranted', 'assignmentrequestremoved'],
+};
+
 const DENIABLE = new Set(['assignmentrequestcreated']);
 const APPROVAL_STAGE = 'assignmentrequestdeterminingapprovalrequirements';
 const ELM_DATA_KEYS = ['@odata.type', 'stage', 'customExtensionStageInstanceId', 'customExtensionStageInstanceDetail', 'state'];
@@ -165,6 +183,8 @@ export class AssignmentRequests {
       status: 'calloutSent',
       detail: undefined,
     });
+    const stage = input.stage.toLowerCase();
+    if (!(STAGES_AT_STATE[request.state.toLowerCase()] ?? []).includes(stage)) request.state = STATE_AT_STAGE[stage] ?? request.state;
     request.status = 'WaitingForCallback';
     return request;
   }

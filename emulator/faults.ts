@@ -7,7 +7,15 @@ export type FaultAction =
   /** Wait, then go on (to the next matching rule, or the real handler). */
   | { readonly delayMs: number }
   /** Close the connection without an answer: before handling, or after (the change is applied, the answer lost). */
-  | { readonly drop: 'before-handling' | 'after-handling' };
+  | { readonly drop: 'before-handling' | 'after-handling' }
+  /**
+   * Identity endpoint only: answer 200 with a token Graph refuses (401), as a misconfigured or
+   * faulty endpoint would: issued for another audience, already expired (while `expires_on` says
+   * an hour, as a skewed clock would, so a client caches it), or not a JWT at all.
+   */
+  | { readonly badToken: BadToken };
+
+export type BadToken = 'wrong-audience' | 'expired' | 'not-a-jwt';
 
 export interface FaultRule {
   readonly service?: Service;

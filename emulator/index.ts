@@ -1,7 +1,7 @@
 export { TenantEmulator, DEFAULT_TENANT, type RecordedCall, type TenantEmulatorOptions } from './tenant-emulator.js';
 export type { CallerTokenOptions } from './caller-tokens.js';
 export { createCertificateAuthority, issueServerCertificate, type PemPair } from './tls.js';
-export type { FaultAction, FaultRule, Service } from './faults.js';
+export type { BadToken, FaultAction, FaultRule, Service } from './faults.js';
 export { Directory, type RiskChange, type UserChange } from './directory.js';
 export { loadTenant, parseTenant, readTenantFile, SAMPLE_TENANT_FILE, TenantFileError, type TenantFile, type TenantRequest, type TenantRisk, type TenantSchedule, type TenantUser } from './tenant-file.js';
 export { Governance, type GovernanceChange, type GroupReads, type Principal, type RecordReads } from './governance.js';

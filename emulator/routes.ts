@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AssignmentRequests } from './assignment-requests.js';
 import { v1Issuer } from './caller-tokens.js';
 import type { Directory } from './directory.js';
 import { directoryGraph, isDirectoryPath } from './directory-routes.js';
 import type { ExtensionRegistry } from './extension-registry.js';
+import type { BadToken } from './faults.js';
 import type { Governance } from './governance.js';
 import { governanceGraph, governanceRoute } from './governance-routes.js';
 import { authorize } from './graph-auth.js';
@@ -63,8 +64,11 @@ export function openIdMetadata(t: TenantFacts, segments: readonly string[]): Gra
   };
 }
 
-/** The App Service managed identity endpoint (protocol 2019-08-01) that `@azure/identity` calls. */
-export async function managedIdentityToken(t: TenantFacts, query: URLSearchParams, headers: IncomingHttpHeaders): Promise<GraphReply> {
+/**
+ * The App Service managed identity endpoint (protocol 2019-08-01) that `@azure/identity` calls.
+ * `badToken` (a fault) answers the request with a token Graph refuses, in an answer that looks right.
+ */
+export async function managedIdentityToken(t: TenantFacts, query: URLSearchParams, headers: IncomingHttpHeaders, badToken?: BadToken): Promise<GraphReply> {
   if (headers['x-identity-header'] !== t.identityHeader) {
     return { status: 401, body: { statusCode: 401, message: 'X-IDENTITY-HEADER is missing or wrong.' } };
   }
@@ -80,12 +84,12 @@ export async function managedIdentityToken(t: TenantFacts, query: URLSearchParam
   }
   const now = Math.floor(Date.now() / 1000);
   const exp = now + 3600;
-  const token = await t.issuer.sign({
-    aud: resource,
+  // An expired token still says exp (an hour) in expires_on: a skewed issuer, cached by clients.
+  const lifetime = badToken === 'expired' ? { iat: now - 7200, nbf: now - 7200, exp: now - 3600 } : { iat: now, nbf: now, exp };
+  const signed = await t.issuer.sign({
+    aud: badToken === 'wrong-audience' ? 'https://management.azure.com' : resource,
     iss: v1Issuer(t.tenantId),
-    iat: now,
-    nbf: now,
-    exp,
+    ...lifetime,
     appid: t.managedIdentityClientId,
     appidacr: '2',
     idp: v1Issuer(t.tenantId),
@@ -96,6 +100,7 @@ export async function managedIdentityToken(t: TenantFacts, query: URLSearchParam
     roles: [...t.managedIdentityRoles],
     ver: '1.0',
   });
+  const token = badToken === 'not-a-jwt' ? randomBytes(48).toString('base64url') : signed;
   return {
     status: 200,
     body: { access_token: token, expires_on: String(exp), not_before: String(now), resource, token_type: 'Bearer', client_id: t.managedIdentityClientId },

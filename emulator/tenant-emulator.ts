@@ -7,7 +7,7 @@ import { awaitCallout } from './await-callout.js';
 import { Directory } from './directory.js';
 import { ExtensionRegistry } from './extension-registry.js';
 import { faultReply, readRequestBody, send, serviceOf } from './emulator-http.js';
-import { Faults, type Service } from './faults.js';
+import { Faults, type BadToken, type Service } from './faults.js';
 import { Governance } from './governance.js';
 import { graphError, type GraphReply } from './graph-errors.js';
 import { mintCallerToken, type CallerTokenOptions } from './caller-tokens.js';
@@ -48,6 +48,8 @@ export interface RecordedCall {
   readonly service: Service;
   readonly method: string;
   readonly path: string;
+  /** The request-target exactly as it arrived (before URL normalization folds `..` segments). */
+  readonly target: string;
   /** The query string of a Graph call as it arrived (still percent-encoded), when it had one. */
   readonly query?: string;
   readonly status: number | 'dropped';
@@ -211,6 +213,7 @@ export class TenantEmulator implements TenantFacts {
       startedAt,
       method,
       path: url.pathname,
+      target: req.url ?? '',
       ...(service === 'graph' && url.search !== '' ? { query: url.search } : {}),
       ...(service === 'graph' && method !== 'GET' && body !== undefined ? { body } : {}),
     };
@@ -222,9 +225,12 @@ export class TenantEmulator implements TenantFacts {
     const latency = this.faults.latencyOf(service);
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     let dropAfter = false;
+    let badToken: BadToken | undefined;
     for (const action of this.faults.take(service, method, url.pathname)) {
       if ('delayMs' in action) {
         await new Promise((resolve) => setTimeout(resolve, action.delayMs));
+      } else if ('badToken' in action) {
+        badToken = action.badToken;
       } else if ('drop' in action) {
         if (action.drop === 'after-handling') {
           dropAfter = true;
@@ -239,24 +245,24 @@ export class TenantEmulator implements TenantFacts {
         return;
       }
     }
-    const reply = await this.route(service, method, segments, url, req, body);
+    const reply = await this.route(service, method, segments, url, req, body, badToken);
     if (dropAfter) {
       this.record({ ...base, status: 'dropped', fault: `drop after handling (${reply.status})` });
       req.socket.destroy();
       return;
     }
     send(res, reply);
-    this.record({ ...base, status: reply.status });
+    this.record({ ...base, status: reply.status, ...(badToken === undefined || service !== 'identity' ? {} : { fault: `bad token (${badToken})` }) });
   }
 
-  private async route(service: Service, method: string, segments: string[], url: URL, req: IncomingMessage, body: unknown): Promise<GraphReply> {
+  private async route(service: Service, method: string, segments: string[], url: URL, req: IncomingMessage, body: unknown, badToken?: BadToken): Promise<GraphReply> {
     switch (service) {
       case 'openid':
         return method === 'GET' ? openIdMetadata(this, segments) : { status: 405 };
       case 'jwks':
         return method === 'GET' ? { status: 200, body: this.issuer.jwks() } : { status: 405 };
       case 'identity':
-        return method === 'GET' ? managedIdentityToken(this, url.searchParams, req.headers) : { status: 405 };
+        return method === 'GET' ? managedIdentityToken(this, url.searchParams, req.headers, badToken) : { status: 405 };
       case 'graph':
         return graph(this, { method, segments, query: url.searchParams, headers: req.headers, body });
     }

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { FileRefused, readBoundedFile } from '../src/read-bounded-file.js';
 import { CATALOG_SECTIONS, parseCatalogSections, type TenantCatalogs } from './catalog-file.js';
 import { GOVERNANCE_SECTIONS, parseGovernance } from './governance-file.js';
 import { requestProblem } from './governance-references.js';
@@ -78,13 +79,18 @@ export function parseTenant(value: unknown, source = 'tenant'): TenantFile {
   return { users, requests, ...governance, ...catalogs };
 }
 
+/** Largest tenant file read: about five times the 50,000-user tenant of `npm run bench` (23 MB). */
+export const MAX_TENANT_FILE_BYTES = 128 * 1024 * 1024;
+
 /** Reads and validates a tenant file. Every error is a TenantFileError naming the file and the place. */
 export function readTenantFile(path: string): TenantFile {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBoundedFile(path, MAX_TENANT_FILE_BYTES).toString('utf8');
   } catch (error) {
-    throw new TenantFileError(`tenant file ${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    if (!(error instanceof FileRefused)) throw error;
+    const cause: unknown = error.cause;
+    throw new TenantFileError(`tenant file ${path} ${error.reason === 'unreadable' && cause instanceof Error ? `cannot be read: ${cause.message}` : error.problem}`);
   }
   let json: unknown;
   try {

@@ -8,8 +8,10 @@ export class TenantFileError extends Error {
 
 export const RISK_LEVELS = ['none', 'low', 'medium', 'high', 'hidden'] as const;
 export const RISK_STATES = ['none', 'confirmedSafe', 'remediated', 'dismissed', 'atRisk', 'confirmedCompromised'] as const;
+/** What Graph may answer for a request's requestType (v1.0's enum with its evolvable approverRemove, and UserExtend); the emulator keeps its own copy of Graph's values. */
 export const REQUEST_TYPES = [
-  'notSpecified', 'userAdd', 'userUpdate', 'userRemove', 'adminAdd', 'adminUpdate', 'adminRemove', 'systemAdd', 'systemUpdate', 'systemRemove', 'onBehalfAdd',
+  'notSpecified', 'userAdd', 'userExtend', 'userUpdate', 'userRemove', 'adminAdd', 'adminUpdate', 'adminRemove', 'systemAdd', 'systemUpdate', 'systemRemove', 'onBehalfAdd',
+  'approverRemove', 'unknownFutureValue',
 ] as const;
 export const EXPIRATION_TYPES = ['notSpecified', 'noExpiration', 'afterDateTime', 'afterDuration'] as const;
 /** Graph's accessPackageAssignmentRequest states a tenant file may start a request in. */

@@ -3,6 +3,13 @@ import type { HttpFunctionOptions, HttpResponseInit } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { errorAnswer } from '../functions/http-answers.js';
+import { answerClientErrors } from './client-errors.js';
+import { hostProblem, type HostAnswer } from './host-problems.js';
+import { declaresTooMuch, readBody } from './read-body.js';
+import { requestUrl } from './request-url.js';
+import { refuse, writeResponse } from './write-answer.js';
 
 export interface LocalHost {
   readonly url: string;
@@ -11,18 +18,16 @@ export interface LocalHost {
 
 export type LogSink = (level: string, message: string) => void;
 
-/** What the host itself accepts (Azure's is 100 MB); the handler applies the callout's own cap. */
-const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
-
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+export interface LocalHostOptions {
+  readonly port?: number;
+  readonly hostname?: string;
+  readonly log?: LogSink;
+  /** Time a client has from connecting (or its previous answer) to the end of its headers. */
+  readonly headersTimeoutMs?: number;
+  /** Time a client has, once its headers are in, to send the whole body. */
+  readonly bodyTimeoutMs?: number;
+  /** Largest body the host accepts (Azure's is 100 MB); the handler applies the callout's own cap. */
+  readonly maxBodyBytes?: number;
 }
 
 function headersOf(req: IncomingMessage): Record<string, string> {
@@ -33,31 +38,20 @@ function headersOf(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-async function write(res: ServerResponse, response: HttpResponseInit): Promise<void> {
-  const headers = new Headers(response.headers);
-  let body: string | Uint8Array | undefined;
-  if (response.jsonBody !== undefined) {
-    body = JSON.stringify(response.jsonBody);
-    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-  } else if (typeof response.body === 'string' || response.body instanceof Uint8Array) {
-    body = response.body;
-  } else if (response.body !== undefined && response.body !== null) {
-    body = new Uint8Array(await new Response(response.body as ConstructorParameters<typeof Response>[0]).arrayBuffer());
-  }
-  res.writeHead(response.status ?? 200, Object.fromEntries(headers));
-  res.end(body);
-}
-
 /**
  * Serves the handlers registered in functions/ on the routes `func start` would give them
  * (`/api/{route}`), building the same HttpRequest / InvocationContext objects the Functions
- * host does. For development, demos and end-to-end tests where Core Tools cannot run.
+ * host does. For development, demos and end-to-end tests where Core Tools cannot run. Every
+ * answer has a body: what the host refuses itself (a bad Host, a slow or oversized request) and a
+ * handler that throws are problem+json, like the function's own refusals.
  */
-export async function startLocalHost(
-  functions: Readonly<Record<string, HttpFunctionOptions>>,
-  options: { port?: number; hostname?: string; log?: LogSink } = {},
-): Promise<LocalHost> {
+export async function startLocalHost(functions: Readonly<Record<string, HttpFunctionOptions>>, options: LocalHostOptions = {}): Promise<LocalHost> {
   const log = options.log ?? (() => {});
+  const headersTimeoutMs = options.headersTimeoutMs ?? 10_000;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
+  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  /** How long a refused request's remaining body is read and dropped, at least, before closing. */
+  const lingerMs = Math.min(2000, bodyTimeoutMs);
   const routes = Object.entries(functions).map(([name, fn]) => ({
     name,
     path: `/api/${fn.route ?? name}`,
@@ -65,39 +59,81 @@ export async function startLocalHost(
     handler: fn.handler,
   }));
 
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+  async function serve(req: IncomingMessage, res: ServerResponse, invocationId: string, expectsContinue: boolean): Promise<void> {
+    const deadline = Date.now() + bodyTimeoutMs;
+    const refuseWith = (answer: HostAnswer) => refuse(req, res, answer, Math.max(deadline, Date.now() + lingerMs));
+    const url = requestUrl(req);
+    if (!(url instanceof URL)) return refuseWith(hostProblem(url.code, url.problem));
     const route = routes.find((r) => r.path.toLowerCase() === url.pathname.toLowerCase());
-    if (route === undefined) return write(res, { status: 404, body: 'Not found' });
-    if (!route.methods.includes(req.method ?? '')) return write(res, { status: 405, headers: { allow: route.methods.join(', ') } });
-    const body = await readBody(req);
-    if (body === undefined) return write(res, { status: 413, body: 'Request too large' });
+    if (route === undefined) return refuseWith(hostProblem('HOST.NOT_FOUND', `No function is served at ${url.pathname}.`));
+    if (!route.methods.includes(req.method ?? '')) {
+      return refuseWith(hostProblem('HOST.METHOD_NOT_ALLOWED', `${route.path} accepts ${route.methods.join(', ')}.`, { allow: route.methods.join(', ') }));
+    }
+    const tooLarge = hostProblem('HOST.TOO_LARGE', `The request body is larger than ${maxBodyBytes} bytes.`);
+    if (declaresTooMuch(req, maxBodyBytes)) return refuseWith(tooLarge);
+    if (expectsContinue) res.writeContinue();
+    const body = await readBody(req, maxBodyBytes, deadline);
+    if (body.kind === 'aborted') return void res.destroy();
+    if (body.kind === 'too-large') return refuseWith(tooLarge);
+    if (body.kind === 'timeout') return refuseWith(hostProblem('HOST.TIMEOUT', `The request body did not arrive within ${bodyTimeoutMs} ms.`));
     const request = new azf.HttpRequest({
       method: req.method ?? 'GET',
       url: url.toString(),
       headers: headersOf(req),
       query: Object.fromEntries(url.searchParams),
       params: {},
-      body: { bytes: body },
+      body: { bytes: body.bytes },
     });
     const context = new azf.InvocationContext({
-      invocationId: randomUUID(),
+      invocationId,
       functionName: route.name,
       logHandler: (level, ...args) => {
         log(level, args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
       },
     });
-    const response = await route.handler(request, context);
-    return write(res, response instanceof azf.HttpResponse ? { status: response.status, headers: response.headers, body: await response.text() } : response);
+    let response: HttpResponseInit;
+    try {
+      const answer = await route.handler(request, context);
+      response = answer instanceof azf.HttpResponse ? { status: answer.status, headers: answer.headers, body: await answer.text() } : answer;
+    } catch (error) {
+      log('error', `local host: invocation ${invocationId}: ${route.name} threw: ${error instanceof Error ? error.message : String(error)}`);
+      response = errorAnswer(error, invocationId);
+    }
+    return writeResponse(res, response);
   }
 
-  const server: Server = createServer((req, res) => {
-    serve(req, res).catch((error: unknown) => {
-      log('error', `local host: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
+  /** The answer in flight on each connection, for clientError (which gets only the socket). */
+  const answering = new WeakMap<Duplex, ServerResponse>();
+  const handle = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
+    const invocationId = randomUUID();
+    answering.set(req.socket, res);
+    res.once('close', () => {
+      if (answering.get(req.socket) === res) answering.delete(req.socket);
     });
+    serve(req, res, invocationId, expectsContinue).catch((error: unknown) => {
+      log('error', `local host: invocation ${invocationId}: ${error instanceof Error ? error.message : String(error)}`);
+      // A half-sent answer cannot be mended; an unsent one is a problem+json 500.
+      if (res.headersSent) return void res.destroy();
+      writeResponse(res, errorAnswer(error, invocationId)).catch(() => res.destroy());
+    });
+  };
+
+  const server: Server = createServer(
+    {
+      requireHostHeader: false, // requestUrl answers a missing Host itself, with a body
+      headersTimeout: headersTimeoutMs,
+      // A backstop only: the body deadline and the linger after a refusal come first.
+      requestTimeout: headersTimeoutMs + bodyTimeoutMs + lingerMs + 1000,
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      handle(req, res, false);
+    },
+  );
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res, true);
   });
+  answerClientErrors(server, (socket) => answering.get(socket), headersTimeoutMs, lingerMs);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 7071, options.hostname ?? '127.0.0.1', resolve);

@@ -1,5 +1,6 @@
 import { AppError } from './errors.js';
 import { httpsOrigin } from './https-origin.js';
+import { MIN_REFRESH_COOLDOWN_MS } from './ingress/signing-keys.js';
 
 /** Everything the app reads from its environment (app settings in Azure, env vars locally). */
 export interface Config {
@@ -22,7 +23,7 @@ export interface Config {
   readonly graphBudgetMs: number;
   /** Time one Graph call may take before it is abandoned (and retried within the budget). */
   readonly graphTimeoutMs: number;
-  /** Minimum time between two signing-key refreshes triggered by an unknown `kid`. */
+  /** Minimum time between two signing-key refreshes triggered by an unknown `kid` (at least 1 s). */
   readonly keyRefreshCooldownMs: number;
   /** The policy document; undefined: the one deployed with the app (policy/policy.json). */
   readonly policyPath: string | undefined;
@@ -118,7 +119,8 @@ export function loadConfig(env: Env): Config {
     allowDenyAtApprovedStage: r.boolean('ALLOW_DENY_AT_APPROVED_STAGE', false),
     graphBudgetMs: r.seconds('GRAPH_RETRY_BUDGET_SECONDS', 25, 1, 100),
     graphTimeoutMs: r.seconds('GRAPH_TIMEOUT_SECONDS', 10, 0.1, 60),
-    keyRefreshCooldownMs: r.seconds('SIGNING_KEY_REFRESH_COOLDOWN_SECONDS', 5, 0, 3600),
+    // At least 1 s: with none, every token with a forged kid would re-read the tenant's keys.
+    keyRefreshCooldownMs: r.seconds('SIGNING_KEY_REFRESH_COOLDOWN_SECONDS', 5, MIN_REFRESH_COOLDOWN_MS / 1000, 3600),
     policyPath: r.raw('POLICY_PATH'),
   };
   r.required('IDENTITY_ENDPOINT');

@@ -1,4 +1,4 @@
-import { GUID } from './ingress/callback-path.js';
+import { isGuidText } from './guid.js';
 import { httpsOrigin, notAnOrigin } from './https-origin.js';
 
 /**
@@ -30,7 +30,7 @@ export function tenantSourceOf(flags: TenantSourceFlags): TenantSource | { reado
   if (flags.live === true) {
     if (flags.tenant !== undefined) return { problem: '--tenant names a tenant file for the emulator; with --live give --tenant-id' };
     if (tenantId === undefined) return { problem: '--live needs --tenant-id <tenant id>' };
-    if (!GUID.test(tenantId)) return { problem: `--tenant-id must be a GUID, not "${tenantId}"` };
+    if (!isGuidText(tenantId)) return { problem: `--tenant-id must be a GUID, not "${tenantId}"` };
     const graphBaseUrl = flags.graph === undefined ? 'https://graph.microsoft.com' : httpsOrigin(flags.graph);
     if (graphBaseUrl === undefined) return { problem: notAnOrigin('--graph', 'https://graph.microsoft.com', flags.graph ?? '') };
     return { kind: 'live', tenantId: tenantId.toLowerCase(), graphBaseUrl };

@@ -64,4 +64,16 @@ describe('configuration', () => {
   ])('%s=%s is refused', (name, value, expected) => {
     expect(message({ ...valid, [name]: value })).toContain(expected);
   });
+
+  // Issue 12, item 9: with no cooldown, every token with a forged kid re-reads the tenant's keys.
+  test.each(['0', '0.5', '-1'])('SIGNING_KEY_REFRESH_COOLDOWN_SECONDS=%s (under the 1 s minimum) stops start-up, naming the setting', (value) => {
+    expect(message({ ...valid, SIGNING_KEY_REFRESH_COOLDOWN_SECONDS: value })).toContain(
+      'invalid settings: SIGNING_KEY_REFRESH_COOLDOWN_SECONDS must be a number of seconds between 1 and 3600',
+    );
+  });
+
+  test('SIGNING_KEY_REFRESH_COOLDOWN_SECONDS: 5 s by default, 1 s the least accepted', () => {
+    expect(loadConfig(valid).keyRefreshCooldownMs).toBe(5000);
+    expect(loadConfig({ ...valid, SIGNING_KEY_REFRESH_COOLDOWN_SECONDS: '1' }).keyRefreshCooldownMs).toBe(1000);
+  });
 });

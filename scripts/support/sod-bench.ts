@@ -3,6 +3,7 @@ import sod from '../../src/checks/separation-of-duties.js';
 import type { FactSet } from '../../src/facts/fact-types.js';
 import { compileRuleSet } from '../../src/sod/rule-set.js';
 import type { RuleSet } from '../../src/sod/sod-model.js';
+import { guidOf } from '../../src/guid.js';
 
 const RUNS = 101;
 
@@ -42,7 +43,7 @@ function workload(groups: number, rules: number): { ruleSet: RuleSet; facts: Fac
   const ruleSet = compileRuleSet(section);
   const named = Math.min(Math.floor(groups / 10), rules);
   const held = [...Array.from({ length: named }, (_, i) => pool[i * 4] as string), ...Array.from({ length: groups - named }, next)];
-  const requested = pool[3] as string;
+  const requested = guidOf(pool[3] as string);
   const targetGroups = held.map((id) => ({ id, displayName: undefined }));
   const facts: FactSet = {
     now: Date.parse('2026-12-01T00:00:00Z'),
@@ -55,9 +56,9 @@ function workload(groups: number, rules: number): { ruleSet: RuleSet; facts: Fac
     targetAppRoles: [],
     requestedPackage: { id: requested, displayName: 'Requested', grants: [] },
   };
-  const subject = { objectId: next(), displayName: 'User', principalName: undefined, email: undefined, subjectType: 'user' };
+  const subject = { objectId: guidOf(next()), displayName: 'User', principalName: undefined, email: undefined, subjectType: 'user' as const };
   const callout: CheckedCallout = {
-    kind: 'elm-request', shape: 'flat-pascal', stage: 'assignmentRequestCreated', stageInstanceId: next(), requestId: next(),
+    kind: 'elm-request', shape: 'flat-pascal', stage: 'assignmentRequestCreated', stageInstanceId: guidOf(next()), requestId: guidOf(next()),
     resume: null, callbackTimeout: 'PT1H', requestType: 'userAdd', state: 'submitted', status: 'Accepted',
     accessPackage: { id: requested, displayName: 'Requested' }, catalog: undefined, assignmentId: undefined, assignmentPolicy: undefined,
     target: subject, requestor: subject, answers: [],

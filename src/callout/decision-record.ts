@@ -38,6 +38,8 @@ export interface ResumeSummary {
   readonly attempts: number;
   readonly confirmation: CalloutState | undefined;
   readonly note: string;
+  /** A deny Graph refused at a stage where sources disagree it may deny; `body` above is what was sent instead. */
+  readonly refused?: { readonly body: Readonly<Record<string, unknown>>; readonly graphStatus: number; readonly graphCode: string };
 }
 
 export interface Timings {

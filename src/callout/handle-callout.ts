@@ -35,12 +35,19 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-/** A repeat of a callout this instance settled: the decision that was sent, no Graph call. */
-function fromMemory(known: DecisionRecord, input: CalloutInput, totalMs: number): DecisionRecord {
+/**
+ * A repeat of a callout this instance settled, or a concurrent delivery that waited for the one
+ * settling it: that delivery's decision and the body Graph received, no Graph call of its own.
+ */
+function repeatOf(known: DecisionRecord, input: CalloutInput, totalMs: number, how: 'memory' | 'joined'): DecisionRecord {
+  const note =
+    how === 'memory'
+      ? 'A repeat of a callout this instance already settled; answered from memory.'
+      : 'A concurrent delivery of a callout another delivery was settling; answered with what that one sent.';
   return {
     ...known,
-    outcome: 'already-resumed',
-    resume: known.resume === undefined ? undefined : { ...known.resume, attempts: 0, note: 'A repeat of a callout this instance already settled; answered from memory.' },
+    outcome: known.outcome === 'resumed' ? 'already-resumed' : known.outcome,
+    resume: known.resume === undefined ? undefined : { ...known.resume, attempts: 0, note },
     timings: { ...known.timings, totalMs: round(totalMs), factsMs: 0, checksMs: 0, resumeMs: 0 },
     correlation: input.correlation,
   };
@@ -65,36 +72,42 @@ export async function handleCallout(input: CalloutInput, services: CalloutServic
     const key = calloutKey(callout);
     const known = services.memory.recall(key);
     if (known !== undefined) {
-      const repeat = fromMemory(known, input, clock.now() - started);
+      const repeat = repeatOf(known, input, clock.now() - started, 'memory');
       logger.info('callout.decided', { ...repeat });
       return repeat;
     }
-    const settled = await settleCallout(callout, services);
-    const evaluation = settled.evaluation;
-    const record: DecisionRecord = {
-      outcome: settled.outcome,
-      decision: settled.decision.kind,
-      detail: settled.decision.detail,
-      callout: summarize(callout),
-      caller: { appId: caller.appId, tokenVersion: caller.tokenVersion },
-      policy: evaluation?.policy,
-      checks: evaluation?.checks ?? [],
-      facts: evaluation?.facts ?? [],
-      approvers: evaluation?.approvers,
-      resume: settled.resume,
-      timings: {
-        totalMs: round(clock.now() - started),
-        verifyMs: round(verifyMs),
-        parseMs: round(parseMs),
-        factsMs: evaluation?.timings.factsMs ?? 0,
-        checksMs: evaluation?.timings.checksMs ?? 0,
-        resumeMs: round(settled.resumeMs),
-      },
-      correlation: input.correlation,
-    };
-    if (SETTLED_IN_GRAPH.has(record.outcome)) services.memory.remember(key, record);
-    logger.info('callout.decided', { ...record });
-    return record;
+    const parsed = callout;
+    const verified = caller;
+    const { record, joined } = await services.memory.settleOnce(key, async () => {
+      const settled = await settleCallout(parsed, services);
+      const evaluation = settled.evaluation;
+      const made: DecisionRecord = {
+        outcome: settled.outcome,
+        decision: settled.decision.kind,
+        detail: settled.decision.detail,
+        callout: summarize(parsed),
+        caller: { appId: verified.appId, tokenVersion: verified.tokenVersion },
+        policy: evaluation?.policy,
+        checks: evaluation?.checks ?? [],
+        facts: evaluation?.facts ?? [],
+        approvers: evaluation?.approvers,
+        resume: settled.resume,
+        timings: {
+          totalMs: round(clock.now() - started),
+          verifyMs: round(verifyMs),
+          parseMs: round(parseMs),
+          factsMs: evaluation?.timings.factsMs ?? 0,
+          checksMs: evaluation?.timings.checksMs ?? 0,
+          resumeMs: round(settled.resumeMs),
+        },
+        correlation: input.correlation,
+      };
+      if (SETTLED_IN_GRAPH.has(made.outcome)) services.memory.remember(key, made);
+      return made;
+    });
+    const answer = joined ? repeatOf(record, input, clock.now() - started, 'joined') : record;
+    logger.info('callout.decided', { ...answer });
+    return answer;
   } catch (thrown) {
     const error = isAppError(thrown) ? thrown : new AppError('INTERNAL', 'entitlement-guard failed unexpectedly.', { cause: thrown });
     const fields = {

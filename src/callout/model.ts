@@ -1,15 +1,18 @@
+import type { GraphPath } from '../graph/graph-path.js';
+import type { Guid } from '../guid.js';
 import type { ElmStage } from '../stages.js';
 
 /** Which of the spellings Entra uses the body arrived in (PROTOCOL.md §4, §7). */
 export type CalloutShape = 'flat-pascal' | 'flat-camel' | 'wrapped' | 'lifecycle-workflows';
 
+/** Ids are checked GUIDs: the parser refuses a callout whose id is anything else (PROTOCOL.md §10). */
 export interface Named {
-  readonly id: string | undefined;
+  readonly id: Guid | undefined;
   readonly displayName: string | undefined;
 }
 
 export interface Subject {
-  readonly objectId: string | undefined;
+  readonly objectId: Guid | undefined;
   readonly displayName: string | undefined;
   readonly principalName: string | undefined;
   readonly email: string | undefined;
@@ -28,8 +31,8 @@ export interface Answer {
  * string), and what to read to confirm a refused resume.
  */
 export interface ResumeTarget {
-  readonly path: string;
-  readonly confirmPath: string;
+  readonly path: GraphPath;
+  readonly confirmPath: GraphPath;
 }
 
 interface CalloutBase {
@@ -40,8 +43,8 @@ interface CalloutBase {
 export interface ElmRequestCallout extends CalloutBase {
   readonly kind: 'elm-request';
   readonly stage: ElmStage;
-  readonly stageInstanceId: string;
-  readonly requestId: string;
+  readonly stageInstanceId: Guid;
+  readonly requestId: Guid;
   /** null: launch-and-continue, Entra does not wait for a resume. */
   readonly resume: ResumeTarget | null;
   readonly callbackTimeout: string | undefined;
@@ -50,7 +53,7 @@ export interface ElmRequestCallout extends CalloutBase {
   readonly status: string | undefined;
   readonly accessPackage: Named | undefined;
   readonly catalog: Named | undefined;
-  readonly assignmentId: string | undefined;
+  readonly assignmentId: Guid | undefined;
   readonly assignmentPolicy: Named | undefined;
   readonly target: Subject | undefined;
   readonly requestor: Subject | undefined;
@@ -61,11 +64,11 @@ export interface ElmRequestCallout extends CalloutBase {
 export interface ElmAssignmentCallout extends CalloutBase {
   readonly kind: 'elm-assignment';
   readonly stage: ElmStage;
-  readonly stageInstanceId: string;
-  readonly requestId: string | undefined;
+  readonly stageInstanceId: Guid;
+  readonly requestId: Guid | undefined;
   readonly accessPackage: Named | undefined;
   readonly catalog: Named | undefined;
-  readonly assignmentId: string | undefined;
+  readonly assignmentId: Guid | undefined;
   readonly target: Subject | undefined;
 }
 
@@ -73,25 +76,39 @@ export interface ElmAssignmentCallout extends CalloutBase {
 export interface ConnectionTestCallout extends CalloutBase {
   readonly kind: 'connection-test';
   readonly stage: 'customExtensionConnectionTest';
-  readonly stageInstanceId: string;
+  readonly stageInstanceId: Guid;
   readonly catalog: Named | undefined;
 }
 
 /** A Lifecycle Workflows custom task extension callout. */
 export interface LcwTaskCallout extends CalloutBase {
   readonly kind: 'lcw-task';
-  readonly taskProcessingResultId: string;
+  readonly taskProcessingResultId: Guid;
   /** null: launch-and-continue. */
   readonly resume: ResumeTarget | null;
   readonly subject: Subject | undefined;
-  readonly managerId: string | undefined;
+  readonly managerId: Guid | undefined;
   readonly task: Named | undefined;
   readonly workflow: (Named & { readonly version: number | undefined }) | undefined;
 }
 
 export type CalloutRequest = ElmRequestCallout | ElmAssignmentCallout | ConnectionTestCallout | LcwTaskCallout;
 
-/** The id that makes a callout unique: what a repeat delivery shares with the original. */
+/**
+ * The id that makes a callout unique: what a repeat delivery shares with the original. An
+ * entitlement-management callout is one stage instance of one request, so both ids make the key:
+ * another request that carries a settled stage instance id is not a repeat (it is its own callout,
+ * and Graph decides whether its stage instance is real).
+ */
 export function calloutKey(callout: CalloutRequest): string {
-  return callout.kind === 'lcw-task' ? `lcw:${callout.taskProcessingResultId}` : `elm:${callout.stageInstanceId}`;
+  switch (callout.kind) {
+    case 'lcw-task':
+      return `lcw:${callout.taskProcessingResultId}`;
+    case 'connection-test':
+      return `test:${callout.stageInstanceId}`;
+    case 'elm-assignment':
+      return `elm:${callout.requestId ?? callout.assignmentId ?? '-'}:${callout.stageInstanceId}`;
+    case 'elm-request':
+      return `elm:${callout.requestId}:${callout.stageInstanceId}`;
+  }
 }

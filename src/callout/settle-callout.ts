@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { isAppError } from '../errors.js';
 import { decideWithoutChecks, type Decision } from '../decision/decision.js';
 import { elmResume, lcwResume, type ShapedResume } from '../decision/resume-request.js';
 import type { PolicyEngine, PolicyEvaluation } from '../engine/policy-engine.js';
@@ -47,20 +48,45 @@ export async function settleCallout(callout: CalloutRequest, services: SettleSer
   const shaped = shape(callout, decision, config);
   if (shaped === undefined) return { outcome: 'launch-and-continue', decision, evaluation, resume: undefined, resumeMs: 0 };
   const started = clock.now();
-  const result = await services.resumer.resume(shaped.request, deadline);
+  const { sent, request, result, refused } = await resumeOrFlag(callout, shaped, deadline, services);
   return {
     outcome: result.outcome,
-    decision: shaped.sent,
+    decision: sent,
     evaluation,
     resumeMs: clock.now() - started,
     resume: {
-      apiVersion: shaped.request.apiVersion,
-      path: shaped.request.target.path,
-      body: shaped.request.body,
+      apiVersion: request.apiVersion,
+      path: request.target.path,
+      body: request.body,
       graphStatus: result.graphStatus,
       attempts: result.attempts,
       confirmation: result.confirmation,
       note: result.note,
+      ...(refused === undefined ? {} : { refused }),
     },
   };
+}
+
+/**
+ * Sends the resume. Sources disagree whether `assignmentRequestApproved` may deny (PROTOCOL.md
+ * §5): with ALLOW_DENY_AT_APPROVED_STAGE a deny is tried there, and when Graph refuses it while
+ * the request still waits, the request is not stranded until it expires: it is resumed with
+ * continue and the finding in the detail, and the record keeps both (the refused body in `refused`).
+ */
+async function resumeOrFlag(callout: CalloutRequest, shaped: ShapedResume, deadline: Deadline, services: SettleServices) {
+  try {
+    return { sent: shaped.sent, request: shaped.request, result: await services.resumer.resume(shaped.request, deadline), refused: undefined };
+  } catch (error) {
+    const denyAtApproved = callout.kind === 'elm-request' && callout.stage === 'assignmentRequestApproved' && shaped.sent.kind === 'deny';
+    if (!denyAtApproved || !isAppError(error) || error.code !== 'GRAPH.REJECTED' || callout.resume === null) throw error;
+    const graphStatus = Number(error.details['graphStatus']);
+    const graphCode = String(error.details['graphCode']);
+    const flagged: Decision = {
+      kind: 'continue',
+      detail: `Flagged, not denied (Graph refused a deny at ${callout.stage}: ${String(graphStatus)} ${graphCode}): ${shaped.sent.detail.replace(/^Denied by policy: /, '')}`,
+    };
+    const retry = elmResume(callout, callout.resume, flagged, false);
+    const result = await services.resumer.resume(retry.request, deadline);
+    return { sent: retry.sent, request: retry.request, result, refused: { body: shaped.request.body, graphStatus, graphCode } };
+  }
 }

@@ -1,6 +1,6 @@
 import type { Answer } from '../callout/model.js';
+import { isRemoval } from '../request-types.js';
 import { defineCheck, type Report } from './define-check.js';
-import { isRemoval } from './support/request-type.js';
 import { clip, compilePattern, visibleLength } from './support/text.js';
 
 interface Question {

@@ -1,8 +1,8 @@
 import type { RequestedSchedule } from '../facts/fact-types.js';
+import { isExtension, isRemoval } from '../request-types.js';
 import { defineCheck, type Report } from './define-check.js';
 import { isoDate, parseInstant } from './support/instant.js';
 import { addIsoDuration, parseIsoDuration } from './support/iso-duration.js';
-import { isRemoval } from './support/request-type.js';
 
 interface Options {
   readonly maxDays: number;
@@ -66,12 +66,15 @@ export default defineCheck({
     if (schedule.startDateTime !== undefined && givenStart === undefined) {
       return [{ messageId: 'unreadableSchedule', data: { field: 'startDateTime', maxDays }, evidence }];
     }
-    const start = givenStart ?? parseInstant(request.createdDateTime) ?? now;
+    const made = parseInstant(request.createdDateTime) ?? now;
+    const start = givenStart ?? made;
     const end = endOf(schedule, start);
     if (end === 'none') return noEnd();
     if ('unreadable' in end) return [{ messageId: 'unreadableSchedule', data: { field: end.unreadable, maxDays }, evidence }];
-    if (end.ms - start <= maxDays * DAY_MS) return [];
-    const days = Math.ceil((end.ms - start) / DAY_MS);
-    return [{ messageId: 'tooLong', data: { days, start: isoDate(start), end: isoDate(end.ms), maxDays }, evidence: { ...evidence, days, maxDays } }];
+    // An extension asks for access from when it is made to its new end; the time already held is not asked for.
+    const from = isExtension(callout.requestType) && start < made ? made : start;
+    if (end.ms - from <= maxDays * DAY_MS) return [];
+    const days = Math.ceil((end.ms - from) / DAY_MS);
+    return [{ messageId: 'tooLong', data: { days, start: isoDate(from), end: isoDate(end.ms), maxDays }, evidence: { ...evidence, days, maxDays } }];
   },
 });

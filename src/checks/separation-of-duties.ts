@@ -1,4 +1,5 @@
 import type { FactName } from '../facts/fact-types.js';
+import { isRemoval } from '../request-types.js';
 import { conflictEvidence, exemptionText, sidesText } from '../sod/describe-conflict.js';
 import { findConflicts } from '../sod/find-conflicts.js';
 import { collectHoldings } from '../sod/holdings.js';
@@ -6,7 +7,6 @@ import { compileRuleSet } from '../sod/rule-set.js';
 import { separationOfDutiesSchema } from '../sod/rule-schema.js';
 import type { RuleSet } from '../sod/sod-model.js';
 import { defineCheck, type Report } from './define-check.js';
-import { isRemoval } from './support/request-type.js';
 
 interface Options {
   /** Rule ids to enforce; empty: every rule of the policy. */

@@ -1,5 +1,5 @@
 import { calloutKey, type ElmRequestCallout, type LcwTaskCallout, type ResumeTarget } from '../callout/model.js';
-import { stageCapabilities, stageMayDeny, type StageCapabilities } from '../stages.js';
+import { stageCapabilities, stageMayDeny, type ElmStage, type StageCapabilities } from '../stages.js';
 import type { Decision } from './decision.js';
 
 /** Written to the resume's `source`: the audit trail in Entra names us. */
@@ -16,6 +16,8 @@ export interface ResumeRequest {
   readonly body: Readonly<Record<string, unknown>>;
   /** ELM: the stage instance whose callback we answer (to confirm a refused resume). */
   readonly stageInstanceId: string | undefined;
+  /** ELM: the stage the callout named (to tell a refusal for a stage the request is not at). */
+  readonly stage: ElmStage | undefined;
 }
 
 export interface ShapedResume {
@@ -64,6 +66,7 @@ export function elmResume(callout: ElmRequestCallout, target: ResumeTarget, deci
       apiVersion: caps.apiVersion,
       target,
       stageInstanceId: callout.stageInstanceId,
+      stage: callout.stage,
       body: {
         source: RESUME_SOURCE,
         type: `microsoft.graph.accessPackageCustomExtensionStage.${caps.resumeTypeStage}`,
@@ -84,6 +87,7 @@ export function lcwResume(callout: LcwTaskCallout, target: ResumeTarget, decisio
       apiVersion: 'v1.0',
       target,
       stageInstanceId: undefined,
+      stage: undefined,
       body: {
         data: { operationStatus: sent.kind === 'fail' ? 'failed' : 'completed' },
         source: RESUME_SOURCE,

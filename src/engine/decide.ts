@@ -23,11 +23,11 @@ function describeApprovers(sets: readonly SubjectSet[]): string {
 
 /**
  * The text approvers and the request history show (customExtensionStageInstanceDetail): the
- * verdict first, then each finding as `[check-id] message`, most serious first. Short: the
- * resume clamps it to 500 characters.
+ * verdict first, then each finding as `[check-id] message`, most serious first, the notices last
+ * (the engine's own, then the checks'). Short: the resume clamps it to 500 characters.
  */
-export function detailText(runs: readonly CheckRun[], approvalStage: ApprovalStage | undefined, approverNote: string | undefined): string {
-  const all = ordered(runs.flatMap((r) => r.findings));
+export function detailText(runs: readonly CheckRun[], approvalStage: ApprovalStage | undefined, approverNote: string | undefined, engineNotices: readonly Finding[] = []): string {
+  const all = [...engineNotices, ...ordered(runs.flatMap((r) => r.findings))];
   const findings = all.filter((f) => f.kind !== 'notice');
   const notices = all.filter((f) => f.kind === 'notice');
   const enforced = findings.filter((f) => f.enforced);
@@ -51,24 +51,25 @@ export function detailText(runs: readonly CheckRun[], approvalStage: ApprovalSta
  * Findings → the decision: deny when an enforced finding's action is deny (the resume shaper
  * turns that into continue where the stage cannot deny), an approval stage where one is the
  * answer (the strategy's, or the default when no strategy applies or it yields nobody), fail an
- * LCW task on deny, record only for pre-expiration stages.
+ * LCW task on deny, record only for pre-expiration stages. The engine's notices (how the policy
+ * matched) are written into the text and decide nothing.
  */
-export function decide(callout: CheckedCallout, runs: readonly CheckRun[], approvals: Approvals | undefined): Decision {
+export function decide(callout: CheckedCallout, runs: readonly CheckRun[], approvals: Approvals | undefined, notices: readonly Finding[] = []): Decision {
   const denies = runs.some((r) => r.findings.some((f) => f.kind !== 'notice' && f.enforced && f.action === 'deny'));
   const ran = runs.some((r) => r.status !== 'skipped');
   if (callout.kind === 'elm-assignment') {
-    return { kind: 'none', detail: `${callout.stage} cannot be resumed; recorded only.${ran ? ` ${detailText(runs, undefined, undefined)}` : ''}` };
+    return { kind: 'none', detail: `${callout.stage} cannot be resumed; recorded only.${ran ? ` ${detailText(runs, undefined, undefined, notices)}` : ''}` };
   }
   if (callout.kind === 'lcw-task') {
-    const detail = ran ? detailText(runs, undefined, undefined) : 'No check applies to this task.';
+    const detail = ran ? detailText(runs, undefined, undefined, notices) : 'No check applies to this task.';
     return denies ? { kind: 'fail', detail } : { kind: 'complete', detail };
   }
   if (approvals !== undefined) {
     const approvalStage = approvals.stage ?? DEFAULT_APPROVAL_STAGE;
-    const detail = !approvals.strategy && !ran ? 'No approver policy applies; the requestor\'s manager approves.' : detailText(runs, approvalStage, approvals.note);
+    const detail = !approvals.strategy && !ran ? 'No approver policy applies; the requestor\'s manager approves.' : detailText(runs, approvalStage, approvals.note, notices);
     return { kind: 'approval-stage', approvalStage, detail };
   }
-  const detail = ran ? detailText(runs, undefined, undefined) : 'No check applies to this stage.';
+  const detail = ran ? detailText(runs, undefined, undefined, notices) : 'No check applies to this stage.';
   return denies ? { kind: 'deny', detail } : { kind: 'continue', detail };
 }
 

@@ -11,7 +11,8 @@ import { selectScopes } from '../policy/select-scopes.js';
 import type { Clock } from '../ports.js';
 import { stageCapabilities } from '../stages.js';
 import { decide, type Approvals } from './decide.js';
-import { runCheck, skippedRun, type CheckRun } from './run-checks.js';
+import { requestTypeNotice } from './policy-notices.js';
+import { runCheck, skippedRun, type CheckRun, type Finding } from './run-checks.js';
 
 /** How the approver strategy went, for the decision record. */
 export interface ApproverRecord {
@@ -22,7 +23,11 @@ export interface ApproverRecord {
 }
 
 export interface PolicyEvaluation {
-  readonly policy: { readonly version: string; readonly mode: Mode; readonly scopes: readonly string[] };
+  /**
+   * The policy's version and mode, the matched scopes, and the engine's own notices about how
+   * they matched (checkId `policy`: a request type entitlement-guard does not know).
+   */
+  readonly policy: { readonly version: string; readonly mode: Mode; readonly scopes: readonly string[]; readonly notices: readonly Finding[] };
   readonly checks: readonly CheckRun[];
   readonly facts: readonly FactSource[];
   readonly approvers: ApproverRecord | undefined;
@@ -64,6 +69,8 @@ export class PolicyEngine {
 
   async evaluate(callout: CheckedCallout, deadline: Deadline): Promise<PolicyEvaluation> {
     const selection = selectScopes(this.policy, callout);
+    const notice = requestTypeNotice(selection, this.policy.mode);
+    const notices = notice === undefined ? [] : [notice];
     const answersApproval = callout.kind === 'elm-request' && stageCapabilities(callout.stage)?.answer === 'approval-stage';
     const needs = new Set<FactName>(selection.runs.flatMap((r) => r.needs));
     if (selection.approvers !== undefined) for (const fact of approverNeeds(selection.approvers.policy)) needs.add(fact);
@@ -89,11 +96,11 @@ export class PolicyEngine {
       approvals = { stage: undefined, note: undefined, strategy: false };
     }
     return {
-      policy: { version: this.policy.version, mode: this.policy.mode, scopes: selection.scopes },
+      policy: { version: this.policy.version, mode: this.policy.mode, scopes: selection.scopes, notices },
       checks: runs,
       facts: gathered.sources,
       approvers,
-      decision: decide(callout, runs, approvals),
+      decision: decide(callout, runs, approvals, notices),
       timings: { factsMs: round(factsMs), checksMs: round(checksMs) },
     };
   }

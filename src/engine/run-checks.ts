@@ -10,7 +10,9 @@ import type { Action, ConfiguredCheck, FailMode, Mode } from '../policy/policy-t
  * an error takes its fail mode: deny, or flag for continue); `enforced` is false in audit mode.
  */
 export interface Finding {
+  /** The check's id; `policy` for the engine's own notices (policy-notices.ts). */
   readonly checkId: string;
+  /** The scope whose entry ran the check; for an engine notice, the scopes it concerns, comma-separated. */
   readonly scope: string;
   /** violation: decides by its action; error: the check could not run; notice: recorded, decides nothing. */
   readonly kind: 'violation' | 'error' | 'notice';

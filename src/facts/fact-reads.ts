@@ -1,5 +1,6 @@
 import type { CheckedCallout } from '../checks/define-check.js';
 import type { GraphCall } from '../graph/graph-http.js';
+import type { Guid } from '../guid.js';
 import type { AnswerValidators } from './answer-schemas.js';
 import { HOLDING_READS } from './holding-reads.js';
 import { get, str, targetOf, toRef, validated, type Json } from './read-support.js';
@@ -13,8 +14,8 @@ export interface FactRead<K extends FactName = FactName> {
   /** The least-privileged application permission the read needs, named when Graph refuses. */
   readonly permission: string;
   /** The object the read is about (user or request id), or undefined when the callout has none. */
-  subjectOf(callout: CheckedCallout): string | undefined;
-  call(subjectId: string): GraphCall;
+  subjectOf(callout: CheckedCallout): Guid | undefined;
+  call(subjectId: Guid): GraphCall;
   /** Collections: follow `@odata.nextLink` and hand `parse` every item. */
   readonly paged: boolean;
   /**
@@ -103,8 +104,8 @@ function toRisk(json: Json): RiskFact {
   };
 }
 
-const requestorOf = (callout: CheckedCallout): string | undefined => (callout.kind === 'elm-request' ? callout.requestor?.objectId : undefined);
-const userRead = (id: string): GraphCall => get(`/users/${id}?$select=${USER_SELECT}`);
+const requestorOf = (callout: CheckedCallout): Guid | undefined => (callout.kind === 'elm-request' ? callout.requestor?.objectId : undefined);
+const userRead = (id: Guid): GraphCall => get(['users', id], { $select: USER_SELECT });
 
 /** Every fact's read, by name. */
 export const FACT_READS: { readonly [K in FactName]: FactRead<K> } = {
@@ -113,7 +114,7 @@ export const FACT_READS: { readonly [K in FactName]: FactRead<K> } = {
     fact: 'request',
     permission: 'EntitlementManagement.Read.All',
     subjectOf: (callout) => (callout.kind === 'lcw-task' ? undefined : callout.requestId),
-    call: (id) => get(`/identityGovernance/entitlementManagement/assignmentRequests/${id}?$select=id,justification,schedule,createdDateTime`),
+    call: (id) => get(['identityGovernance', 'entitlementManagement', 'assignmentRequests', id], { $select: 'id,justification,schedule,createdDateTime' }),
     paged: false,
     parse: (json, v) => toRequest(validated(json, v.request, 'assignment request')),
   },
@@ -130,7 +131,7 @@ export const FACT_READS: { readonly [K in FactName]: FactRead<K> } = {
     fact: 'targetLeaveDate',
     permission: 'User-LifeCycleInfo.Read.All',
     subjectOf: targetOf,
-    call: (id) => get(`/users/${id}?$select=id,employeeLeaveDateTime`),
+    call: (id) => get(['users', id], { $select: 'id,employeeLeaveDateTime' }),
     paged: false,
     parse: (json, v) => ({ employeeLeaveDateTime: str(validated(json, v.user, 'user')['employeeLeaveDateTime']) }),
   },
@@ -138,7 +139,7 @@ export const FACT_READS: { readonly [K in FactName]: FactRead<K> } = {
     fact: 'targetManager',
     permission: 'User.Read.All',
     subjectOf: targetOf,
-    call: (id) => get(`/users/${id}/manager?$select=id,displayName`),
+    call: (id) => get(['users', id, 'manager'], { $select: 'id,displayName' }),
     paged: false,
     onNotFound: () => null,
     parse: (json, v) => toRef(validated(json, v.directoryObject, 'manager')),
@@ -147,7 +148,7 @@ export const FACT_READS: { readonly [K in FactName]: FactRead<K> } = {
     fact: 'targetSponsors',
     permission: 'User.Read.All',
     subjectOf: targetOf,
-    call: (id) => get(`/users/${id}/sponsors?$select=id,displayName`),
+    call: (id) => get(['users', id, 'sponsors'], { $select: 'id,displayName' }),
     paged: true,
     parse: (items, v) => (items as unknown[]).map((item) => toRef(validated(item, v.directoryObject, 'sponsor'))),
   },
@@ -155,7 +156,7 @@ export const FACT_READS: { readonly [K in FactName]: FactRead<K> } = {
     fact: 'riskState',
     permission: 'IdentityRiskyUser.Read.All',
     subjectOf: targetOf,
-    call: (id) => get(`/identityProtection/riskyUsers/${id}`),
+    call: (id) => get(['identityProtection', 'riskyUsers', id]),
     paged: false,
     onNotFound: () => ({ riskLevel: 'none', riskState: 'none', riskDetail: undefined, riskLastUpdatedDateTime: undefined }),
     parse: (json, v) => toRisk(validated(json, v.riskyUser, 'risky user')),
@@ -174,7 +175,7 @@ export const FACT_READS: { readonly [K in FactName]: FactRead<K> } = {
     permission: 'User.Read.All',
     subjectOf: requestorOf,
     // $levels needs ConsistencyLevel: eventual (user-list-manager, "Get the management chain").
-    call: (id) => get(`/users/${id}?$select=${USER_SELECT}&$expand=manager($levels=max;$select=id,displayName,accountEnabled)&$count=true`, { ConsistencyLevel: 'eventual' }),
+    call: (id) => get(['users', id], { $select: USER_SELECT, $expand: 'manager($levels=max;$select=id,displayName,accountEnabled)', $count: 'true' }, { ConsistencyLevel: 'eventual' }),
     paged: false,
     parse: (json, v) => toChain(validated(json, v.directoryObject, 'user with its manager chain'), v),
   },

@@ -1,13 +1,14 @@
 import type { CheckedCallout } from '../checks/define-check.js';
 import type { FactRead } from './fact-reads.js';
 import type { AppRoleHolding, PackageGrant, RoleHolding } from './holding-fact-types.js';
+import { odataEq } from '../graph/graph-path.js';
 import { get, str, targetOf, toRef, validated, type Json } from './read-support.js';
 import type { AnswerValidators } from './answer-schemas.js';
+import type { Guid } from '../guid.js';
 
 /** Advanced queries (OData casts, complete counts) need this header and $count=true. */
 const EVENTUAL = { ConsistencyLevel: 'eventual' } as const;
-const ELM = '/identityGovernance/entitlementManagement';
-const filter = (expression: string) => `$filter=${encodeURIComponent(expression)}`;
+const ELM = ['identityGovernance', 'entitlementManagement'] as const;
 
 type Items = readonly unknown[];
 const each = <T>(items: unknown, validate: (v: AnswerValidators) => AnswerValidators[keyof AnswerValidators], what: string, v: AnswerValidators, map: (json: Json) => T): T[] =>
@@ -53,7 +54,7 @@ function toAppRole(json: Json): AppRoleHolding {
   };
 }
 
-const requestedPackageOf = (callout: CheckedCallout): string | undefined => (callout.kind === 'lcw-task' ? undefined : callout.accessPackage?.id);
+const requestedPackageOf = (callout: CheckedCallout): Guid | undefined => (callout.kind === 'lcw-task' ? undefined : callout.accessPackage?.id);
 
 /** The reads that make up what a user holds, for separation of duties. All are collections but the requested package. */
 export const HOLDING_READS = {
@@ -61,7 +62,7 @@ export const HOLDING_READS = {
     fact: 'targetPackageAssignments',
     permission: 'EntitlementManagement.Read.All',
     subjectOf: targetOf,
-    call: (id) => get(`${ELM}/assignments?${filter(`target/objectId eq '${id}'`)}&$expand=accessPackage($select=id,displayName)&$select=id,state`),
+    call: (id) => get([...ELM, 'assignments'], { $filter: odataEq('target/objectId', id), $expand: 'accessPackage($select=id,displayName)', $select: 'id,state' }),
     paged: true,
     parse: (items, v) => each(items, (x) => x.packageAssignment, 'access package assignment', v, (j) => ({ id: String(j['id']), state: String(j['state']), accessPackage: toRef(j['accessPackage'] as Json) })),
   },
@@ -70,7 +71,7 @@ export const HOLDING_READS = {
     permission: 'EntitlementManagement.Read.All',
     subjectOf: targetOf,
     // The requestor of a direct assignment is the assigned user (accessPackageAssignmentRequest.requestor).
-    call: (id) => get(`${ELM}/assignmentRequests?${filter(`requestor/objectId eq '${id}'`)}&$expand=accessPackage($select=id,displayName)&$select=id,state,requestType`),
+    call: (id) => get([...ELM, 'assignmentRequests'], { $filter: odataEq('requestor/objectId', id), $expand: 'accessPackage($select=id,displayName)', $select: 'id,state,requestType' }),
     paged: true,
     parse: (items, v) =>
       each(items, (x) => x.packageRequest, 'access package assignment request', v, (j) => ({
@@ -84,7 +85,7 @@ export const HOLDING_READS = {
     fact: 'requestedPackage',
     permission: 'EntitlementManagement.Read.All',
     subjectOf: requestedPackageOf,
-    call: (id) => get(`${ELM}/accessPackages/${id}?$select=id,displayName&$expand=resourceRoleScopes($expand=role,scope)`),
+    call: (id) => get([...ELM, 'accessPackages', id], { $select: 'id,displayName', $expand: 'resourceRoleScopes($expand=role,scope)' }),
     paged: false,
     parse: (json, v) => {
       const pkg = validated(json, v.accessPackage, 'access package');
@@ -95,7 +96,7 @@ export const HOLDING_READS = {
     fact: 'targetGroups',
     permission: 'User.Read.All',
     subjectOf: targetOf,
-    call: (id) => get(`/users/${id}/transitiveMemberOf/microsoft.graph.group?$select=id,displayName&$top=999&$count=true`, EVENTUAL),
+    call: (id) => get(['users', id, 'transitiveMemberOf', 'microsoft.graph.group'], { $select: 'id,displayName', $top: '999', $count: 'true' }, EVENTUAL),
     paged: true,
     parse: (items, v) => each(items, (x) => x.groupRef, 'group', v, toRef),
   },
@@ -103,7 +104,7 @@ export const HOLDING_READS = {
     fact: 'targetDirectGroups',
     permission: 'User.Read.All',
     subjectOf: targetOf,
-    call: (id) => get(`/users/${id}/memberOf/microsoft.graph.group?$select=id,displayName&$top=999&$count=true`, EVENTUAL),
+    call: (id) => get(['users', id, 'memberOf', 'microsoft.graph.group'], { $select: 'id,displayName', $top: '999', $count: 'true' }, EVENTUAL),
     paged: true,
     parse: (items, v) => each(items, (x) => x.groupRef, 'group', v, toRef),
   },
@@ -111,7 +112,7 @@ export const HOLDING_READS = {
     fact: 'targetActiveRoles',
     permission: 'RoleManagement.Read.Directory',
     subjectOf: targetOf,
-    call: (id) => get(`/roleManagement/directory/roleAssignments?${filter(`principalId eq '${id}'`)}&$select=id,roleDefinitionId,directoryScopeId`),
+    call: (id) => get(['roleManagement', 'directory', 'roleAssignments'], { $filter: odataEq('principalId', id), $select: 'id,roleDefinitionId,directoryScopeId' }),
     paged: true,
     parse: (items, v) => each(items, (x) => x.roleAssignment, 'directory role assignment', v, toRole),
   },
@@ -119,7 +120,7 @@ export const HOLDING_READS = {
     fact: 'targetEligibleRoles',
     permission: 'RoleEligibilitySchedule.Read.Directory',
     subjectOf: targetOf,
-    call: (id) => get(`/roleManagement/directory/roleEligibilitySchedules?${filter(`principalId eq '${id}'`)}&$select=id,roleDefinitionId,directoryScopeId,scheduleInfo`),
+    call: (id) => get(['roleManagement', 'directory', 'roleEligibilitySchedules'], { $filter: odataEq('principalId', id), $select: 'id,roleDefinitionId,directoryScopeId,scheduleInfo' }),
     paged: true,
     parse: (items, v) => each(items, (x) => x.roleAssignment, 'directory role eligibility', v, toRole),
   },
@@ -128,7 +129,7 @@ export const HOLDING_READS = {
     // Graph's least privilege for a user's app role assignments (User.Read.All does not do).
     permission: 'Directory.Read.All',
     subjectOf: targetOf,
-    call: (id) => get(`/users/${id}/appRoleAssignments?$select=id,appRoleId,resourceId,resourceDisplayName,principalId,principalType,principalDisplayName&$top=999&$count=true`, EVENTUAL),
+    call: (id) => get(['users', id, 'appRoleAssignments'], { $select: 'id,appRoleId,resourceId,resourceDisplayName,principalId,principalType,principalDisplayName', $top: '999', $count: 'true' }, EVENTUAL),
     paged: true,
     parse: (items, v) => each(items, (x) => x.appRoleAssignment, 'app role assignment', v, toAppRole),
   },

@@ -1,5 +1,7 @@
 import type { CheckedCallout } from '../checks/define-check.js';
 import type { GraphCall } from '../graph/graph-http.js';
+import { graphPath, type Query, type Segment } from '../graph/graph-path.js';
+import type { Guid } from '../guid.js';
 import type { AnswerValidators } from './answer-schemas.js';
 import type { DirectoryRef } from './fact-types.js';
 
@@ -22,6 +24,12 @@ export function validated(json: unknown, validate: AnswerValidators[keyof Answer
 export const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 export const toRef = (json: Json): DirectoryRef => ({ id: String(json['id']).toLowerCase(), displayName: str(json['displayName']) });
 
-export const targetOf = (callout: CheckedCallout): string | undefined =>
+export const targetOf = (callout: CheckedCallout): Guid | undefined =>
   callout.kind === 'lcw-task' ? callout.subject?.objectId : callout.target?.objectId;
-export const get = (path: string, headers?: Readonly<Record<string, string>>): GraphCall => ({ method: 'GET', version: 'v1.0', path, ...(headers ? { headers } : {}) });
+/** A v1.0 read of the path built from `segments` and `query` (see graph-path.ts). */
+export const get = (segments: readonly Segment[], query?: Query, headers?: Readonly<Record<string, string>>): GraphCall => ({
+  method: 'GET',
+  version: 'v1.0',
+  path: graphPath(segments, query),
+  ...(headers ? { headers } : {}),
+});

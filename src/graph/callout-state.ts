@@ -1,5 +1,8 @@
+import { asciiLower } from '../ascii.js';
 import { AppError } from '../errors.js';
 import type { ResumeRequest } from '../decision/resume-request.js';
+import { parseGuid } from '../guid.js';
+import type { ElmStage } from '../stages.js';
 import { forbidden, type GraphHttp } from './graph-http.js';
 import { sendWithRetry, type Deadline, type RetryOptions } from './retry.js';
 
@@ -26,49 +29,96 @@ function invalidAnswer(what: string): AppError {
 
 const ANSWERED = new Set(['callbackreceived']);
 const STILL_OURS = new Set(['calloutsent', 'waitingforcallback']);
+/** Our callout instance is over without an answer of ours: Entra gave up on it. */
+const INSTANCE_OVER = new Set(['callouttimedout', 'callbacktimedout', 'calloutfailed']);
+/**
+ * Request statuses that positively say the request waits for no callback: the status texts Graph
+ * shows beside each `accessPackageRequestState` (submitted → Accepted, pendingApproval →
+ * PendingApproval, …) and the states themselves. Any other status is not understood, and a read
+ * that is not understood never concludes anything (503: the relay asks again).
+ */
+const NOT_WAITING_STATUSES = new Set([
+  'accepted', 'submitted', 'pendingapproval', 'pendingapprovalnotification', 'delivering', 'delivered', 'deliveryfailed', 'denied',
+  'scheduled', 'canceled', 'cancelled', 'partiallydelivered', 'fulfilled', 'expired', 'timedout',
+]);
+
+/**
+ * The stages a request can be waiting at in each state (`accessPackageRequestState`): before
+ * approval it is submitted; during and after approval pendingApproval, then delivering; once
+ * granted (or removed) delivered. A state not listed says nothing about the stage.
+ */
+const STAGES_FOR_STATE: Readonly<Record<string, readonly ElmStage[]>> = {
+  submitted: ['assignmentRequestCreated', 'assignmentRequestDeterminingApprovalRequirements'],
+  pendingapproval: ['assignmentRequestApproved'],
+  delivering: ['assignmentRequestApproved', 'assignmentRequestGranted', 'assignmentRequestRemoved'],
+  delivered: ['assignmentRequestGranted', 'assignmentRequestRemoved'],
+  partiallydelivered: ['assignmentRequestGranted', 'assignmentRequestRemoved'],
+};
+
+/** Which stages a request in `state` can be waiting at; undefined when the state does not tell. */
+export function stagesForState(state: string | undefined): readonly ElmStage[] | undefined {
+  return state === undefined ? undefined : STAGES_FOR_STATE[asciiLower(state)];
+}
 
 /**
  * An assignment request, v1.0 (`state`/`status`) or beta (`requestState`/`requestStatus`), with
- * its `customExtensionCalloutInstances`. The callout is answered if its instance says
- * callbackReceived; it still waits only while the request is WaitingForCallback and the instance
- * is ours and open.
+ * its `customExtensionCalloutInstances`. Only what the answer positively shows concludes:
+ * - answered: our callout instance says callbackReceived;
+ * - waiting: the request is WaitingForCallback and our instance is open (or not listed);
+ * - not-waiting: our instance is over (timed out, failed), another instance is the one open, or the
+ *   request's status is one Graph shows when nothing waits for a callback.
+ * An answer that is not the request asked for (another id, an error object, no status, a status
+ * not understood) throws GRAPH.INVALID_RESPONSE: 503, and nothing is concluded or remembered.
  */
-export function classifyRequest(json: unknown, stageInstanceId: string): CalloutState {
+export function classifyRequest(json: unknown, stageInstanceId: string, requestId?: string): CalloutState {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalidAnswer('the assignment request');
   const request = json as Record<string, unknown>;
+  const id = parseGuid(request['id']);
+  if (id === undefined || (requestId !== undefined && id !== parseGuid(requestId))) throw invalidAnswer('the assignment request (not the request read)');
   const requestState = text(request['state']) ?? text(request['requestState']);
   const requestStatus = text(request['status']) ?? text(request['requestStatus']);
+  if (requestStatus === undefined) throw invalidAnswer('the assignment request (no status)');
   const instances = Array.isArray(request['customExtensionCalloutInstances']) ? (request['customExtensionCalloutInstances'] as unknown[]) : [];
   const ours = instances.find(
-    (i): i is Record<string, unknown> => typeof i === 'object' && i !== null && text((i as Record<string, unknown>)['id'])?.toLowerCase() === stageInstanceId.toLowerCase(),
+    (i): i is Record<string, unknown> =>
+      typeof i === 'object' && i !== null && asciiLower(text((i as Record<string, unknown>)['id']) ?? '') === asciiLower(stageInstanceId),
   );
   const calloutStatus = text(ours?.['status']);
   const base = { requestState, requestStatus, calloutStatus };
-  if (calloutStatus !== undefined && ANSWERED.has(calloutStatus.toLowerCase())) {
+  const instance = calloutStatus === undefined ? undefined : asciiLower(calloutStatus);
+  if (instance !== undefined && ANSWERED.has(instance)) {
     return { ...base, verdict: 'answered', reason: 'The callout instance has received its callback.' };
   }
-  const waiting = requestStatus?.toLowerCase() === 'waitingforcallback';
-  if (!waiting) {
-    return { ...base, verdict: 'not-waiting', reason: `The request is no longer waiting for a callback (status ${requestStatus ?? 'unknown'}).` };
+  if (instance !== undefined && INSTANCE_OVER.has(instance)) {
+    return { ...base, verdict: 'not-waiting', reason: `This callout instance is ${calloutStatus ?? ''}; the request waits for it no more.` };
   }
-  if (calloutStatus !== undefined && !STILL_OURS.has(calloutStatus.toLowerCase())) {
-    return { ...base, verdict: 'not-waiting', reason: `This callout instance is ${calloutStatus}; the request waits for another one.` };
+  if (instance !== undefined && !STILL_OURS.has(instance)) throw invalidAnswer(`the assignment request (callout instance status ${calloutStatus ?? ''})`);
+  const status = asciiLower(requestStatus);
+  if (status === 'waitingforcallback') {
+    const open = instances.some((i) => typeof i === 'object' && i !== null && i !== ours && STILL_OURS.has(asciiLower(text((i as Record<string, unknown>)['status']) ?? '')));
+    if (ours === undefined && open) {
+      return { ...base, verdict: 'not-waiting', reason: 'The request waits for another callout instance, not this one.' };
+    }
+    return { ...base, verdict: 'waiting', reason: 'The request still waits for this callout.' };
   }
-  return { ...base, verdict: 'waiting', reason: 'The request still waits for this callout.' };
+  if (!NOT_WAITING_STATUSES.has(status)) throw invalidAnswer(`the assignment request (status ${requestStatus} is not one entitlement-guard knows)`);
+  return { ...base, verdict: 'not-waiting', reason: `The request is no longer waiting for a callback (status ${requestStatus}).` };
 }
 
 const LCW_DONE = new Set(['completed', 'completedwitherrors', 'failed']);
 const LCW_OPEN = new Set(['queued', 'inprogress']);
+const LCW_OVER = new Set(['canceled', 'cancelled']);
 
-/** A Lifecycle Workflows taskProcessingResult: open while queued or inProgress. */
+/** A Lifecycle Workflows taskProcessingResult: open while queued or inProgress; a status not understood concludes nothing. */
 export function classifyTaskResult(json: unknown): CalloutState {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalidAnswer('the task processing result');
   const status = text((json as Record<string, unknown>)['processingStatus']);
   const base = { requestState: undefined, requestStatus: status, calloutStatus: undefined };
-  const lower = status?.toLowerCase() ?? '';
+  const lower = asciiLower(status ?? '');
   if (LCW_DONE.has(lower)) return { ...base, verdict: 'answered', reason: `The task processing result is already ${status ?? ''}.` };
   if (LCW_OPEN.has(lower)) return { ...base, verdict: 'waiting', reason: 'The task still waits for this callout.' };
-  return { ...base, verdict: 'not-waiting', reason: `The task processing result is ${status ?? 'in an unknown state'}.` };
+  if (LCW_OVER.has(lower)) return { ...base, verdict: 'not-waiting', reason: `The task processing result is ${status ?? ''}.` };
+  throw invalidAnswer(`the task processing result (status ${status ?? 'missing'})`);
 }
 
 function hasInstanceList(json: unknown): boolean {
@@ -107,11 +157,12 @@ export async function readCalloutState(
     }
     throw invalidAnswer(`reading the task result (HTTP ${answer.status})`);
   }
-  if (answer.status === 404) return { ...UNKNOWN, verdict: 'not-waiting', reason: 'The request no longer exists.' };
+  // A 404 may be replication, not deletion: it proves nothing, so it is not "not waiting".
   if (answer.status !== 200) throw invalidAnswer(`reading the request (HTTP ${answer.status})`);
   const stageInstanceId = request.stageInstanceId ?? '';
-  const state = classifyRequest(answer.json, stageInstanceId);
+  const requestId = request.target.confirmPath.split('/').pop();
+  const state = classifyRequest(answer.json, stageInstanceId, requestId);
   if (state.verdict !== 'waiting' || hasInstanceList(answer.json)) return state;
   const beta = await read('beta');
-  return beta.status === 200 ? classifyRequest(beta.json, stageInstanceId) : state;
+  return beta.status === 200 ? classifyRequest(beta.json, stageInstanceId, requestId) : state;
 }

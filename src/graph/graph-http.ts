@@ -1,13 +1,14 @@
 import { AuthenticationHandlerOptions, ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
 import { AppError } from '../errors.js';
 import type { TokenWaitOptions } from './graph-client.js';
+import type { GraphPath } from './graph-path.js';
 
 export interface GraphCall {
   /** The callout path reads and resumes (GET, POST); the register command also updates and deletes. */
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly version: 'v1.0' | 'beta';
-  /** Versionless path starting with `/`. */
-  readonly path: string;
+  /** Versionless path starting with `/`, made by graphPath (ids encoded, never concatenated). */
+  readonly path: GraphPath;
   readonly body?: unknown;
   /** Extra request headers (e.g. ConsistencyLevel for advanced directory queries). */
   readonly headers?: Readonly<Record<string, string>>;
@@ -19,6 +20,8 @@ export interface GraphAnswer {
   readonly json: unknown;
   readonly retryAfterSeconds: number | undefined;
   readonly requestId: string | undefined;
+  /** The call answered, for messages that name what it needs (absent in test doubles). */
+  readonly call?: Pick<GraphCall, 'method' | 'path'>;
 }
 
 /** No HTTP answer: the network failed, the call timed out, or no token could be had. */
@@ -164,6 +167,7 @@ export function createGraphHttp(client: Client): GraphHttp {
           json,
           retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
           requestId: response.headers.get('request-id') ?? undefined,
+          call: { method: call.method, path: call.path },
         };
       } catch (error) {
         throw transportError(error, controller.signal.aborted ? timeoutMs : undefined, wait);
@@ -180,11 +184,38 @@ export function graphErrorCode(answer: GraphAnswer): string {
   return typeof error?.code === 'string' ? error.code.slice(0, 100) : 'unknown';
 }
 
-/** Graph said 401/403: the managed identity lacks a permission (fixable without a redeploy). */
+/**
+ * The Graph application permission the managed identity is granted for a call, where its path
+ * tells (README, Permissions): the request and task reads and resumes of the callout path.
+ */
+export function permissionFor(call: Pick<GraphCall, 'path'>): string | undefined {
+  const path = call.path.toLowerCase();
+  if (path.startsWith('/identitygovernance/entitlementmanagement/')) return 'EntitlementManagement.ReadWrite.All';
+  if (path.startsWith('/identitygovernance/lifecycleworkflows/')) return 'LifecycleWorkflows.ReadWrite.All';
+  return undefined;
+}
+
+/**
+ * Graph refused the managed identity; both are fixable without a redeploy, so the relay retries.
+ * - 401 (GRAPH.UNAUTHORIZED): Graph did not accept the token itself. The Graph client has already
+ *   renewed it once from the identity endpoint and retried (graph-client.ts), so a token problem
+ *   remains: the wrong identity, or a token for another audience (cloud).
+ * - 403 (GRAPH.FORBIDDEN): the token is good, the identity lacks a permission: named when the
+ *   call's path tells which.
+ */
 export function forbidden(answer: GraphAnswer, what: string): AppError {
-  return new AppError('GRAPH.FORBIDDEN', `Graph refused the managed identity (${answer.status}) to ${what}; check its Graph permissions.`, {
-    retryable: true,
-    retryAfterSeconds: 60,
-    details: { graphStatus: answer.status, graphCode: graphErrorCode(answer) },
-  });
+  const graphCode = graphErrorCode(answer);
+  if (answer.status === 401) {
+    return new AppError(
+      'GRAPH.UNAUTHORIZED',
+      `Graph refused the managed identity's token (401 ${graphCode}) to ${what}; the token was renewed once and still refused: check AZURE_CLIENT_ID names the user-assigned identity attached to the app, and that its token's audience is GRAPH_BASE_URL's cloud.`,
+      { retryable: true, retryAfterSeconds: 60, details: { graphStatus: answer.status, graphCode } },
+    );
+  }
+  const permission = answer.call === undefined ? undefined : permissionFor(answer.call);
+  return new AppError(
+    'GRAPH.FORBIDDEN',
+    `Graph refused the managed identity (${answer.status} ${graphCode}) to ${what}: it lacks a Graph permission; grant it ${permission ?? 'the application permissions the README lists'} (no redeploy needed).`,
+    { retryable: true, retryAfterSeconds: 60, details: { graphStatus: answer.status, graphCode, ...(permission === undefined ? {} : { permission }) } },
+  );
 }

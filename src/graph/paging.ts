@@ -1,3 +1,4 @@
+import { pathFromGraphLink } from './graph-path.js';
 import type { GraphAnswer, GraphCall } from './graph-http.js';
 
 /** One page of a Graph collection, as a validator has confirmed it. */
@@ -51,7 +52,11 @@ export function nextCall(link: string, graphOrigin: string, first: GraphCall): G
   if (url.origin !== graphOrigin || !url.pathname.startsWith(prefix)) {
     throw new InvalidPage(`Graph's @odata.nextLink leaves ${graphOrigin}/${first.version}`);
   }
-  return { ...first, path: `${url.pathname.slice(prefix.length - 1)}${url.search}` };
+  try {
+    return { ...first, path: pathFromGraphLink(url.pathname.slice(prefix.length - 1), url.search) };
+  } catch (error) {
+    throw new InvalidPage(`Graph's @odata.nextLink of ${describeRead(first)} is not a Graph path: ${(error as Error).message}`);
+  }
 }
 
 /**

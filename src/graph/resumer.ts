@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import type { ResumeRequest } from '../decision/resume-request.js';
-import { readCalloutState, type CalloutState } from './callout-state.js';
+import { readCalloutState, stagesForState, type CalloutState } from './callout-state.js';
 import { forbidden, graphErrorCode, GraphTransportError, type GraphAnswer, type GraphHttp } from './graph-http.js';
 import { attempt, backOff, type AttemptResult, type Deadline, type RetryOptions } from './retry.js';
 
@@ -20,13 +20,10 @@ export interface Resumer {
   resume(request: ResumeRequest, deadline: Deadline): Promise<ResumeOutcome>;
 }
 
-/** How many settled callouts are remembered to answer repeats without calling Graph. */
-const REMEMBERED = 10_000;
-
 /**
- * Resumes a request (or LCW task) exactly once, as far as anyone can tell:
- * - a repeat of a callout this instance already settled is answered from memory;
- * - concurrent deliveries of one callout share one resume;
+ * Resumes a request (or LCW task) exactly once, as far as anyone can tell (repeats and concurrent
+ * deliveries of one callout are held back before they get here, by the decision memory, so that
+ * they report the body Graph received):
  * - whenever Graph refuses the resume, or its answer is lost (5xx, timeout, dropped connection),
  *   the request is read back before anything is concluded: if our callout was already answered
  *   (by an earlier delivery, or by an attempt whose answer was lost) or nothing waits for it any
@@ -35,14 +32,6 @@ const REMEMBERED = 10_000;
  * Throttling (429/408) is waited out without reading.
  */
 export function createResumer(http: GraphHttp, options: RetryOptions): Resumer {
-  const settled = new Map<string, ResumeOutcome>();
-  const inflight = new Map<string, Promise<ResumeOutcome>>();
-
-  function remember(key: string, outcome: ResumeOutcome): void {
-    settled.set(key, outcome);
-    if (settled.size > REMEMBERED) settled.delete(settled.keys().next().value as string);
-  }
-
   async function run(request: ResumeRequest, deadline: Deadline): Promise<ResumeOutcome> {
     const call = { method: 'POST', version: request.apiVersion, path: request.target.path, body: request.body } as const;
     let ambiguous = false;
@@ -73,36 +62,30 @@ export function createResumer(http: GraphHttp, options: RetryOptions): Resumer {
         if (state.verdict === 'not-waiting') {
           return { outcome: 'not-waiting', graphStatus: status, attempts, confirmation: state, note: state.reason };
         }
-        if (answer !== undefined && !lost) {
-          throw new AppError('GRAPH.REJECTED', `Graph refused the resume (${answer.status} ${graphErrorCode(answer)}) while the request still waits for it.`, {
-            details: { graphStatus: answer.status, graphCode: graphErrorCode(answer) },
-          });
-        }
+        if (answer !== undefined && !lost) throw refusedWhileWaiting(request, answer, state);
       }
       await backOff(result, attempts, deadline, options);
     }
   }
 
-  return {
-    async resume(request, deadline) {
-      const known = settled.get(request.key);
-      if (known !== undefined) {
-        return { ...known, outcome: 'already-resumed', attempts: 0, note: 'A repeat of a callout this instance already settled.' };
-      }
-      const running = inflight.get(request.key);
-      if (running !== undefined) {
-        const first = await running;
-        return { ...first, outcome: 'already-resumed', attempts: 0, note: 'A concurrent repeat of a callout being resumed.' };
-      }
-      const promise = run(request, deadline);
-      inflight.set(request.key, promise);
-      try {
-        const outcome = await promise;
-        remember(request.key, outcome);
-        return outcome;
-      } finally {
-        inflight.delete(request.key);
-      }
-    },
-  };
+  return { resume: run };
+}
+
+/**
+ * Graph refused the resume and the read-back shows the request still waiting for this very
+ * callout: the body is what Graph refused. When the request's state says it waits at another
+ * stage than the body claims, the callout lied about its stage: a 400 naming both, which the
+ * relay does not retry in vain. Otherwise Graph refused a body we made: GRAPH.REJECTED (500).
+ */
+function refusedWhileWaiting(request: ResumeRequest, answer: GraphAnswer, state: CalloutState): AppError {
+  const details = { graphStatus: answer.status, graphCode: graphErrorCode(answer) };
+  const waitsAt = request.stage === undefined ? undefined : stagesForState(state.requestState);
+  if (request.stage !== undefined && waitsAt !== undefined && !waitsAt.includes(request.stage)) {
+    return new AppError(
+      'CALLOUT.STAGE_MISMATCH',
+      `The callout says stage ${request.stage}, but the request waits at ${waitsAt.join(' or ')} (state ${state.requestState ?? ''}); Graph refused the resume (${answer.status} ${details.graphCode}).`,
+      { details: { ...details, calloutStage: request.stage, requestState: state.requestState ?? '', waitingStage: waitsAt.join(' or ') } },
+    );
+  }
+  return new AppError('GRAPH.REJECTED', `Graph refused the resume (${answer.status} ${details.graphCode}) while the request still waits for it.`, { details });
 }

@@ -1,4 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { asciiEqualsIgnoreCase, asciiLower } from '../ascii.js';
 import { AppError } from '../errors.js';
 import type { Config } from '../config.js';
 import type { SigningKeys, TokenVersion } from './signing-keys.js';
@@ -122,16 +123,24 @@ export function createCallerVerifier(config: Config, keys: SigningKeys): CallerV
     if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
       throw invalidToken('it was issued in the future', 'iat');
     }
-    if (stringClaim(payload, 'tid')?.toLowerCase() !== config.tenantId) throw invalidToken('it belongs to another tenant', 'tid');
+    const tid = stringClaim(payload, 'tid');
+    if (tid === undefined || asciiLower(tid) !== config.tenantId) throw invalidToken('it belongs to another tenant', 'tid');
     const appid = stringClaim(payload, 'appid');
     const azp = stringClaim(payload, 'azp');
-    if (appid !== undefined && azp !== undefined && appid.toLowerCase() !== azp.toLowerCase()) {
+    if (appid !== undefined && azp !== undefined && !asciiEqualsIgnoreCase(appid, azp)) {
       throw invalidToken('its appid and azp disagree', 'azp');
     }
-    const caller = (version === 2 ? azp ?? appid : appid ?? azp)?.toLowerCase();
+    const named = version === 2 ? azp ?? appid : appid ?? azp;
+    const caller = named === undefined ? undefined : asciiLower(named);
     if (caller === undefined) throw invalidToken(`it names no calling app (${version === 2 ? 'azp' : 'appid'})`, version === 2 ? 'azp' : 'appid');
     if (payload['scp'] !== undefined) {
       throw forbidden('CALLOUT.CALLER_NOT_ALLOWED', 'a user token was presented; the relay calls with its own identity', 'scp');
+    }
+    // App-only is both: no scp, and idtyp (Entra's token type claim, when present) saying app. A
+    // token typed user (or device, or anything else) is not the relay's own, scp or not.
+    const idtyp = payload['idtyp'];
+    if (idtyp !== undefined && idtyp !== 'app') {
+      throw forbidden('CALLOUT.CALLER_NOT_ALLOWED', `a token of type ${printable(idtyp)} was presented, not an app-only token`, 'idtyp');
     }
     if (!allowed.has(caller)) {
       throw forbidden('CALLOUT.CALLER_NOT_ALLOWED', `app ${caller} is not in ALLOWED_CALLER_APP_IDS`, version === 2 ? 'azp' : 'appid');

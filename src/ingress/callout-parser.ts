@@ -3,7 +3,9 @@ import { AppError } from '../errors.js';
 import type { Answer, CalloutRequest, CalloutShape, ElmRequestCallout, LcwTaskCallout, Named, Subject } from '../callout/model.js';
 import { stageCapabilities, type StageCapabilities } from '../stages.js';
 import { parseJsonBody } from './body.js';
-import { elmResumeTarget, GUID, lcwResumeTarget } from './callback-path.js';
+import { asciiLower } from '../ascii.js';
+import { parseGuid, type Guid } from '../guid.js';
+import { elmResumeTarget, lcwResumeTarget } from './callback-path.js';
 import { isJsonObject, lowerCaseKeys, type JsonObject, type JsonValue } from './canonical-keys.js';
 import { compileCalloutValidators } from './callout-validators.js';
 
@@ -12,7 +14,6 @@ export interface CalloutParser {
   parse(body: Uint8Array, contentType: string | null): CalloutRequest;
 }
 
-const STAGE_INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const STAGE_TYPE_PREFIX = 'microsoft.graph.accesspackagecustomextensionstage.';
 
 function invalid(message: string, details?: Record<string, string>): AppError {
@@ -41,17 +42,29 @@ function localizedText(value: JsonValue | undefined): string | undefined {
   return str(value) ?? str(obj(value)?.['defaulttext']);
 }
 
-function named(value: JsonValue | undefined): Named | undefined {
+/**
+ * An id the body gives: a GUID, or absent (null, missing or empty: Entra sends many members as
+ * null). Anything else refuses the callout, naming the field, before any Graph call (PROTOCOL.md §10).
+ */
+function optionalId(o: JsonObject | undefined, key: string, field: string): Guid | undefined {
+  const value = o?.[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  const id = parseGuid(value);
+  if (id === undefined) throw invalid(`${field} is not a GUID.`, { field });
+  return id;
+}
+
+function named(value: JsonValue | undefined, field: string): Named | undefined {
   const o = obj(value);
-  return o === undefined ? undefined : { id: str(o['id']), displayName: str(o['displayname']) };
+  return o === undefined ? undefined : { id: optionalId(o, 'id', `${field}.id`), displayName: str(o['displayname']) };
 }
 
 /** Entitlement management names the directory object `ObjectId`; its `Id` is the subject record. */
-function elmSubject(value: JsonValue | undefined): Subject | undefined {
+function elmSubject(value: JsonValue | undefined, field: string): Subject | undefined {
   const o = obj(value);
   if (o === undefined) return undefined;
   return {
-    objectId: str(o['objectid']),
+    objectId: optionalId(o, 'objectid', `${field}.objectId`),
     displayName: str(o['displayname']),
     principalName: str(o['principalname']) ?? str(o['userprincipalname']),
     email: str(o['email']),
@@ -73,25 +86,18 @@ function answers(value: JsonValue | undefined): Answer[] {
 }
 
 function lowerFirst(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : value.charAt(0).toLowerCase() + value.slice(1);
+  return value === undefined ? undefined : asciiLower(value.charAt(0)) + value.slice(1);
 }
 
-function requiredStageInstanceId(data: JsonObject): string {
-  const id = str(data['customextensionstageinstanceid']);
+function requiredStageInstanceId(data: JsonObject): Guid {
+  const id = optionalId(data, 'customextensionstageinstanceid', 'customExtensionStageInstanceId');
   if (id === undefined) throw invalid('The callout has no CustomExtensionStageInstanceId.', { field: 'customExtensionStageInstanceId' });
-  if (!STAGE_INSTANCE_ID.test(id)) throw invalid('CustomExtensionStageInstanceId is not an identifier.', { field: 'customExtensionStageInstanceId' });
   return id;
-}
-
-function optionalGuid(data: JsonObject, key: string, field: string): string | undefined {
-  const id = str(data[key]);
-  if (id !== undefined && !GUID.test(id)) throw invalid(`${field} is not a GUID.`, { field });
-  return id?.toLowerCase();
 }
 
 function elmStage(data: JsonObject, wrapperType: string | undefined): StageCapabilities {
   let name = str(data['stage']);
-  if (name === undefined && wrapperType?.toLowerCase().startsWith(STAGE_TYPE_PREFIX)) {
+  if (name === undefined && wrapperType !== undefined && asciiLower(wrapperType).startsWith(STAGE_TYPE_PREFIX)) {
     name = wrapperType.slice(STAGE_TYPE_PREFIX.length);
   }
   if (name === undefined) throw invalid('The callout names no stage.', { field: 'stage' });
@@ -104,15 +110,21 @@ function elmStage(data: JsonObject, wrapperType: string | undefined): StageCapab
   return caps;
 }
 
-function requestCallout(data: JsonObject, caps: StageCapabilities, shape: CalloutShape, stageInstanceId: string): ElmRequestCallout {
-  const requestId = optionalGuid(data, 'accesspackageassignmentrequestid', 'accessPackageAssignmentRequestId');
+function requestCallout(data: JsonObject, caps: StageCapabilities, shape: CalloutShape, stageInstanceId: Guid): ElmRequestCallout {
+  const requestId = optionalId(data, 'accesspackageassignmentrequestid', 'accessPackageAssignmentRequestId');
   if (requestId === undefined) {
     throw invalid(`A ${caps.stage} callout must name its AccessPackageAssignmentRequestId.`, { field: 'accessPackageAssignmentRequestId' });
   }
   const assignment = obj(data['assignment']);
-  const assignmentId = str(assignment?.['id']);
+  const assignmentId = optionalId(assignment, 'id', 'assignment.id');
   const callbackPath = str(data['callbackuripath']);
   const callback = obj(data['callbackconfiguration']);
+  // Every id is checked before the callback path is compared with them: a bad id is named as such.
+  const accessPackage = named(data['accesspackage'], 'accessPackage');
+  const catalog = named(data['accesspackagecatalog'], 'accessPackageCatalog');
+  const assignmentPolicy = named(assignment?.['assignmentpolicy'], 'assignment.assignmentPolicy') ?? named(assignment?.['accesspackageassignmentpolicy'], 'assignment.accessPackageAssignmentPolicy');
+  const target = elmSubject(assignment?.['target'], 'assignment.target');
+  const requestor = elmSubject(data['requestor'], 'requestor');
   return {
     kind: 'elm-request',
     shape,
@@ -125,12 +137,12 @@ function requestCallout(data: JsonObject, caps: StageCapabilities, shape: Callou
     requestType: lowerFirst(str(data['requesttype'])),
     state: str(data['state']),
     status: str(data['status']),
-    accessPackage: named(data['accesspackage']),
-    catalog: named(data['accesspackagecatalog']),
+    accessPackage,
+    catalog,
     assignmentId,
-    assignmentPolicy: named(assignment?.['assignmentpolicy']) ?? named(assignment?.['accesspackageassignmentpolicy']),
-    target: elmSubject(assignment?.['target']),
-    requestor: elmSubject(data['requestor']),
+    assignmentPolicy,
+    target,
+    requestor,
     answers: answers(data['answers']),
   };
 }
@@ -140,7 +152,7 @@ function elmCallout(data: JsonObject, shape: CalloutShape, wrapperType: string |
   const stageInstanceId = requiredStageInstanceId(data);
   switch (caps.calloutKind) {
     case 'connection-test':
-      return { kind: 'connection-test', shape, stage: 'customExtensionConnectionTest', stageInstanceId, catalog: named(data['accesspackagecatalog']) };
+      return { kind: 'connection-test', shape, stage: 'customExtensionConnectionTest', stageInstanceId, catalog: named(data['accesspackagecatalog'], 'accessPackageCatalog') };
     case 'elm-assignment': {
       const assignment = obj(data['assignment']);
       return {
@@ -148,11 +160,11 @@ function elmCallout(data: JsonObject, shape: CalloutShape, wrapperType: string |
         shape,
         stage: caps.stage,
         stageInstanceId,
-        requestId: optionalGuid(data, 'accesspackageassignmentrequestid', 'accessPackageAssignmentRequestId'),
-        accessPackage: named(data['accesspackage']),
-        catalog: named(data['accesspackagecatalog']),
-        assignmentId: str(assignment?.['id']),
-        target: elmSubject(assignment?.['target']),
+        requestId: optionalId(data, 'accesspackageassignmentrequestid', 'accessPackageAssignmentRequestId'),
+        accessPackage: named(data['accesspackage'], 'accessPackage'),
+        catalog: named(data['accesspackagecatalog'], 'accessPackageCatalog'),
+        assignmentId: optionalId(assignment, 'id', 'assignment.id'),
+        target: elmSubject(assignment?.['target'], 'assignment.target'),
       };
     }
     case 'elm-request':
@@ -161,40 +173,36 @@ function elmCallout(data: JsonObject, shape: CalloutShape, wrapperType: string |
 }
 
 function lcwCallout(data: JsonObject): LcwTaskCallout {
-  const result = obj(data['taskprocessingresult']);
-  const taskProcessingResultId = str(result?.['id']);
-  if (taskProcessingResultId === undefined || !GUID.test(taskProcessingResultId)) {
+  const taskProcessingResultId = optionalId(obj(data['taskprocessingresult']), 'id', 'taskProcessingResult.id');
+  if (taskProcessingResultId === undefined) {
     throw invalid('taskProcessingResult.id is not a GUID.', { field: 'taskProcessingResult.id' });
   }
   const subject = obj(data['subject']);
   const workflow = obj(data['workflow']);
-  const task = named(data['task']);
+  const workflowId = optionalId(workflow, 'id', 'workflow.id');
+  const task = named(data['task'], 'task');
+  const subjectId = optionalId(subject, 'id', 'subject.id');
+  const managerId = optionalId(obj(subject?.['manager']), 'id', 'subject.manager.id');
   const version = workflow?.['workflowversion'];
   const callbackPath = str(data['callbackuripath']);
   return {
     kind: 'lcw-task',
     shape: 'lifecycle-workflows',
-    taskProcessingResultId: taskProcessingResultId.toLowerCase(),
-    resume:
-      callbackPath === undefined
-        ? null
-        : lcwResumeTarget(callbackPath, { taskProcessingResultId, workflowId: str(workflow?.['id']), taskId: task?.id }),
+    taskProcessingResultId,
+    resume: callbackPath === undefined ? null : lcwResumeTarget(callbackPath, { taskProcessingResultId, workflowId, taskId: task?.id }),
     subject:
       subject === undefined
         ? undefined
         : {
-            objectId: str(subject['id']),
+            objectId: subjectId,
             displayName: str(subject['displayname']),
             principalName: str(subject['userprincipalname']),
             email: str(subject['email']),
             subjectType: 'user',
           },
-    managerId: str(obj(subject?.['manager'])?.['id']),
+    managerId,
     task,
-    workflow:
-      workflow === undefined
-        ? undefined
-        : { id: str(workflow['id']), displayName: str(workflow['displayname']), version: workflowVersion(version) },
+    workflow: workflow === undefined ? undefined : { id: workflowId, displayName: str(workflow['displayname']), version: workflowVersion(version) },
   };
 }
 
@@ -220,7 +228,7 @@ export function createCalloutParser(): CalloutParser {
       const wrapperType = str(root['type']);
       const wrapped = isJsonObject(root['data']) && (wrapperType !== undefined || str(root['source']) !== undefined);
       const data = wrapped ? (root['data'] as JsonObject) : root;
-      if (wrapperType?.toLowerCase() === 'lifecycleevent' || 'taskprocessingresult' in data) {
+      if ((wrapperType !== undefined && asciiLower(wrapperType) === 'lifecycleevent') || 'taskprocessingresult' in data) {
         if (!validateLcw(data)) throw schemaError(validateLcw.errors);
         return lcwCallout(data);
       }

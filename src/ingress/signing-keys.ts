@@ -1,4 +1,5 @@
 import { createLocalJWKSet, errors as joseErrors, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
+import { asciiLower } from '../ascii.js';
 import { AppError } from '../errors.js';
 import type { Clock } from '../ports.js';
 
@@ -31,6 +32,13 @@ interface Cached<T> {
 
 const MAX_DOCUMENT_BYTES = 512 * 1024;
 
+/**
+ * The least cooldown between two key-set refreshes caused by an unknown `kid`. Without one, every
+ * token with a forged `kid` would make us re-read the tenant's keys: a request amplifier aimed at
+ * Entra, and a way to get us throttled there.
+ */
+export const MIN_REFRESH_COOLDOWN_MS = 1000;
+
 function unavailable(what: string, cause?: unknown): AppError {
   return new AppError('AUTH.METADATA_UNAVAILABLE', `The tenant's ${what} could not be read, so the caller cannot be verified.`, {
     retryable: true,
@@ -55,6 +63,12 @@ export class SigningKeys {
   private readonly maxAgeMs: number;
 
   constructor(private readonly options: SigningKeysOptions) {
+    // Defence in depth: loadConfig refuses a smaller SIGNING_KEY_REFRESH_COOLDOWN_SECONDS already.
+    if (!(options.refreshCooldownMs >= MIN_REFRESH_COOLDOWN_MS)) {
+      throw new AppError('CONFIG.INVALID', `The signing-key refresh cooldown must be at least ${MIN_REFRESH_COOLDOWN_MS} ms (SIGNING_KEY_REFRESH_COOLDOWN_SECONDS at least ${MIN_REFRESH_COOLDOWN_MS / 1000}).`, {
+        details: { setting: 'SIGNING_KEY_REFRESH_COOLDOWN_SECONDS' },
+      });
+    }
     this.fetchTimeoutMs = options.fetchTimeoutMs ?? 5000;
     this.maxAgeMs = options.maxAgeMs ?? 12 * 60 * 60 * 1000;
   }
@@ -157,7 +171,7 @@ export class SigningKeys {
     const doc = (await this.fetchJson(this.metadataUrl(version), 'OpenID metadata')) as Record<string, unknown>;
     const issuer = doc['issuer'];
     const jwksUri = doc['jwks_uri'];
-    if (typeof issuer !== 'string' || !issuer.toLowerCase().includes(this.options.tenantId)) {
+    if (typeof issuer !== 'string' || !asciiLower(issuer).includes(this.options.tenantId)) {
       throw unavailable('OpenID metadata (its issuer does not name the tenant)');
     }
     if (typeof jwksUri !== 'string' || !sameOrigin(jwksUri, this.options.authorityHost)) {

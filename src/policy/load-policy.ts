@@ -3,6 +3,7 @@ import type { ErrorObject } from 'ajv';
 import { SettingsProblem, type Check } from '../checks/define-check.js';
 import { AppError } from '../errors.js';
 import type { FactName } from '../facts/fact-types.js';
+import { REQUEST_TYPES, requestTypeOf, type RequestType } from '../request-types.js';
 import { stageCapabilities, stageMayDeny } from '../stages.js';
 import { APPROVER_TYPES } from './policy-schema.js';
 import { compilePolicyValidators } from './policy-validators.js';
@@ -55,6 +56,9 @@ function explain(error: ErrorObject): PolicyProblem {
   if (error.keyword === 'enum') {
     return new PolicyProblem(error.instancePath, `must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`);
   }
+  if (error.keyword === 'pattern' && /\/match\/requestTypes\/\d+$/.test(error.instancePath)) {
+    return new PolicyProblem(error.instancePath, `must be one of ${REQUEST_TYPES.join(', ')} (in any casing)`);
+  }
   return new PolicyProblem(error.instancePath, error.message ?? 'is not valid');
 }
 
@@ -81,9 +85,10 @@ function at(doc: unknown, pointer: string): unknown {
     .reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined), doc);
 }
 
-/** Ids and names compared without case: the match is kept lower-case. */
+/** Ids and names compared without case: the match is kept lower-case, request types in Graph's spelling. */
 function lowerMatch(match: Match): Match {
-  return Object.fromEntries(Object.entries(match).map(([key, list]) => [key, (list as string[]).map((s) => s.toLowerCase())]));
+  const lowered: Match = Object.fromEntries(Object.entries(match).map(([key, list]) => [key, (list as string[]).map((s) => s.toLowerCase())]));
+  return match.requestTypes === undefined ? lowered : { ...lowered, requestTypes: [...new Set(match.requestTypes.map((t) => requestTypeOf(t) as RequestType))] };
 }
 const ELM_KEYS = ['catalogs', 'accessPackages', 'assignmentPolicies', 'stages', 'requestTypes'] as const;
 const LCW_KEYS = ['workflows', 'tasks'] as const;

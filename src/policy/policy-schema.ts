@@ -1,11 +1,15 @@
 import type { Check, JsonSchema } from '../checks/define-check.js';
 import { SEVERITIES } from '../checks/define-check.js';
+import { REQUEST_TYPES } from '../request-types.js';
 import { ELM_STAGES } from '../stages.js';
 
-export const REQUEST_TYPES = [
-  'userAdd', 'userUpdate', 'userRemove', 'adminAdd', 'adminUpdate', 'adminRemove',
-  'systemAdd', 'systemUpdate', 'systemRemove', 'onBehalfAdd', 'notSpecified',
-] as const;
+/** A request type as the policy names it: one of REQUEST_TYPES in any casing (`UserExtend` as the beta pages spell it). */
+const requestType = {
+  type: 'string',
+  pattern: `^(?:${REQUEST_TYPES.map((t) => t.replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`)).join('|')})$`,
+  examples: REQUEST_TYPES,
+  description: `A request type, in any casing: ${REQUEST_TYPES.join(', ')}.`,
+};
 
 /** Attributes a `groupByAttribute` approver strategy can key on. */
 export const APPROVER_ATTRIBUTES = [
@@ -158,7 +162,13 @@ export function buildPolicySchema(checks: readonly Check[], form: 'published' | 
                 accessPackages: guids('Access package ids.'),
                 assignmentPolicies: guids('Assignment policy ids.'),
                 stages: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ELM_STAGES.filter((s) => s !== 'customExtensionConnectionTest') }, description: 'Entitlement-management stages.' },
-                requestTypes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: REQUEST_TYPES }, description: 'Request types (matched without case).' },
+                requestTypes: {
+                  type: 'array',
+                  minItems: 1,
+                  uniqueItems: true,
+                  items: requestType,
+                  description: 'Request types (matched without case). A callout that names no request type entitlement-guard knows (none, notSpecified, unknownFutureValue, or a type newer than this schema) is matched by the other keys alone, with a notice.',
+                },
                 workflows: guids('Lifecycle workflow ids.'),
                 tasks: guids('Lifecycle workflow task ids.'),
               },

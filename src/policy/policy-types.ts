@@ -1,5 +1,6 @@
 import type { Check, Severity } from '../checks/define-check.js';
 import type { FactName } from '../facts/fact-types.js';
+import type { RequestType } from '../request-types.js';
 
 export type Mode = 'enforce' | 'audit';
 /** What a check that could not run decides: deny (fail closed), continue, or retry (answer 503). */
@@ -31,13 +32,13 @@ export interface ApproverPolicy {
     | undefined;
 }
 
-/** Which callouts a scope applies to; an absent list matches anything. Ids are lower-case. */
+/** Which callouts a scope applies to; an absent list matches anything. Ids and stages are lower-case; request types in Graph's spelling. */
 export interface Match {
   readonly catalogs?: readonly string[];
   readonly accessPackages?: readonly string[];
   readonly assignmentPolicies?: readonly string[];
   readonly stages?: readonly string[];
-  readonly requestTypes?: readonly string[];
+  readonly requestTypes?: readonly RequestType[];
   readonly workflows?: readonly string[];
   readonly tasks?: readonly string[];
 }

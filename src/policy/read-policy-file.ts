@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.js';
+import { FileRefused, readBoundedFile } from '../read-bounded-file.js';
 import { loadPolicy, type PolicyLoadOptions } from './load-policy.js';
 import type { Policy } from './policy-types.js';
 
@@ -16,19 +17,19 @@ export function defaultPolicyPath(from = fileURLToPath(import.meta.url)): string
   }
 }
 
-/** Reads POLICY_PATH (or the deployed default) at start-up; any problem is CONFIG.INVALID. */
+/**
+ * Reads POLICY_PATH (or the deployed default) at start-up, and the what-if and scan commands'
+ * --policy: a regular file of at most MAX_POLICY_BYTES; any problem is CONFIG.INVALID.
+ */
 export function readPolicyFile(path: string | undefined, options: PolicyLoadOptions): Policy {
   const file = path ?? defaultPolicyPath();
   let text: string;
   try {
-    if (statSync(file).size > MAX_POLICY_BYTES) {
-      throw new AppError('CONFIG.INVALID', `Policy ${file} is larger than ${MAX_POLICY_BYTES} bytes.`);
-    }
-    text = readFileSync(file, 'utf8');
+    text = readBoundedFile(file, MAX_POLICY_BYTES).toString('utf8');
   } catch (error) {
-    if (error instanceof AppError) throw error;
-    const code = (error as { code?: unknown }).code;
-    throw new AppError('CONFIG.INVALID', `Policy ${file} cannot be read (${typeof code === 'string' ? code : 'error'}); set POLICY_PATH to the policy document.`, { cause: error });
+    if (!(error instanceof FileRefused)) throw error;
+    const hint = error.reason === 'too-large' ? '.' : '; set POLICY_PATH to the policy document.';
+    throw new AppError('CONFIG.INVALID', `Policy ${file} ${error.problem}${hint}`, { cause: error });
   }
   return loadPolicy(text, file, options);
 }

@@ -1,3 +1,5 @@
+import { fillSegment } from '../graph/graph-path.js';
+import { parseGuid, type Guid } from '../guid.js';
 import { LCW_EXTENSIONS } from './graph-shapes.js';
 import { ELM_PERMISSION, LCW_PERMISSION, type RegisterGraph } from './register-graph.js';
 import { RegisterError } from './register-error.js';
@@ -9,18 +11,23 @@ export interface AppliedCall {
   readonly status: number;
 }
 
-/** The id in a create's answer; Graph's reference shows it both flat and inside `value`. */
-function createdId(json: unknown): string | undefined {
+/** Graph's reference shows a create's id both flat and inside `value`. */
+/** The id in a create's answer, when it is a GUID: it goes into the paths and bodies of the calls after it. */
+function createdId(json: unknown): Guid | undefined {
   const body = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
   const inner = typeof body['value'] === 'object' && body['value'] !== null ? (body['value'] as Record<string, unknown>) : {};
-  const id = body['id'] ?? inner['id'];
-  return typeof id === 'string' && id !== '' ? id : undefined;
+  return parseGuid(body['id'] ?? inner['id']);
 }
 
-function withId(call: PlannedCall, id: string | undefined): PlannedCall {
+function withId(call: PlannedCall, id: Guid | undefined): PlannedCall {
   if (id === undefined) return call;
   const fill = (text: string) => text.split(NEW_EXTENSION_ID).join(id);
-  return { ...call, path: fill(call.path), what: fill(call.what), ...(call.body === undefined ? {} : { body: JSON.parse(fill(JSON.stringify(call.body))) as unknown }) };
+  return {
+    ...call,
+    path: fillSegment(call.path, NEW_EXTENSION_ID, id),
+    what: fill(call.what),
+    ...(call.body === undefined ? {} : { body: JSON.parse(fill(JSON.stringify(call.body))) as unknown }),
+  };
 }
 
 /**
@@ -30,7 +37,7 @@ function withId(call: PlannedCall, id: string | undefined): PlannedCall {
  */
 export async function applyPlan(graph: RegisterGraph, plan: Plan): Promise<AppliedCall[]> {
   const done: AppliedCall[] = [];
-  let newId: string | undefined;
+  let newId: Guid | undefined;
   for (const planned of plan.calls) {
     const call = withId(planned, newId);
     const permission = call.path.startsWith(LCW_EXTENSIONS) ? LCW_PERMISSION : ELM_PERMISSION;
@@ -39,7 +46,7 @@ export async function applyPlan(graph: RegisterGraph, plan: Plan): Promise<Appli
       done.push({ call, status: answer.status });
       if (call.method === 'POST' && call.path.endsWith('/customWorkflowExtensions')) {
         newId = createdId(answer.json);
-        if (newId === undefined) throw new RegisterError(1, `Graph created the custom extension but its answer has no id; run the command again to attach it`);
+        if (newId === undefined) throw new RegisterError(1, `Graph created the custom extension but its answer has no id that is a GUID; run the command again to attach it`);
       }
     } catch (error) {
       if (!(error instanceof RegisterError)) throw error;

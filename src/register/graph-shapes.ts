@@ -1,3 +1,5 @@
+import { graphPath, odataEq, type Query } from '../graph/graph-path.js';
+
 /**
  * The Graph shapes the register command writes, each as Graph's reference documents it (see
  * docs/register.md for the pages): the catalog's custom extension, its place in an assignment
@@ -84,18 +86,20 @@ export function dynamicStage(extensionId: string): Record<string, unknown> {
   return { '@odata.type': DYNAMIC_STAGE_TYPE, customExtension: { '@odata.type': REQUEST_EXTENSION_TYPE, id: extensionId } };
 }
 
-const seg = encodeURIComponent;
+const ELM_SEGMENTS = ['identityGovernance', 'entitlementManagement'] as const;
+const EM_ROLE_SEGMENTS = ['roleManagement', 'entitlementManagement', 'roleAssignments'] as const;
+const LCW_SEGMENTS = ['identityGovernance', 'lifecycleWorkflows', 'customTaskExtensions'] as const;
 
-/** Graph paths: ids from the command line are validated GUIDs; ids Graph gave are encoded as path segments. */
+/** Graph paths, built by graph-path.ts: ids from the command line are validated GUIDs; ids Graph gave are encoded as path segments. */
 export const paths = {
-  catalog: (catalogId: string) => `${ELM}/catalogs/${catalogId}`,
-  extensions: (catalogId: string) => `${ELM}/catalogs/${catalogId}/customWorkflowExtensions`,
-  extension: (catalogId: string, id: string) => `${ELM}/catalogs/${catalogId}/customWorkflowExtensions/${seg(id)}`,
-  policy: (policyId: string) => `${ELM}/assignmentPolicies/${policyId}`,
-  betaPolicy: (policyId: string) => `${ELM}/accessPackageAssignmentPolicies/${policyId}`,
-  roleAssignmentsCollection: () => EM_ROLE_ASSIGNMENTS,
-  roleAssignments: (principalId: string) => `${EM_ROLE_ASSIGNMENTS}?$filter=${encodeURIComponent(`principalId eq '${principalId}'`)}`,
-  roleAssignment: (id: string) => `${EM_ROLE_ASSIGNMENTS}/${seg(id)}`,
-  taskExtensions: () => LCW_EXTENSIONS,
-  taskExtension: (id: string) => `${LCW_EXTENSIONS}/${seg(id)}`,
+  catalog: (catalogId: string) => graphPath([...ELM_SEGMENTS, 'catalogs', catalogId]),
+  extensions: (catalogId: string) => graphPath([...ELM_SEGMENTS, 'catalogs', catalogId, 'customWorkflowExtensions']),
+  extension: (catalogId: string, id: string) => graphPath([...ELM_SEGMENTS, 'catalogs', catalogId, 'customWorkflowExtensions', id]),
+  policy: (policyId: string, query?: Query) => graphPath([...ELM_SEGMENTS, 'assignmentPolicies', policyId], query),
+  betaPolicy: (policyId: string, query?: Query) => graphPath([...ELM_SEGMENTS, 'accessPackageAssignmentPolicies', policyId], query),
+  roleAssignmentsCollection: () => graphPath(EM_ROLE_SEGMENTS),
+  roleAssignments: (principalId: string) => graphPath(EM_ROLE_SEGMENTS, { $filter: odataEq('principalId', principalId) }),
+  roleAssignment: (id: string) => graphPath([...EM_ROLE_SEGMENTS, id]),
+  taskExtensions: () => graphPath(LCW_SEGMENTS),
+  taskExtension: (id: string) => graphPath([...LCW_SEGMENTS, id]),
 } as const;

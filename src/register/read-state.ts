@@ -7,8 +7,8 @@ type Json = Readonly<Record<string, unknown>>;
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const obj = (value: unknown): Json | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined);
-const POLICY_EXPAND = '$expand=accessPackage,catalog,customExtensionStageSettings($expand=customExtension)';
-const BETA_POLICY_EXPAND = '$expand=customExtensionStageSettings($expand=customExtension)';
+const POLICY_EXPAND = { $expand: 'accessPackage,catalog,customExtensionStageSettings($expand=customExtension)' };
+const BETA_POLICY_EXPAND = { $expand: 'customExtensionStageSettings($expand=customExtension)' };
 
 /** The one item of a list named `name`; two of that name are the operator's to sort out. */
 function named(items: readonly Json[], name: string, what: string): Json | undefined {
@@ -47,7 +47,7 @@ function hasDynamicStage(policy: Json): boolean {
  */
 async function readPolicy(graph: RegisterGraph, desired: Desired, policyId: string): Promise<PolicyState> {
   const what = `read assignment policy ${policyId}`;
-  const answer = await graph.read({ method: 'GET', version: 'v1.0', path: `${paths.policy(policyId)}?${POLICY_EXPAND}` }, what, ELM_PERMISSION);
+  const answer = await graph.read({ method: 'GET', version: 'v1.0', path: paths.policy(policyId, POLICY_EXPAND) }, what, ELM_PERMISSION);
   if (answer.status === 404) throw new RegisterError(2, `assignment policy ${policyId} does not exist in this tenant`);
   const v1 = obj(answer.json) ?? {};
   const displayName = str(v1['displayName']) ?? policyId;
@@ -56,7 +56,7 @@ async function readPolicy(graph: RegisterGraph, desired: Desired, policyId: stri
     throw new RegisterError(2, `assignment policy "${displayName}" (${policyId}) belongs to catalog ${catalogId}, not ${desired.catalogId}: a policy can only use its own catalog's custom extensions`);
   }
   if (!((desired.mode === 'register' && desired.dynamicApproval) || hasDynamicStage(v1))) return { id: policyId, displayName, version: 'v1.0', raw: v1 };
-  const beta = await graph.read({ method: 'GET', version: 'beta', path: `${paths.betaPolicy(policyId)}?${BETA_POLICY_EXPAND}` }, `${what} (beta)`, ELM_PERMISSION);
+  const beta = await graph.read({ method: 'GET', version: 'beta', path: paths.betaPolicy(policyId, BETA_POLICY_EXPAND) }, `${what} (beta)`, ELM_PERMISSION);
   if (beta.status === 404) throw new RegisterError(2, `assignment policy ${policyId} does not exist in beta's accessPackageAssignmentPolicies`);
   return { id: policyId, displayName, version: 'beta', raw: obj(beta.json) ?? {} };
 }

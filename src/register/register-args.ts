@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseIsoDuration } from '../checks/support/iso-duration.js';
-import { GUID } from '../ingress/callback-path.js';
+import { isGuidText } from '../guid.js';
 import { APPROVAL_REQUIREMENTS_STAGE, EXPIRATION_STAGES, REQUEST_STAGES, type Relay, type RequestStage } from './graph-shapes.js';
 import type { Desired } from './register-model.js';
 import { TENANT_SOURCE_OPTIONS, tenantSourceOf, type TenantSource } from '../tenant-source.js';
@@ -60,7 +60,7 @@ const LOGIC_APP = /^[-\w.()]{0,79}[-\w()]$/;
 const MAX_LOGIC_APP_PATH = 150;
 
 function guid(value: string, flag: string): string {
-  if (!GUID.test(value)) throw new UsageError(`${flag} must be a GUID, not "${value}"`);
+  if (!isGuidText(value)) throw new UsageError(`${flag} must be a GUID, not "${value}"`);
   return value.toLowerCase();
 }
 

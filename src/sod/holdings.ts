@@ -1,5 +1,6 @@
 import type { DirectoryRef } from '../facts/fact-types.js';
 import type { HoldingFactValues } from '../facts/holding-fact-types.js';
+import { isRemoval } from '../request-types.js';
 import { Held, scannedMembership, type Membership } from './held.js';
 import type { Holding } from './sod-model.js';
 
@@ -68,7 +69,7 @@ export function collectHoldings({ facts, requestId, requestedPackage, now }: Hol
     if (HELD.has(a.state.toLowerCase())) holdings.push(new Held('accessPackage', a.accessPackage.id, a.accessPackage.displayName, { via: 'assignment', assignmentId: a.id, state: a.state }));
   }
   for (const r of facts.targetPackageRequests ?? []) {
-    if (r.id === requestId?.toLowerCase() || !PENDING.has(r.state.toLowerCase()) || /remove$/i.test(r.requestType)) continue;
+    if (r.id === requestId?.toLowerCase() || !PENDING.has(r.state.toLowerCase()) || isRemoval(r.requestType)) continue;
     holdings.push(new Held('accessPackage', r.accessPackage.id, r.accessPackage.displayName, { via: 'pendingRequest', requestId: r.id, state: r.state }));
   }
   if (requestedPackage !== undefined) requested(requestedPackage, facts, holdings, touched);

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ElmRequestCallout, Subject } from '../callout/model.js';
+import { childPath, graphPath } from '../graph/graph-path.js';
+import { parseGuid, type Guid } from '../guid.js';
 import type { ElmStage } from '../stages.js';
 import type { WhatIfPackage, WhatIfUser } from './resolve-subjects.js';
 
 /** The ids a what-if makes up: a request and a stage instance that exist nowhere in the tenant. */
 export interface SyntheticIds {
-  readonly requestId: string;
-  readonly stageInstanceId: string;
+  readonly requestId: Guid;
+  readonly stageInstanceId: Guid;
 }
 
 /**
@@ -15,7 +17,12 @@ export interface SyntheticIds {
  * request itself answers 404.
  */
 export function syntheticIds(): SyntheticIds {
-  return { requestId: randomUUID(), stageInstanceId: randomUUID() };
+  const fresh = (): Guid => {
+    const id = parseGuid(randomUUID());
+    if (id === undefined) throw new Error('randomUUID made something that is not a GUID');
+    return id;
+  };
+  return { requestId: fresh(), stageInstanceId: fresh() };
 }
 
 export interface WhatIfRequest {
@@ -23,7 +30,7 @@ export interface WhatIfRequest {
   readonly accessPackage: WhatIfPackage;
   readonly stage: ElmStage;
   readonly requestType: string;
-  readonly assignmentPolicyId: string | undefined;
+  readonly assignmentPolicyId: Guid | undefined;
   readonly ids: SyntheticIds;
 }
 
@@ -42,7 +49,7 @@ export function buildWhatIfCallout(request: WhatIfRequest): ElmRequestCallout {
     email: undefined,
     subjectType: 'user',
   };
-  const canonical = `/identityGovernance/entitlementManagement/assignmentRequests/${ids.requestId}`;
+  const canonical = graphPath(['identityGovernance', 'entitlementManagement', 'assignmentRequests', ids.requestId]);
   return {
     kind: 'elm-request',
     shape: 'flat-pascal',
@@ -50,7 +57,7 @@ export function buildWhatIfCallout(request: WhatIfRequest): ElmRequestCallout {
     stageInstanceId: ids.stageInstanceId,
     requestId: ids.requestId,
     // Where Entra would wait for the answer; a what-if shapes the answer but never sends it.
-    resume: { path: `${canonical}/resume`, confirmPath: canonical },
+    resume: { path: childPath(canonical, 'resume'), confirmPath: canonical },
     callbackTimeout: undefined,
     requestType: request.requestType,
     state: undefined,

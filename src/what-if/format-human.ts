@@ -102,6 +102,7 @@ export function formatHuman(result: WhatIfResult, context: WhatIfContext): strin
   const scopes = evaluation.policy.scopes.length === 0 ? 'no scope matches' : `scopes ${evaluation.policy.scopes.join(', ')}`;
   lines.push('', `Checks (${scopes}):`);
   lines.push(...(evaluation.checks.length === 0 ? ['  none'] : indent(evaluation.checks.flatMap(checkLines), '  ')));
+  if (evaluation.policy.notices.length > 0) lines.push('Noted by the policy:', ...indent(evaluation.policy.notices.flatMap(findingLines), '  '));
   if (requestChecks.checks.length > 0) {
     lines.push('', `Not counted (they read the request itself): ${requestChecks.checks.map((run) => run.id).join(', ')}`);
     lines.push(...indent(requestChecks.checks.flatMap(checkLines), '  '));

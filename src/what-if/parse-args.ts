@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
-import { GUID } from '../ingress/callback-path.js';
-import { REQUEST_TYPES } from '../policy/policy-schema.js';
+import { isGuidText, parseGuid, type Guid } from '../guid.js';
+import { REQUEST_TYPES, requestTypeOf, type RequestType } from '../request-types.js';
 import { stageCapabilities, type ElmStage } from '../stages.js';
 import { TENANT_SOURCE_OPTIONS, tenantSourceOf, type TenantSource, type TenantSourceFlags } from '../tenant-source.js';
-
-export type RequestType = (typeof REQUEST_TYPES)[number];
 
 /** Where the directory is read: the tenant emulator in-process, or a real tenant, read-only. */
 export type WhatIfSource = TenantSource;
@@ -12,15 +10,15 @@ export type WhatIfSource = TenantSource;
 export interface WhatIfArgs {
   /** An object id (lower-cased) or a user principal name, as given. */
   readonly user: string;
-  readonly packageId: string;
+  readonly packageId: Guid;
   readonly stage: ElmStage;
   readonly requestType: RequestType;
   /** undefined: POLICY_PATH, else the policy deployed with the app (as the function reads it). */
   readonly policyPath: string | undefined;
   /** The package's catalog when Graph cannot expand it; given, the package read does not ask for it. */
-  readonly catalogId: string | undefined;
+  readonly catalogId: Guid | undefined;
   /** The assignment policy the request would come through; scopes may match on it. */
-  readonly assignmentPolicyId: string | undefined;
+  readonly assignmentPolicyId: Guid | undefined;
   readonly json: boolean;
   readonly source: WhatIfSource;
   /** ALLOW_DENY_AT_APPROVED_STAGE, read as the function reads it. */
@@ -32,6 +30,11 @@ export type ParsedArgs =
   | { readonly kind: 'help' }
   | { readonly kind: 'usage-error'; readonly message: string };
 
+/** The request types for the usage, a few to a line under the option's description. */
+const REQUEST_TYPE_USAGE = ['userAdd (default)', ...REQUEST_TYPES.filter((t) => t !== 'userAdd')]
+  .map((t, i, all) => `${t}${i === all.length - 1 ? ' (any casing)' : ','}${i % 5 === 4 ? '\n                              ' : ''}`)
+  .join(' ');
+
 export const USAGE = `Usage: npm run what-if -- --user <object id or UPN> --package <access package id> [options]
 
 Evaluates the policy for a user requesting an access package, without any callout: builds the
@@ -42,8 +45,7 @@ what the stage would answer. Nothing is resumed or written.
   --package <id>               the access package
   --stage <stage>              assignmentRequestCreated (default), assignmentRequestDeterminingApprovalRequirements,
                                assignmentRequestApproved, assignmentRequestGranted or assignmentRequestRemoved
-  --request-type <type>        userAdd (default), userUpdate, userRemove, adminAdd, adminUpdate, adminRemove,
-                               systemAdd, systemUpdate, systemRemove, onBehalfAdd or notSpecified
+  --request-type <type>        ${REQUEST_TYPE_USAGE}
   --policy <file>              the policy (default: POLICY_PATH, else policy/policy.json)
   --catalog <id>               the package's catalog, when Graph cannot expand it on the package
   --assignment-policy <id>     the assignment policy the request comes through (for scopes that match on it)
@@ -70,18 +72,19 @@ const OPTIONS = {
 
 class UsageError extends Error {}
 
-function guid(value: string, flag: string): string {
-  if (!GUID.test(value)) throw new UsageError(`${flag} must be a GUID, not "${value}"`);
-  return value.toLowerCase();
+function guid(value: string, flag: string): Guid {
+  const id = parseGuid(value);
+  if (id === undefined) throw new UsageError(`${flag} must be a GUID, not "${value}"`);
+  return id;
 }
 
-function optionalGuid(value: string | undefined, flag: string): string | undefined {
+function optionalGuid(value: string | undefined, flag: string): Guid | undefined {
   return value === undefined ? undefined : guid(value, flag);
 }
 
 /** Graph's /users/{id | userPrincipalName}: an object id, or a name with an @. */
 function userOf(value: string): string {
-  if (GUID.test(value)) return value.toLowerCase();
+  if (isGuidText(value)) return value.toLowerCase();
   if (/^[^@\s/?]+@[^@\s/?]+$/.test(value)) return value;
   throw new UsageError(`--user must be an object id (GUID) or a user principal name (name@domain), not "${value}"`);
 }
@@ -94,9 +97,10 @@ function stageOf(value: string | undefined): ElmStage {
   return caps.stage;
 }
 
-function requestTypeOf(value: string | undefined): RequestType {
+/** One of REQUEST_TYPES in any casing (`UserExtend`), in Graph's spelling. */
+function requestTypeArg(value: string | undefined): RequestType {
   if (value === undefined) return 'userAdd';
-  const found = REQUEST_TYPES.find((t) => t.toLowerCase() === value.toLowerCase());
+  const found = requestTypeOf(value);
   if (found === undefined) throw new UsageError(`--request-type must be one of ${REQUEST_TYPES.join(', ')}, not "${value}"`);
   return found;
 }
@@ -134,7 +138,7 @@ export function parseWhatIfArgs(argv: readonly string[], env: Readonly<Record<st
         user: userOf(values.user),
         packageId: guid(values.package, '--package'),
         stage: stageOf(values.stage),
-        requestType: requestTypeOf(values['request-type']),
+        requestType: requestTypeArg(values['request-type']),
         policyPath: policyPath === '' ? undefined : policyPath,
         catalogId: optionalGuid(values.catalog, '--catalog'),
         assignmentPolicyId: optionalGuid(values['assignment-policy'], '--assignment-policy'),

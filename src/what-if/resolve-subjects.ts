@@ -1,24 +1,25 @@
 import { isAppError } from '../errors.js';
 import { graphErrorCode, type GraphAnswer, type GraphCall, type GraphHttp } from '../graph/graph-http.js';
+import { graphPath } from '../graph/graph-path.js';
 import { sendWithRetry, type Deadline, type RetryOptions } from '../graph/retry.js';
-import { GUID } from '../ingress/callback-path.js';
+import { parseGuid, type Guid } from '../guid.js';
 import { WhatIfError } from './what-if-error.js';
 
 export interface WhatIfUser {
-  readonly id: string;
+  readonly id: Guid;
   readonly displayName: string | undefined;
   readonly userPrincipalName: string | undefined;
 }
 
 export interface WhatIfPackage {
-  readonly id: string;
+  readonly id: Guid;
   readonly displayName: string | undefined;
-  readonly catalog: { readonly id: string; readonly displayName: string | undefined };
+  readonly catalog: { readonly id: Guid; readonly displayName: string | undefined };
   /** Whether the catalog was read from Graph or given with --catalog. */
   readonly catalogFrom: 'graph' | 'argument';
 }
 
-const ELM = '/identityGovernance/entitlementManagement';
+const ELM = ['identityGovernance', 'entitlementManagement'] as const;
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -41,10 +42,10 @@ function refused(answer: GraphAnswer, call: GraphCall, permission: string): What
   return new WhatIfError(1, `Graph answered ${detail} to ${what(call)}.`);
 }
 
-function graphId(json: Json, call: GraphCall): string {
-  const id = json['id'];
-  if (typeof id !== 'string' || !GUID.test(id)) throw new WhatIfError(1, `Graph's answer to ${what(call)} has no object id.`);
-  return id.toLowerCase();
+function graphId(json: Json, call: GraphCall): Guid {
+  const id = parseGuid(json['id']);
+  if (id === undefined) throw new WhatIfError(1, `Graph's answer to ${what(call)} has no object id.`);
+  return id;
 }
 
 /**
@@ -52,8 +53,7 @@ function graphId(json: Json, call: GraphCall): string {
  * guest's UPN carries `#EXT#`, which must be escaped in the path.
  */
 export async function resolveUser(http: GraphHttp, user: string, deadline: Deadline, retry: RetryOptions): Promise<WhatIfUser> {
-  const key = encodeURIComponent(user).replace(/%40/g, '@');
-  const call: GraphCall = { method: 'GET', version: 'v1.0', path: `/users/${key}?$select=id,displayName,userPrincipalName` };
+  const call: GraphCall = { method: 'GET', version: 'v1.0', path: graphPath(['users', user], { $select: 'id,displayName,userPrincipalName' }) };
   const answer = await read(http, call, deadline, retry);
   if (answer.status === 404) throw new WhatIfError(2, `No user ${user} in the tenant (Graph answered 404).`);
   if (answer.status !== 200 || !isObject(answer.json)) throw refused(answer, call, 'User.Read.All');
@@ -64,9 +64,9 @@ export async function resolveUser(http: GraphHttp, user: string, deadline: Deadl
  * The access package with its catalog (what the callout names and scopes match on). With
  * `catalogId` the catalog is the operator's and only the package itself is read.
  */
-export async function resolvePackage(http: GraphHttp, packageId: string, catalogId: string | undefined, deadline: Deadline, retry: RetryOptions): Promise<WhatIfPackage> {
-  const expand = catalogId === undefined ? '&$expand=catalog($select=id,displayName)' : '';
-  const call: GraphCall = { method: 'GET', version: 'v1.0', path: `${ELM}/accessPackages/${packageId}?$select=id,displayName${expand}` };
+export async function resolvePackage(http: GraphHttp, packageId: Guid, catalogId: Guid | undefined, deadline: Deadline, retry: RetryOptions): Promise<WhatIfPackage> {
+  const query = catalogId === undefined ? { $select: 'id,displayName', $expand: 'catalog($select=id,displayName)' } : { $select: 'id,displayName' };
+  const call: GraphCall = { method: 'GET', version: 'v1.0', path: graphPath([...ELM, 'accessPackages', packageId], query) };
   const answer = await read(http, call, deadline, retry);
   if (answer.status === 404) throw new WhatIfError(2, `No access package ${packageId} in the tenant (Graph answered 404).`);
   if (answer.status === 400 && catalogId === undefined) {

@@ -1,3 +1,4 @@
+import type { Guid } from '../guid.js';
 import type { ElmRequestCallout } from '../callout/model.js';
 import type { Decision } from '../decision/decision.js';
 import { elmResume } from '../decision/resume-request.js';
@@ -9,9 +10,9 @@ import type { GraphHttp } from '../graph/graph-http.js';
 import { Deadline, type RetryOptions } from '../graph/retry.js';
 import type { Policy } from '../policy/policy-types.js';
 import type { Clock } from '../ports.js';
+import type { RequestType } from '../request-types.js';
 import { stageCapabilities, stageMayDeny } from '../stages.js';
 import { buildWhatIfCallout, type SyntheticIds } from './build-callout.js';
-import type { RequestType } from './parse-args.js';
 import { readOnlyGraph } from './read-only-graph.js';
 import { runRequestChecks, withoutRequestChecks, type RequestChecks } from './request-checks.js';
 import { resolvePackage, resolveUser, type WhatIfPackage, type WhatIfUser } from './resolve-subjects.js';
@@ -20,9 +21,9 @@ import { WhatIfError } from './what-if-error.js';
 export interface WhatIfQuestion {
   /** Object id or user principal name. */
   readonly user: string;
-  readonly packageId: string;
-  readonly catalogId: string | undefined;
-  readonly assignmentPolicyId: string | undefined;
+  readonly packageId: Guid;
+  readonly catalogId: Guid | undefined;
+  readonly assignmentPolicyId: Guid | undefined;
   readonly stage: ElmRequestCallout['stage'];
   readonly requestType: RequestType;
   readonly ids: SyntheticIds;

@@ -29,6 +29,7 @@ describe('justification passes', () => {
     ['an optional question left out', { justification: 'For the quarterly audit', options: { questions: [{ questionId: COST.id, required: false, minLength: 5 }] } }],
     ['a removal, which needs no justification', { requestType: 'userRemove', options: CHG }],
     ['a system removal', { requestType: 'SystemRemove' }],
+    ['an approver removal', { requestType: 'approverRemove' }],
   ])('%s', (_name, row) => {
     expect(run(row)).toEqual([]);
   });
@@ -38,6 +39,8 @@ describe('justification fails', () => {
   it.each<[string, Row, { messageId: string; data: Record<string, unknown> }[]]>([
     ['no justification', {}, [{ messageId: 'missing', data: { min: 10 } }]],
     ['a short one', { justification: 'need' }, [{ messageId: 'tooShort', data: { length: 4, min: 10 } }]],
+    ['an extension without one, judged like an add', { requestType: 'UserExtend' }, [{ messageId: 'missing', data: { min: 10 } }]],
+    ['a request type entitlement-guard does not know, judged like an add', { requestType: 'someNewType' }, [{ messageId: 'missing', data: { min: 10 } }]],
     ['outer spaces do not count', { justification: '   need it    ' }, [{ messageId: 'tooShort', data: { length: 7, min: 10 } }]],
     ['emoji count as one character each', { justification: '👍🏽👍🏽👍🏽' }, [{ messageId: 'tooShort', data: { length: 3, min: 10 } }]],
     ['a higher minimum', { justification: 'Quarter-end close', options: { minLength: 40 } }, [{ messageId: 'tooShort', data: { length: 17, min: 40 } }]],

@@ -4,16 +4,18 @@ import type { RequestedSchedule, RequestFact } from '../../src/facts/fact-types.
 import { elmRequest, evaluate, idsAndData, NOW, rendered, requestFact, schedule } from './support.js';
 
 const START = '2026-12-01T09:00:00Z';
+/** When the request was made (NOW). */
+const MADE = '2026-11-22T12:00:00Z';
 const on = (start: string, expiration: Partial<RequestedSchedule>): RequestedSchedule => schedule({ startDateTime: start, ...expiration });
 const after = (duration: string, start = START) => on(start, { expirationType: 'afterDuration', duration });
 const until = (endDateTime: string, start = START) => on(start, { expirationType: 'afterDateTime', endDateTime });
 
 interface Row {
   readonly request: Partial<RequestFact>;
-  readonly requestType?: string;
+  readonly requestType?: string | undefined;
   readonly options?: Record<string, unknown>;
 }
-const run = ({ request, requestType = 'userAdd', options }: Row) => evaluate(check, elmRequest({ requestType }), { request: requestFact(request) }, options);
+const run = ({ request, options, ...row }: Row) => evaluate(check, elmRequest({ requestType: 'requestType' in row ? row.requestType : 'userAdd' }), { request: requestFact(request) }, options);
 
 describe('max-duration passes', () => {
   it.each<[string, Row]>([
@@ -34,6 +36,9 @@ describe('max-duration passes', () => {
     ['a user removal', { request: {}, requestType: 'userRemove' }],
     ['an admin removal', { request: { schedule: after('P9999D') }, requestType: 'AdminRemove' }],
     ['a system removal', { request: {}, requestType: 'systemRemove' }],
+    ['an approver removal', { request: {}, requestType: 'approverRemove' }],
+    ['an extension within the limit', { request: { schedule: after('P90D') }, requestType: 'userExtend' }],
+    ['an extension of access held since 2025, counted from when it is made (191 days)', { request: { createdDateTime: MADE, schedule: until('2027-06-01T00:00:00Z', '2025-01-01T00:00:00Z') }, requestType: 'UserExtend' }],
   ])('%s', (_name, row) => {
     expect(run(row)).toEqual([]);
   });
@@ -56,6 +61,12 @@ describe('max-duration fails', () => {
     ['a fraction of a year', { request: { schedule: after('P1.5Y') } }, 'unreadableSchedule', { field: 'duration', maxDays: 365 }],
     ['an end that is not a date', { request: { schedule: until('next year') } }, 'unreadableSchedule', { field: 'endDateTime', maxDays: 365 }],
     ['a start that is not a date', { request: { schedule: until('2027-01-01T00:00:00Z', 'soon') } }, 'unreadableSchedule', { field: 'startDateTime', maxDays: 365 }],
+    ['an extension asking beyond the maximum', { request: { schedule: after('P400D') }, requestType: 'userExtend' }, 'tooLong', { days: 400, start: '2026-12-01', end: '2028-01-05', maxDays: 365 }],
+    ['an extension (UserExtend) asking beyond the maximum from when it is made', { request: { createdDateTime: MADE, schedule: until('2028-01-01T00:00:00Z', '2025-01-01T00:00:00Z') }, requestType: 'UserExtend' }, 'tooLong', { days: 405, start: '2026-11-22', end: '2028-01-01', maxDays: 365 }],
+    ['an extension that never ends', { request: { schedule: on(START, { expirationType: 'noExpiration' }) }, requestType: 'userExtend' }, 'noEnd', { maxDays: 365 }],
+    ['a request type entitlement-guard does not know, judged like an add', { request: { schedule: after('P400D') }, requestType: 'someNewType' }, 'tooLong', { days: 400, start: '2026-12-01', end: '2028-01-05', maxDays: 365 }],
+    ['no request type, judged like an add', { request: { schedule: after('P400D') }, requestType: undefined }, 'tooLong', { days: 400, start: '2026-12-01', end: '2028-01-05', maxDays: 365 }],
+    ['an add that started in 2025 is counted from its start', { request: { createdDateTime: MADE, schedule: until('2027-06-01T00:00:00Z', '2025-01-01T00:00:00Z') } }, 'tooLong', { days: 881, start: '2025-01-01', end: '2027-06-01', maxDays: 365 }],
   ])('%s', (_name, row, messageId, data) => {
     expect(idsAndData(run(row))).toEqual([{ messageId, data }]);
   });

@@ -3,6 +3,7 @@ import check from '../../src/checks/separation-of-duties.js';
 import type { HoldingFactValues } from '../../src/facts/holding-fact-types.js';
 import { daysFromNow, elmRequest, evaluate, idsAndData, optionsProblem, TARGET_ID } from './support.js';
 import { appRole, assignment, emptyHoldings, group, ID, pending, REQUEST_ID, role, RULES } from '../sod/sod-fixtures.js';
+import { guid } from '../support/graph-paths.js';
 
 const NESTING = '1a2b3c4d-0005-4000-8000-00000000a005';
 const run = (facts: Partial<HoldingFactValues>, options: Record<string, unknown> = {}, callout = elmRequest()) => evaluate(check, callout, emptyHoldings(facts), options, RULES);
@@ -56,12 +57,21 @@ describe('what does not count', () => {
     ['an eligible role the rule excludes (includeEligible false)', { targetEligibleRoles: [role(ID.auditor)] }],
     ['group ownership granted by the package', { requestedPackage: { id: ID.otherPackage, displayName: 'Other', grants: [{ kind: 'group', groupId: ID.vendorGroup, role: 'Owner', displayName: 'Vendor Master Editors' }] }, targetPackageAssignments: [assignment(ID.paymentsPackage)] }],
   ])('%s', (_name, facts) => {
-    const callout = facts.requestedPackage === undefined ? elmRequest() : elmRequest({ accessPackage: { id: ID.otherPackage, displayName: 'Other' } });
+    const callout = facts.requestedPackage === undefined ? elmRequest() : elmRequest({ accessPackage: { id: guid(ID.otherPackage), displayName: 'Other' } });
     expect(messages(facts, {}, callout)).toEqual([]);
   });
 
-  it.each(['userRemove', 'adminRemove', 'systemRemove'])('a %s request never fails', (requestType) => {
+  it.each(['userRemove', 'adminRemove', 'systemRemove', 'approverRemove'])('a %s request never fails', (requestType) => {
     expect(messages({ targetPackageAssignments: [assignment(ID.vendorPackage)] }, {}, elmRequest({ requestType }))).toEqual([]);
+  });
+
+  it.each(['userExtend', 'UserExtend', 'userUpdate', 'unknownFutureValue', 'someNewType', undefined])('a %s request is judged like an add (an extension keeps the conflicting access longer)', (requestType) => {
+    expect(messages({ targetPackageAssignments: [assignment(ID.vendorPackage)] }, {}, elmRequest({ requestType }))).toEqual(['newConflict:SOD-001']);
+  });
+
+  it('a pending request of a type entitlement-guard does not know counts as pending access; a pending approver removal does not', () => {
+    expect(messages({ targetPackageRequests: [pending(ID.vendorPackage, 'pendingApproval', '22222222-0000-4000-8000-00000000000a', 'someNewType')] })).toEqual(['newConflict:SOD-001']);
+    expect(messages({ targetPackageRequests: [pending(ID.vendorPackage, 'pendingApproval', '22222222-0000-4000-8000-00000000000b', 'approverRemove')] })).toEqual([]);
   });
 
   it('pending requests are left out when the option says so (and not read)', () => {
@@ -73,7 +83,7 @@ describe('what does not count', () => {
 
 describe('granted by the requested package', () => {
   it('a group the package hands out counts even when the rule names only the group', () => {
-    const callout = elmRequest({ accessPackage: { id: ID.otherPackage, displayName: 'Other' } });
+    const callout = elmRequest({ accessPackage: { id: guid(ID.otherPackage), displayName: 'Other' } });
     const facts = { requestedPackage: { id: ID.otherPackage, displayName: 'Other', grants: [{ kind: 'group' as const, groupId: ID.paymentsGroup, role: 'Member', displayName: 'Payment Approvers' }] }, targetAppRoles: [appRole(ID.vendorRole)] };
     expect(messages(facts, {}, callout)).toEqual(['newConflict:SOD-001']);
   });
@@ -95,7 +105,7 @@ describe('conflicts the user already had', () => {
   const both = { targetPackageAssignments: [assignment(ID.vendorPackage, 'delivered', 'a1'), assignment(ID.otherPackage, 'delivered', 'a2')], targetGroups: [group(ID.stewardsGroup)] };
 
   it('an untouched conflict is reported as a notice, and fails when the option says so', () => {
-    const callout = elmRequest({ accessPackage: { id: 'dddddddd-0000-4000-8000-00000000dddd', displayName: 'Unrelated' } });
+    const callout = elmRequest({ accessPackage: { id: guid('dddddddd-0000-4000-8000-00000000dddd'), displayName: 'Unrelated' } });
     const facts = { ...both, requestedPackage: { id: 'dddddddd-0000-4000-8000-00000000dddd', displayName: 'Unrelated', grants: [] }, targetAppRoles: [appRole(ID.paymentRole)] };
     const reported = run(facts, {}, callout);
     expect(reported.map((r) => [r.messageId, r.notice])).toEqual([['existingConflict', true]]);
@@ -104,7 +114,7 @@ describe('conflicts the user already had', () => {
   });
 
   it('a request that adds to a held conflict extends it and fails', () => {
-    const callout = elmRequest({ accessPackage: { id: ID.vendorPackage, displayName: 'Vendor Master - Maintain' } });
+    const callout = elmRequest({ accessPackage: { id: guid(ID.vendorPackage), displayName: 'Vendor Master - Maintain' } });
     const facts = { requestedPackage: { id: ID.vendorPackage, displayName: 'Vendor Master - Maintain', grants: [] }, targetPackageAssignments: [assignment(ID.paymentsPackage)], targetGroups: [group(ID.vendorGroup)] };
     const reports = run(facts, {}, callout);
     expect(reports.map((r) => [r.messageId, r.notice])).toEqual([['extendedConflict', undefined]]);
@@ -118,7 +128,7 @@ describe('conflicts the user already had', () => {
 
 describe('exemptions', () => {
   const held = { targetPackageAssignments: [assignment(ID.vendorPackage)] };
-  const as = (objectId: string) => elmRequest({ target: { objectId, displayName: 'Someone', principalName: undefined, email: undefined, subjectType: 'user' } });
+  const as = (objectId: string) => elmRequest({ target: { objectId: guid(objectId), displayName: 'Someone', principalName: undefined, email: undefined, subjectType: 'user' } });
 
   it('a valid user exemption passes with the exemption named', () => {
     const reports = run(held, {}, as('11111111-0000-4000-8000-000000000001'));

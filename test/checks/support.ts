@@ -4,18 +4,20 @@ import type { Answer, ElmAssignmentCallout, ElmRequestCallout, LcwTaskCallout, S
 import { renderMessage, type Check, type CheckedCallout, type Report } from '../../src/checks/define-check.js';
 import type { DirectoryUser, FactSet, RequestedSchedule, RequestFact } from '../../src/facts/fact-types.js';
 import { mergeDefaults } from '../../src/policy/load-policy.js';
+import type { Guid } from '../../src/guid.js';
+import { guid, pathOf } from '../support/graph-paths.js';
 
 /** When every test evaluates: a fixed instant, so dates in tables stay readable. */
 export const NOW = Date.parse('2026-11-22T12:00:00Z');
 export const DAY_MS = 86_400_000;
-export const TARGET_ID = '5e8b3a43-2f3c-4f6e-9d6a-1b2c3d4e5f60';
-export const REQUESTOR_ID = '0f1e2d3c-4b5a-4697-8877-665544332211';
-export const REQUEST_ID = '3c7ee35f-ab17-4893-bb65-7a761c670d1a';
+export const TARGET_ID = guid('5e8b3a43-2f3c-4f6e-9d6a-1b2c3d4e5f60');
+export const REQUESTOR_ID = guid('0f1e2d3c-4b5a-4697-8877-665544332211');
+export const REQUEST_ID = guid('3c7ee35f-ab17-4893-bb65-7a761c670d1a');
 
 /** ISO date-time `days` days from NOW (negative: before). */
 export const daysFromNow = (days: number): string => new Date(NOW + days * DAY_MS).toISOString();
 
-const subject = (objectId: string, displayName: string): Subject => ({
+const subject = (objectId: Guid, displayName: string): Subject => ({
   objectId, displayName, principalName: `${displayName.toLowerCase().replace(' ', '.')}@contoso.com`, email: undefined, subjectType: 'user',
 });
 
@@ -25,17 +27,17 @@ export function elmRequest(overrides: Partial<ElmRequestCallout> = {}): ElmReque
     kind: 'elm-request',
     shape: 'flat-pascal',
     stage: 'assignmentRequestCreated',
-    stageInstanceId: '64054d8d-4d73-4705-820a-866332af9a64',
+    stageInstanceId: guid('64054d8d-4d73-4705-820a-866332af9a64'),
     requestId: REQUEST_ID,
-    resume: { path: `/identityGovernance/entitlementManagement/assignmentRequests/${REQUEST_ID}/resume`, confirmPath: `/identityGovernance/entitlementManagement/assignmentRequests/${REQUEST_ID}` },
+    resume: { path: pathOf(`/identityGovernance/entitlementManagement/assignmentRequests/${REQUEST_ID}/resume`), confirmPath: pathOf(`/identityGovernance/entitlementManagement/assignmentRequests/${REQUEST_ID}`) },
     callbackTimeout: 'PT1H',
     requestType: 'userAdd',
     state: 'submitted',
     status: 'Accepted',
-    accessPackage: { id: '97979783-38c5-40ae-b74e-404935a04ffd', displayName: 'Payments - Approver' },
-    catalog: { id: '26803898-8c26-4ca8-ba50-15552ecd4c9d', displayName: 'Finance' },
+    accessPackage: { id: guid('97979783-38c5-40ae-b74e-404935a04ffd'), displayName: 'Payments - Approver' },
+    catalog: { id: guid('26803898-8c26-4ca8-ba50-15552ecd4c9d'), displayName: 'Finance' },
     assignmentId: undefined,
-    assignmentPolicy: { id: '94f213d6-cfa4-4bda-86f9-6bb659b87cb0', displayName: 'Employees' },
+    assignmentPolicy: { id: guid('94f213d6-cfa4-4bda-86f9-6bb659b87cb0'), displayName: 'Employees' },
     target: subject(TARGET_ID, 'Ada Lovelace'),
     requestor: subject(REQUESTOR_ID, 'Grace Hopper'),
     answers: [],
@@ -49,11 +51,11 @@ export function elmAssignment(overrides: Partial<ElmAssignmentCallout> = {}): El
     kind: 'elm-assignment',
     shape: 'flat-pascal',
     stage: 'assignmentFourteenDaysBeforeExpiration',
-    stageInstanceId: 'b2c4e6a8-1111-4222-8333-944455556666',
+    stageInstanceId: guid('b2c4e6a8-1111-4222-8333-944455556666'),
     requestId: undefined,
-    accessPackage: { id: '97979783-38c5-40ae-b74e-404935a04ffd', displayName: 'Payments - Approver' },
-    catalog: { id: '26803898-8c26-4ca8-ba50-15552ecd4c9d', displayName: 'Finance' },
-    assignmentId: 'd1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6',
+    accessPackage: { id: guid('97979783-38c5-40ae-b74e-404935a04ffd'), displayName: 'Payments - Approver' },
+    catalog: { id: guid('26803898-8c26-4ca8-ba50-15552ecd4c9d'), displayName: 'Finance' },
+    assignmentId: guid('d1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6'),
     target: subject(TARGET_ID, 'Ada Lovelace'),
     ...overrides,
   };
@@ -64,12 +66,12 @@ export function lcwTask(overrides: Partial<LcwTaskCallout> = {}): LcwTaskCallout
   return {
     kind: 'lcw-task',
     shape: 'lifecycle-workflows',
-    taskProcessingResultId: '78b3e0a1-5c2d-4e6f-9a7b-8c9d0e1f2a3b',
-    resume: { path: '/identityGovernance/lifecycleWorkflows/workflows/w/runs/r/taskProcessingResults/t/resume', confirmPath: '/identityGovernance/lifecycleWorkflows/workflows/w/runs/r/taskProcessingResults/t' },
+    taskProcessingResultId: guid('78b3e0a1-5c2d-4e6f-9a7b-8c9d0e1f2a3b'),
+    resume: { path: pathOf('/identityGovernance/lifecycleWorkflows/workflows/w/runs/r/taskProcessingResults/t/resume'), confirmPath: pathOf('/identityGovernance/lifecycleWorkflows/workflows/w/runs/r/taskProcessingResults/t') },
     subject: subject(TARGET_ID, 'Ada Lovelace'),
     managerId: undefined,
-    task: { id: 'a1b2c3d4-0000-4000-8000-000000000001', displayName: 'Check before onboarding' },
-    workflow: { id: 'a1b2c3d4-0000-4000-8000-000000000002', displayName: 'Onboarding', version: 1 },
+    task: { id: guid('a1b2c3d4-0000-4000-8000-000000000001'), displayName: 'Check before onboarding' },
+    workflow: { id: guid('a1b2c3d4-0000-4000-8000-000000000002'), displayName: 'Onboarding', version: 1 },
     ...overrides,
   };
 }

@@ -4,12 +4,15 @@ import { DEFAULT_APPROVAL_STAGE } from '../../src/decision/approval-stage.js';
 import { decideWithoutChecks, type Decision } from '../../src/decision/decision.js';
 import { clampDetail, elmResume, lcwResume, MAX_DETAIL_LENGTH } from '../../src/decision/resume-request.js';
 import type { ElmStage } from '../../src/stages.js';
+import { guid, pathOf } from '../support/graph-paths.js';
 
-const target = { path: '/identityGovernance/entitlementManagement/assignmentRequests/r/resume', confirmPath: '/x' };
+const target = { path: pathOf('/identityGovernance/entitlementManagement/assignmentRequests/r/resume'), confirmPath: pathOf('/x') };
+const INSTANCE_1 = guid('1e5a7ce0-0000-4000-8000-000000000001');
+const REQUEST_1 = guid('7e9ae570-0000-4000-8000-00000000000e');
 
 function callout(stage: ElmStage): ElmRequestCallout {
   return {
-    kind: 'elm-request', shape: 'flat-pascal', stage, stageInstanceId: 'instance-1', requestId: 'r', resume: target,
+    kind: 'elm-request', shape: 'flat-pascal', stage, stageInstanceId: INSTANCE_1, requestId: REQUEST_1, resume: target,
     callbackTimeout: undefined, requestType: 'userAdd', state: undefined, status: undefined, accessPackage: undefined,
     catalog: undefined, assignmentId: undefined, assignmentPolicy: undefined, target: undefined, requestor: undefined, answers: [],
   };
@@ -21,14 +24,16 @@ describe('entitlement management resume bodies (PROTOCOL.md §6)', () => {
   test('continue', () => {
     const { request } = elmResume(callout('assignmentRequestCreated'), target, { kind: 'continue', detail: 'ok' }, false);
     expect(request.apiVersion).toBe('v1.0');
-    expect(request.key).toBe('elm:instance-1');
+    // Issue 12, item 4: the request and the stage instance make the key.
+    expect(request.key).toBe(`elm:${REQUEST_1}:${INSTANCE_1}`);
+    expect(request.stage).toBe('assignmentRequestCreated');
     expect(request.body).toEqual({
       source: 'entitlement-guard',
       type: 'microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestCreated',
       data: {
         '@odata.type': 'microsoft.graph.accessPackageAssignmentRequestCallbackData',
         stage: 'assignmentRequestCreated',
-        customExtensionStageInstanceId: 'instance-1',
+        customExtensionStageInstanceId: INSTANCE_1,
         customExtensionStageInstanceDetail: 'ok',
       },
     });
@@ -62,7 +67,7 @@ describe('entitlement management resume bodies (PROTOCOL.md §6)', () => {
       data: {
         '@odata.type': 'microsoft.graph.assignmentRequestApprovalStageCallbackData',
         stage: 'assignmentRequestDeterminingApprovalRequirements',
-        customExtensionStageInstanceId: 'instance-1',
+        customExtensionStageInstanceId: INSTANCE_1,
         customExtensionStageInstanceDetail: "No approver policy applies; the requestor's manager approves.",
         approvalStage: DEFAULT_APPROVAL_STAGE,
       },
@@ -77,7 +82,7 @@ describe('entitlement management resume bodies (PROTOCOL.md §6)', () => {
 
 describe('Lifecycle Workflows resume bodies (PROTOCOL.md §7)', () => {
   const task: LcwTaskCallout = {
-    kind: 'lcw-task', shape: 'lifecycle-workflows', taskProcessingResultId: 't', resume: target,
+    kind: 'lcw-task', shape: 'lifecycle-workflows', taskProcessingResultId: guid('7a5c0000-0000-4000-8000-000000000007'), resume: target,
     subject: undefined, managerId: undefined, task: undefined, workflow: undefined,
   };
   test.each<[Decision, string]>([

@@ -9,7 +9,9 @@ import { FACT_READS } from '../../src/facts/fact-reads.js';
 import type { FactName } from '../../src/facts/fact-types.js';
 import { createGraphClient } from '../../src/graph/graph-client.js';
 import { createGraphHttp, type GraphCall, type GraphHttp } from '../../src/graph/graph-http.js';
+import { pathFromGraphLink } from '../../src/graph/graph-path.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { guid } from '../support/graph-paths.js';
 import { PEOPLE, SOD, type Json } from './graph-calls.js';
 
 let emulator: TenantEmulator;
@@ -69,7 +71,7 @@ describe('every fact read of src/facts/fact-reads.ts', () => {
 
   test.each(Object.keys(subjects) as FactName[])('%s: arrives as written, is answered 200 and parses', async (fact) => {
     const read = FACT_READS[fact];
-    const call = read.call(subjects[fact]);
+    const call = read.call(guid(subjects[fact]));
     const answer = await send(call);
     expect(answer.status).toBe(200);
     // As written, serialized as a URL is on the wire (the WHATWG parser sends ' in a query as %27).
@@ -79,21 +81,21 @@ describe('every fact read of src/facts/fact-reads.ts', () => {
   });
 
   test('the chain read keeps $expand=manager($levels=max;$select=…) and its ConsistencyLevel header', async () => {
-    const answer = await send(FACT_READS.requestorManagerChain.call(PEOPLE.avery));
+    const answer = await send(FACT_READS.requestorManagerChain.call(guid(PEOPLE.avery)));
     expect(lastReceived()).toContain('$expand=manager($levels=max;$select=id,displayName,accountEnabled)&$count=true');
     const chain = FACT_READS.requestorManagerChain.parse(answer.json, validators);
     expect(chain.map((m) => [m.level, m.displayName, m.accountEnabled])).toEqual([[1, 'Morgan Ek', true], [2, 'Riley Novak', true], [3, 'Sam Rivera', true]]);
   });
 
   test('404s the app reads as facts: no manager, never risky', async () => {
-    expect((await send(FACT_READS.targetManager.call(PEOPLE.sam))).status).toBe(404);
-    expect((await send(FACT_READS.riskState.call(PEOPLE.avery))).status).toBe(404);
+    expect((await send(FACT_READS.targetManager.call(guid(PEOPLE.sam)))).status).toBe(404);
+    expect((await send(FACT_READS.riskState.call(guid(PEOPLE.avery)))).status).toBe(404);
   });
 });
 
 test('sponsors page by page through the client, following nextLink as the fact gatherer does', async () => {
   emulator.directory.pageSize = 1;
-  const first = FACT_READS.targetSponsors.call(PEOPLE.alex);
+  const first = FACT_READS.targetSponsors.call(guid(PEOPLE.alex));
   const names: unknown[] = [];
   let call: GraphCall = first;
   for (;;) {
@@ -103,7 +105,7 @@ test('sponsors page by page through the client, following nextLink as the fact g
     if (link === undefined) break;
     const url = new URL(link);
     expect(url.origin).toBe(emulator.origin);
-    call = { ...first, path: `${url.pathname.slice(`/${first.version}`.length)}${url.search}` };
+    call = { ...first, path: pathFromGraphLink(url.pathname.slice(`/${first.version}`.length), url.search) };
   }
   expect(names).toEqual(['Morgan Ek', 'Riley Novak', 'Sam Rivera']);
   expect(emulator.calls({ pathIncludes: '/sponsors' }).map((c) => c.query)).toEqual([

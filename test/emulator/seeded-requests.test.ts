@@ -59,7 +59,8 @@ describe('seeds and callouts', () => {
     expect(json).toMatchObject({
       id: REMOVED,
       requestType: 'userRemove',
-      state: 'submitted',
+      // Waiting at the removal stage, the request is past approval: the emulator moves a seed's state to one the stage fits.
+      state: 'delivered',
       status: 'WaitingForCallback',
       justification: 'No longer needed after moving to the reporting team.',
       schedule: { startDateTime: '2026-11-21T13:30:00Z', expiration: { type: 'notSpecified' } },

@@ -10,6 +10,7 @@ import { Deadline } from '../../src/graph/retry.js';
 import { loadPolicy } from '../../src/policy/load-policy.js';
 import { elmRequest, lcwTask } from '../checks/support.js';
 import { VirtualClock } from '../support/fake-graph.js';
+import { guid, pathOf } from '../support/graph-paths.js';
 
 const needsRisk = defineCheck({
   id: 'needs-risk', description: 'Fails on any risk.', optionsSchema: { type: 'object', additionalProperties: false, properties: {} }, defaultOptions: {},
@@ -97,7 +98,7 @@ describe('the engine', () => {
     const callout = elmRequest({ stage: 'assignmentRequestGranted' });
     const { evaluation } = await evaluate(scopeWith([{ id: 'low-flag', action: 'flag' }, { id: 'needs-risk', action: 'deny' }]), callout);
     expect(evaluation.decision).toEqual({ kind: 'deny', detail: 'Denied by policy: [needs-risk] Risk is high. [low-flag] Noted.' });
-    const shaped = elmResume(callout, callout.resume ?? { path: '', confirmPath: '' }, evaluation.decision, false);
+    const shaped = elmResume(callout, callout.resume ?? { path: pathOf('/none'), confirmPath: pathOf('/none') }, evaluation.decision, false);
     expect(shaped.sent).toEqual({ kind: 'continue', detail: 'Flagged, not denied (assignmentRequestGranted cannot deny): [needs-risk] Risk is high. [low-flag] Noted.' });
   });
 
@@ -131,7 +132,7 @@ describe('the engine', () => {
   });
 
   it('a pre-expiration stage runs its checks and records only', async () => {
-    const callout: CheckedCallout = { kind: 'elm-assignment', shape: 'flat-pascal', stage: 'assignmentOneDayBeforeExpiration', stageInstanceId: 'x', requestId: undefined, accessPackage: undefined, catalog: undefined, assignmentId: undefined, target: elmRequest().target };
+    const callout: CheckedCallout = { kind: 'elm-assignment', shape: 'flat-pascal', stage: 'assignmentOneDayBeforeExpiration', stageInstanceId: guid('0e0e0e0e-0000-4000-8000-00000000000e'), requestId: undefined, accessPackage: undefined, catalog: undefined, assignmentId: undefined, target: elmRequest().target };
     const { evaluation } = await evaluate(scopeWith([{ id: 'needs-risk', action: 'deny' }]), callout);
     expect(evaluation.decision).toEqual({ kind: 'none', detail: 'assignmentOneDayBeforeExpiration cannot be resumed; recorded only. Denied by policy: [needs-risk] Risk is high.' });
   });

@@ -301,7 +301,9 @@ test('every hostile callout body gets a contracted answer, no Graph call when re
       expect(answer.json).toHaveProperty('decision');
     } else if (answer.status !== 500) {
       expect(answer.json).toMatchObject({ status: answer.status });
-      expect(graphCalls).toEqual([]);
+      // A body naming a stage the request is not at is refused by Graph first (issue 12, item 11): then 400, not 500.
+      if (answer.json['code'] === 'CALLOUT.STAGE_MISMATCH') expect(graphCalls.some((c) => c.method === 'POST' && c.status === 400)).toBe(true);
+      else expect(graphCalls).toEqual([]);
     }
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     expect(({} as Record<string, unknown>)['isAdmin']).toBeUndefined();

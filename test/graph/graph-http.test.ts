@@ -6,6 +6,7 @@ import type { TenantEmulator } from '../../emulator/index.js';
 import { createGraphClient } from '../../src/graph/graph-client.js';
 import { createGraphHttp, GraphTransportError, readCapped, type GraphHttp } from '../../src/graph/graph-http.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { pathOf } from '../support/graph-paths.js';
 
 const MiB = 1024 * 1024;
 
@@ -53,7 +54,7 @@ describe('reading a Graph answer', () => {
 
 describe('telling the token wait from the Graph wait', () => {
   const token = { token: 'not-a-graph-token', expiresOnTimestamp: Date.now() + 3_600_000 };
-  const read = { method: 'GET', version: 'v1.0', path: '/users' } as const;
+  const read = { method: 'GET', version: 'v1.0', path: pathOf('/users') } as const;
   let tenant: TenantEmulator;
 
   beforeAll(async () => {

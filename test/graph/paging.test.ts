@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { GraphAnswer, GraphCall } from '../../src/graph/graph-http.js';
 import { InvalidPage, nextCall, walkPages, type GraphPage } from '../../src/graph/paging.js';
 import { answer } from '../support/fake-graph.js';
+import { pathOf } from '../support/graph-paths.js';
 
 const ORIGIN = 'https://graph.example';
-const FIRST: GraphCall = { method: 'GET', version: 'v1.0', path: '/groups/g/members?$top=2', headers: { ConsistencyLevel: 'eventual' } };
+const FIRST: GraphCall = { method: 'GET', version: 'v1.0', path: pathOf('/groups/g/members?$top=2'), headers: { ConsistencyLevel: 'eventual' } };
 const isPage = (json: unknown): json is GraphPage => typeof json === 'object' && json !== null && Array.isArray((json as { value?: unknown }).value);
 
 /** Pages 1..n of one item each, linked by absolute nextLinks. */

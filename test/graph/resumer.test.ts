@@ -4,18 +4,23 @@ import { AppError } from '../../src/errors.js';
 import { createResumer } from '../../src/graph/resumer.js';
 import { Deadline } from '../../src/graph/retry.js';
 import { answer, ScriptedGraph, transport, VirtualClock, type Scripted } from '../support/fake-graph.js';
+import { pathOf } from '../support/graph-paths.js';
 
+const R = '3c7ee35f-ab17-4893-bb65-7a761c670d1a';
+const INSTANCE = '64054d8d-4d73-4705-820a-866332af9a64';
+const OTHER_INSTANCE = '0f1e2d3c-4b5a-4697-8879-6a5b4c3d2e1f';
 const REQUEST: ResumeRequest = {
   protocol: 'elm',
-  key: 'elm:instance-1',
+  key: `elm:${R}:${INSTANCE}`,
   apiVersion: 'v1.0',
-  target: { path: '/identityGovernance/entitlementManagement/assignmentRequests/r/resume', confirmPath: '/identityGovernance/entitlementManagement/assignmentRequests/r' },
+  target: { path: pathOf(`/identityGovernance/entitlementManagement/assignmentRequests/${R}/resume`), confirmPath: pathOf(`/identityGovernance/entitlementManagement/assignmentRequests/${R}`) },
   body: { data: {} },
-  stageInstanceId: 'instance-1',
+  stageInstanceId: INSTANCE,
+  stage: 'assignmentRequestCreated',
 };
 
-function request(status: string, instance?: string): Scripted {
-  return answer(200, { id: 'r', state: 'submitted', status, customExtensionCalloutInstances: instance === undefined ? [] : [{ id: 'instance-1', status: instance }] });
+function request(status: string, instance?: string, state = 'submitted'): Scripted {
+  return answer(200, { id: R, state, status, customExtensionCalloutInstances: instance === undefined ? [] : [{ id: INSTANCE, status: instance }] });
 }
 
 function setup(posts: Scripted[], gets: Scripted[] = []) {
@@ -40,9 +45,10 @@ const LCW_REQUEST: ResumeRequest = {
   protocol: 'lcw',
   key: 'lcw:t',
   apiVersion: 'v1.0',
-  target: { path: '/identityGovernance/lifecycleWorkflows/workflows/w/tasks/k/taskProcessingResults/t/resume', confirmPath: '/identityGovernance/lifecycleWorkflows/workflows/w/tasks/k/taskProcessingResults/t' },
+  target: { path: pathOf('/identityGovernance/lifecycleWorkflows/workflows/w/tasks/k/taskProcessingResults/t/resume'), confirmPath: pathOf('/identityGovernance/lifecycleWorkflows/workflows/w/tasks/k/taskProcessingResults/t') },
   body: { data: { operationStatus: 'completed' } },
   stageInstanceId: undefined,
+  stage: undefined,
 };
 
 describe('LCW task results that cannot be read back', () => {
@@ -75,20 +81,6 @@ describe('resume', () => {
     expect(graph.calls).toHaveLength(1);
   });
 
-  test('a repeat this instance settled is answered from memory', async () => {
-    const { graph, resume } = setup([answer(204)]);
-    await resume();
-    expect(await resume()).toMatchObject({ outcome: 'already-resumed', attempts: 0 });
-    expect(graph.calls).toHaveLength(1);
-  });
-
-  test('concurrent deliveries share one resume', async () => {
-    const { graph, resume } = setup([answer(204)]);
-    const [first, second] = await Promise.all([resume(), resume()]);
-    expect([first.outcome, second.outcome].sort()).toEqual(['already-resumed', 'resumed']);
-    expect(graph.count('POST')).toBe(1);
-  });
-
   test('a refused resume whose callout got its callback is already resumed (confirmed by a read)', async () => {
     const { graph, resume } = setup([answer(400, { error: { code: 'UnknownError', message: '' } })], [request('Accepted', 'callbackReceived')]);
     expect(await resume()).toMatchObject({ outcome: 'already-resumed', confirmation: { verdict: 'answered', calloutStatus: 'callbackReceived' } });
@@ -100,9 +92,17 @@ describe('resume', () => {
     expect(await resume()).toMatchObject({ outcome: 'not-waiting', confirmation: { verdict: 'not-waiting', requestStatus: 'Denied' } });
   });
 
-  test('a refused resume of a request that is gone is not-waiting', async () => {
+  test('a refused resume whose request reads back 404 concludes nothing (503: a 404 may be replication)', async () => {
     const { resume } = setup([answer(404)], [answer(404)]);
-    expect(await resume()).toMatchObject({ outcome: 'not-waiting' });
+    expect(await failure(resume)).toMatchObject({ code: 'GRAPH.INVALID_RESPONSE', retryable: true });
+  });
+
+  test('a refusal while the request waits for us at another stage than the body says is the callout’s fault (400 naming both)', async () => {
+    const { graph, resume } = setup([answer(400, { error: { code: 'BadRequest', message: 'data.stage' } })], [request('WaitingForCallback', 'calloutSent', 'delivered')]);
+    const error = await failure(resume);
+    expect(error).toMatchObject({ code: 'CALLOUT.STAGE_MISMATCH', retryable: false, details: { calloutStage: 'assignmentRequestCreated', requestState: 'delivered' } });
+    expect(error.message).toContain('assignmentRequestGranted');
+    expect(graph.count('POST')).toBe(1);
   });
 
   test('a refusal while the request still waits for us is real (GRAPH.REJECTED, not retried)', async () => {
@@ -137,8 +137,8 @@ describe('resume', () => {
   });
 
   test('v1.0 without the callout instances and waiting: beta settles whose callout it waits for', async () => {
-    const waitingNoList = answer(200, { id: 'r', state: 'pendingApproval', status: 'WaitingForCallback' });
-    const beta = answer(200, { id: 'r', requestState: 'pendingApproval', requestStatus: 'WaitingForCallback', customExtensionCalloutInstances: [{ id: 'instance-1', status: 'callbackReceived' }, { id: 'instance-2', status: 'calloutSent' }] });
+    const waitingNoList = answer(200, { id: R, state: 'pendingApproval', status: 'WaitingForCallback' });
+    const beta = answer(200, { id: R, requestState: 'pendingApproval', requestStatus: 'WaitingForCallback', customExtensionCalloutInstances: [{ id: INSTANCE, status: 'callbackReceived' }, { id: OTHER_INSTANCE, status: 'calloutSent' }] });
     const { graph, resume } = setup([answer(400)], [waitingNoList, beta]);
     expect(await resume()).toMatchObject({ outcome: 'already-resumed', confirmation: { verdict: 'answered' } });
     expect(graph.calls.map((c) => `${c.method} ${c.version}`)).toEqual(['POST v1.0', 'GET v1.0', 'GET beta']);

@@ -3,8 +3,9 @@ import { AppError } from '../../src/errors.js';
 import { Deadline, sendWithRetry } from '../../src/graph/retry.js';
 import { parseRetryAfter } from '../../src/graph/graph-http.js';
 import { answer, ScriptedGraph, transport, VirtualClock } from '../support/fake-graph.js';
+import { pathOf } from '../support/graph-paths.js';
 
-const call = { method: 'GET', version: 'v1.0', path: '/x' } as const;
+const call = { method: 'GET', version: 'v1.0', path: pathOf('/x') } as const;
 
 async function run(script: ConstructorParameters<typeof ScriptedGraph>[1], budgetMs = 10_000) {
   const clock = new VirtualClock();

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -18,6 +19,7 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env = saved;
   await emulator.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Imports the entry the Functions host loads, in a fresh module graph, with POLICY_PATH set. */
@@ -41,5 +43,26 @@ describe('a bad policy stops start-up with a message pointing at the place', () 
     delete process.env['POLICY_PATH'];
     vi.resetModules();
     await expect(import('../../functions/index.js')).resolves.toHaveProperty('httpFunctions');
+  });
+});
+
+describe('a POLICY_PATH that is not a regular file stops start-up at once, saying what it is', () => {
+  const fifo = join(dir, 'policy.fifo');
+  execFileSync('mkfifo', [fifo]);
+
+  test.each([
+    ['/dev/zero', 'a character device'],
+    [fifo, 'a FIFO (named pipe)'],
+    [dir, 'a directory'],
+  ])('%s', { timeout: 10_000 }, async (path, what) => {
+    // Were the FIFO opened blocking, this writer (holding it for 1.5 s, then exiting) would release it empty instead of the test hanging.
+    const writer = path === fifo ? spawn('sh', ['-c', 'exec 3<>"$0"; sleep 1.5', fifo], { stdio: 'ignore' }) : undefined;
+    process.env['POLICY_PATH'] = path;
+    vi.resetModules();
+    const started = performance.now();
+    const error = await import('../../functions/index.js').then(() => undefined, (e: unknown) => e);
+    writer?.kill();
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(error).toMatchObject({ name: 'AppError', code: 'CONFIG.INVALID', message: `Policy ${path} is ${what}, not a regular file; set POLICY_PATH to the policy document.` });
   });
 });

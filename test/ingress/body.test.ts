@@ -65,9 +65,10 @@ describe('canonical keys', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
   });
-  test('the same key in two casings must agree', () => {
-    expect(lowerCaseKeys({ Stage: 'a', stage: 'a' })).toEqual({ stage: 'a' });
+  test('the same key in two casings is refused, even with equal values', () => {
+    expect(codeOf(() => lowerCaseKeys({ Stage: 'a', stage: 'a' }))).toBe('CALLOUT.INVALID_BODY');
     expect(codeOf(() => lowerCaseKeys({ Stage: 'a', stage: 'b' }))).toBe('CALLOUT.INVALID_BODY');
+    expect(codeOf(() => lowerCaseKeys({ Constructor: 1, constructor: 1 }))).toBe('CALLOUT.INVALID_BODY');
   });
   test('nesting is bounded', () => {
     let deep: unknown = 'leaf';

@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { elmResumeTarget, lcwResumeTarget } from '../../src/ingress/callback-path.js';
+import { guid } from '../support/graph-paths.js';
 
-const REQ = '3c7ee35f-ab17-4893-bb65-7a761c670d1a';
+const REQ = guid('3c7ee35f-ab17-4893-bb65-7a761c670d1a');
 const OTHER = '99999999-9999-4999-8999-999999999999';
-const ASSIGNMENT = '3aae24ea-a85e-4f2e-bf75-37583458b158';
+const ASSIGNMENT = guid('3aae24ea-a85e-4f2e-bf75-37583458b158');
 const CANONICAL = `/identityGovernance/entitlementManagement/assignmentRequests/${REQ}/resume`;
 
 function outcome(run: () => { path: string }): string {
@@ -56,7 +57,7 @@ describe('Lifecycle Workflows callback paths', () => {
   const TASK = '1d20a0b5-f0fd-484d-aed5-32735045d1bc';
   const TPR = 'ce578d23-7c68-44ef-be82-c40dcd54a763';
   const base = `/identityGovernance/lifecycleWorkflows/workflows/${W}`;
-  const ids = { taskProcessingResultId: TPR, workflowId: W, taskId: TASK };
+  const ids = { taskProcessingResultId: guid(TPR), workflowId: guid(W), taskId: guid(TASK) };
 
   test.each([
     ['runs / userProcessingResults', `${base}/runs/${RUN}/userProcessingResults/${UPR}/taskProcessingResults/${TPR}/resume`, `${base}/runs/${RUN}/userProcessingResults/${UPR}/taskProcessingResults/${TPR}/resume`],
@@ -70,6 +71,10 @@ describe('Lifecycle Workflows callback paths', () => {
     ['a repeated parent', `${base}/runs/${RUN}/runs/${RUN}/taskProcessingResults/${TPR}/resume`, 'CALLOUT.INVALID_CALLBACK_PATH'],
     ['a workflow update', `${base}/activate`, 'CALLOUT.INVALID_CALLBACK_PATH'],
     ['an entitlement path', `/identityGovernance/entitlementManagement/assignmentRequests/${TPR}/resume`, 'CALLOUT.INVALID_CALLBACK_PATH'],
+    // Issue 12, item 12: only A–Z fold; the Kelvin sign (U+212A) is not a k.
+    ['the Kelvin sign in taskProcessingResults', `${base}/tasks/${TASK}/tas\u212AProcessingResults/${TPR}/resume`, 'CALLOUT.INVALID_CALLBACK_PATH'],
+    ['the Kelvin sign in lifecycleWorkflows', `/identityGovernance/lifecycleWor\u212Aflows/workflows/${W}/tasks/${TASK}/taskProcessingResults/${TPR}/resume`, 'CALLOUT.INVALID_CALLBACK_PATH'],
+    ['ASCII casing still folds', `${base}/TASKS/${TASK}/TaskProcessingResults/${TPR}/RESUME`, `${base}/tasks/${TASK}/taskProcessingResults/${TPR}/resume`],
   ])('%s', (_, raw, expected) => {
     expect(outcome(() => lcwResumeTarget(raw, ids))).toBe(expected);
   });

@@ -118,7 +118,7 @@ describe('tolerance', () => {
   test('nulls everywhere optional, unknown fields ignored', () => {
     const body = {
       Stage: 'assignmentRequestCreated',
-      CustomExtensionStageInstanceId: 'abc-1',
+      CustomExtensionStageInstanceId: 'B2C4E6A8-1111-4222-8333-944455556666',
       AccessPackageAssignmentRequestId: '3c7ee35f-ab17-4893-bb65-7a761c670d1a',
       CallbackUriPath: null,
       RequestType: null,

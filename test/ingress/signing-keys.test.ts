@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
 import { AppError } from '../../src/errors.js';
-import { SigningKeys } from '../../src/ingress/signing-keys.js';
+import { MIN_REFRESH_COOLDOWN_MS, SigningKeys } from '../../src/ingress/signing-keys.js';
+import { systemClock, type Clock } from '../../src/ports.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { VirtualClock } from '../support/fake-graph.js';
 
@@ -15,7 +16,7 @@ beforeEach(() => {
   emulator.clearCalls();
 });
 
-function keys(clock: VirtualClock, cooldownMs = 5000) {
+function keys(clock: Clock, cooldownMs = 5000) {
   return new SigningKeys({ authorityHost: emulator.origin, tenantId: emulator.tenantId, refreshCooldownMs: cooldownMs, clock, maxAgeMs: 60_000 });
 }
 
@@ -40,6 +41,36 @@ describe('the tenant signing keys', () => {
     await k.key(jwksUri, { alg: 'RS256', kid: emulator.issuer.currentKid });
     await expect(k.key(jwksUri, { alg: 'RS256', kid: 'forged' })).rejects.toThrow(/no applicable key/i);
     expect(clock.sleeps).toEqual([5000]);
+    expect(emulator.calls({ service: 'jwks' })).toHaveLength(2);
+  });
+
+  // Issue 12, item 9: a cooldown of 0 let every forged kid re-read the key set.
+  test.each([0, 999, -1, Number.NaN])('a cooldown of %s ms (under the 1 s minimum) is refused where the key cache is built', (cooldownMs) => {
+    const error = (() => {
+      try {
+        keys(new VirtualClock(), cooldownMs);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'CONFIG.INVALID', details: { setting: 'SIGNING_KEY_REFRESH_COOLDOWN_SECONDS' } });
+  });
+
+  test('forged kids arriving within the (least) cooldown cause at most one key-set refresh', async () => {
+    const k = keys(systemClock, MIN_REFRESH_COOLDOWN_MS);
+    const { jwksUri } = await k.issuer(1);
+    await k.key(jwksUri, { alg: 'RS256', kid: emulator.issuer.currentKid });
+    expect(emulator.calls({ service: 'jwks' })).toHaveLength(1);
+    // Ten forged kids, 50 ms apart: all within one cooldown of the first fetch.
+    const lookups: Promise<unknown>[] = [];
+    for (let i = 0; i < 10; i++) {
+      lookups.push(k.key(jwksUri, { alg: 'RS256', kid: `forged-${i}` }).then(() => 'found', (e: unknown) => e));
+      await systemClock.sleep(50);
+    }
+    const results = await Promise.all(lookups);
+    for (const result of results) expect(result).toBeInstanceOf(Error);
     expect(emulator.calls({ service: 'jwks' })).toHaveLength(2);
   });
 

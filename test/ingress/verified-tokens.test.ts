@@ -78,8 +78,8 @@ describe('the caller verifier remembers what it verified', () => {
   });
 
   function verifierFor() {
-    const config = loadConfig({ ...emulator.appEnv(), SIGNING_KEY_REFRESH_COOLDOWN_SECONDS: '0' });
-    const keys = new SigningKeys({ authorityHost: config.authorityHost, tenantId: config.tenantId, refreshCooldownMs: 0, clock: systemClock });
+    const config = loadConfig({ ...emulator.appEnv(), SIGNING_KEY_REFRESH_COOLDOWN_SECONDS: '1' });
+    const keys = new SigningKeys({ authorityHost: config.authorityHost, tenantId: config.tenantId, refreshCooldownMs: 1000, clock: systemClock });
     return { keys, verifier: createCallerVerifier(config, keys) };
   }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECK_LIST } from '../../src/checks/index.js';
 import { AppError } from '../../src/errors.js';
 import { loadPolicy } from '../../src/policy/load-policy.js';
+import { REQUEST_TYPES } from '../../src/request-types.js';
 
 const load = (doc: unknown, allowDenyAtApprovedStage = false) =>
   loadPolicy(typeof doc === 'string' ? doc : JSON.stringify(doc), 'p.json', { checks: CHECK_LIST, allowDenyAtApprovedStage });
@@ -19,20 +20,26 @@ function rejection(doc: unknown, allowDenyAtApprovedStage = false): AppError {
 }
 
 describe('loading a policy', () => {
-  it('merges defaults, inherits mode and fail mode policy → scope → entry, lower-cases the match', () => {
+  it('merges defaults, inherits mode and fail mode policy → scope → entry, lower-cases the ids of the match', () => {
     const policy = load({
       mode: 'audit',
       failMode: 'continue',
       scopes: [
-        { name: 'a', match: { catalogs: ['26803898-8C26-4CA8-BA50-15552ECD4C9D'], requestTypes: ['userAdd'] }, checks: [{ id: 'risky-user', action: 'deny', failMode: 'retry' }] },
+        { name: 'a', match: { catalogs: ['26803898-8C26-4CA8-BA50-15552ECD4C9D'], requestTypes: ['UserAdd'] }, checks: [{ id: 'risky-user', action: 'deny', failMode: 'retry' }] },
         { name: 'b', mode: 'enforce', checks: [{ id: 'max-duration', action: 'flag', options: { maxDays: 30 } }], approvers },
       ],
     });
     expect(policy).toMatchObject({ mode: 'audit', failMode: 'continue', source: 'p.json' });
-    expect(policy.scopes[0]?.match).toEqual({ catalogs: ['26803898-8c26-4ca8-ba50-15552ecd4c9d'], requestTypes: ['useradd'] });
+    expect(policy.scopes[0]?.match).toEqual({ catalogs: ['26803898-8c26-4ca8-ba50-15552ecd4c9d'], requestTypes: ['userAdd'] });
     expect(policy.scopes[0]?.checks[0]).toMatchObject({ mode: 'audit', failMode: 'retry', options: { maxRiskLevel: 'low', failConfirmedCompromised: true }, needs: ['riskState'], pointer: '/scopes/0/checks/0' });
     expect(policy.scopes[1]?.checks[0]).toMatchObject({ mode: 'enforce', failMode: 'continue', options: { maxDays: 30, requireEnd: true } });
     expect(policy.scopes[1]?.approvers).toEqual({ primary: [{ type: 'requestorManager', level: 1 }], fallback: [], decisionWindow: 'P14D', approverJustificationRequired: true, escalation: undefined });
+  });
+
+  it('names every documented request type (userExtend, approverRemove, unknownFutureValue among them) in any casing, kept in Graph\'s spelling', () => {
+    const policy = load({ scopes: [{ name: 'a', match: { requestTypes: ['UserExtend', 'approverremove', 'USERADD', 'userAdd', 'unknownFutureValue'] }, checks: [{ id: 'max-duration', action: 'deny' }] }] });
+    expect(policy.scopes[0]?.match.requestTypes).toEqual(['userExtend', 'approverRemove', 'userAdd', 'unknownFutureValue']);
+    expect(load({ scopes: [{ name: 'a', match: { requestTypes: [...REQUEST_TYPES] } }] }).scopes[0]?.match.requestTypes).toEqual(REQUEST_TYPES);
   });
 
   it('versions the document by its bytes', () => {
@@ -55,6 +62,7 @@ describe('loading a policy', () => {
     ['an unknown match key', { scopes: [{ name: 'a', match: { catalog: [] } }] }, '/scopes/0/match', 'unknown field "catalog"'],
     ['a bad GUID', { scopes: [{ name: 'a', match: { catalogs: ['finance'] } }] }, '/scopes/0/match/catalogs/0', 'must match pattern'],
     ['an unknown stage', { scopes: [{ name: 'a', match: { stages: ['assignmentRequestDelivered'] } }] }, '/scopes/0/match/stages/0', 'must be one of'],
+    ['an unknown request type', { scopes: [{ name: 'a', match: { requestTypes: ['userAdd', 'userGrab'] } }] }, '/scopes/0/match/requestTypes/1', 'must be one of notSpecified, userAdd, userExtend, userUpdate, userRemove, adminAdd, adminUpdate, adminRemove, systemAdd, systemUpdate, systemRemove, onBehalfAdd, approverRemove, unknownFutureValue (in any casing)'],
     ['a check entry without action', { scopes: [{ name: 'a', checks: [{ id: 'risky-user' }] }] }, '/scopes/0/checks/0', "must have required property 'action'"],
     ['ELM and LCW keys in one match', { scopes: [{ name: 'a', match: { catalogs: [GROUP], workflows: [GROUP] } }] }, '/scopes/0/match', 'mixes entitlement-management keys'],
     ['a check that cannot run on the matched callouts', { scopes: [{ name: 'a', match: { workflows: [GROUP] }, checks: [{ id: 'justification', action: 'flag' }] }] }, '/scopes/0/checks/0/id', 'justification cannot run on the callouts this scope matches'],

@@ -16,7 +16,7 @@ export function fixture(name: string): Record<string, unknown> {
  * IDENTITY_ENDPOINT / IDENTITY_HEADER from the process environment, so they are set here.
  */
 export function appFor(emulator: TenantEmulator, env: Record<string, string> = {}): Deps {
-  const all: Record<string, string> = { ...emulator.appEnv(), GRAPH_RETRY_BUDGET_SECONDS: '8', GRAPH_TIMEOUT_SECONDS: '3', SIGNING_KEY_REFRESH_COOLDOWN_SECONDS: '0', ...env };
+  const all: Record<string, string> = { ...emulator.appEnv(), GRAPH_RETRY_BUDGET_SECONDS: '8', GRAPH_TIMEOUT_SECONDS: '3', SIGNING_KEY_REFRESH_COOLDOWN_SECONDS: '1', ...env };
   process.env['IDENTITY_ENDPOINT'] = all['IDENTITY_ENDPOINT'];
   process.env['IDENTITY_HEADER'] = all['IDENTITY_HEADER'];
   return createDeps(loadConfig(all));

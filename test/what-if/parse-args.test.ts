@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseWhatIfArgs, type ParsedArgs } from '../../src/what-if/parse-args.js';
+import { REQUEST_TYPES } from '../../src/request-types.js';
+import { parseWhatIfArgs, USAGE, type ParsedArgs } from '../../src/what-if/parse-args.js';
 
 const AVERY = 'a7529cd7-a86d-4455-8c43-00e7495481b0';
 const PAYMENTS = '97979783-38c5-40ae-b74e-404935a04ffd';
@@ -44,6 +45,15 @@ describe('what-if arguments', () => {
     });
   });
 
+  it.each([...REQUEST_TYPES, 'UserExtend', 'APPROVERREMOVE'])('--request-type %s: every documented request type, in any casing, in Graph\'s spelling', (given) => {
+    expect(REQUEST_TYPES).toContain(run([...base, '--request-type', given]).requestType);
+    expect(run([...base, '--request-type', given]).requestType.toLowerCase()).toBe(given.toLowerCase());
+  });
+
+  it('the usage lists every request type', () => {
+    for (const type of REQUEST_TYPES) expect(USAGE).toContain(type);
+  });
+
   it('a guest UPN with #EXT# is a user principal name', () => {
     expect(run(['--user', 'casey_fabrikam.example#EXT#@contoso.example', '--package', PAYMENTS]).user).toBe('casey_fabrikam.example#EXT#@contoso.example');
   });
@@ -72,7 +82,7 @@ describe('what-if arguments', () => {
     ['an unknown stage', [...base, '--stage', 'assignmentRequestMade'], '--stage must be a request stage (assignmentRequestCreated, …, assignmentRequestRemoved), not "assignmentRequestMade"'],
     ['a stage that sends no request', [...base, '--stage', 'assignmentOneDayBeforeExpiration'], '--stage must be a request stage (assignmentRequestCreated, …, assignmentRequestRemoved), not "assignmentOneDayBeforeExpiration"'],
     ['the connection test', [...base, '--stage', 'customExtensionConnectionTest'], '--stage must be a request stage (assignmentRequestCreated, …, assignmentRequestRemoved), not "customExtensionConnectionTest"'],
-    ['an unknown request type', [...base, '--request-type', 'userGrab'], 'not "userGrab"'],
+    ['an unknown request type', [...base, '--request-type', 'userGrab'], '--request-type must be one of notSpecified, userAdd, userExtend, userUpdate, userRemove, adminAdd, adminUpdate, adminRemove, systemAdd, systemUpdate, systemRemove, onBehalfAdd, approverRemove, unknownFutureValue, not "userGrab"'],
     ['--live without a tenant id', [...base, '--live'], '--live needs --tenant-id <tenant id>'],
     ['--live with a tenant file', [...base, '--live', '--tenant-id', TENANT, '--tenant', 't.json'], '--tenant names a tenant file for the emulator; with --live give --tenant-id'],
     ['a tenant id that is not a GUID', [...base, '--live', '--tenant-id', 'contoso'], '--tenant-id must be a GUID, not "contoso"'],

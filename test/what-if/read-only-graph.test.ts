@@ -3,13 +3,14 @@ import type { GraphCall } from '../../src/graph/graph-http.js';
 import { Deadline, sendWithRetry } from '../../src/graph/retry.js';
 import { readOnlyGraph, ReadOnlyViolation } from '../../src/what-if/read-only-graph.js';
 import { answer, ScriptedGraph, VirtualClock } from '../support/fake-graph.js';
+import { pathOf } from '../support/graph-paths.js';
 
-const resume: GraphCall = { method: 'POST', version: 'v1.0', path: '/identityGovernance/entitlementManagement/assignmentRequests/3c7ee35f-ab17-4893-bb65-7a761c670d1a/resume', body: { data: {} } };
+const resume: GraphCall = { method: 'POST', version: 'v1.0', path: pathOf('/identityGovernance/entitlementManagement/assignmentRequests/3c7ee35f-ab17-4893-bb65-7a761c670d1a/resume'), body: { data: {} } };
 
 describe('the read-only Graph of a what-if', () => {
   it('passes GETs through', async () => {
     const graph = new ScriptedGraph([], [answer(200, { id: 'x' })]);
-    const got = await readOnlyGraph(graph).send({ method: 'GET', version: 'v1.0', path: '/users/x' }, 1000);
+    const got = await readOnlyGraph(graph).send({ method: 'GET', version: 'v1.0', path: pathOf('/users/x') }, 1000);
     expect(got.status).toBe(200);
     expect(graph.calls).toHaveLength(1);
   });

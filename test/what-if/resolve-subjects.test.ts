@@ -3,10 +3,11 @@ import { Deadline } from '../../src/graph/retry.js';
 import { resolvePackage, resolveUser } from '../../src/what-if/resolve-subjects.js';
 import { WhatIfError } from '../../src/what-if/what-if-error.js';
 import { answer, ScriptedGraph, transport, VirtualClock } from '../support/fake-graph.js';
+import { guid } from '../support/graph-paths.js';
 
 const AVERY = 'a7529cd7-a86d-4455-8c43-00e7495481b0';
-const PAYMENTS = '97979783-38c5-40ae-b74e-404935a04ffd';
-const FINANCE = '26803898-8c26-4ca8-ba50-15552ecd4c9d';
+const PAYMENTS = guid('97979783-38c5-40ae-b74e-404935a04ffd');
+const FINANCE = guid('26803898-8c26-4ca8-ba50-15552ecd4c9d');
 
 function setup(gets: ConstructorParameters<typeof ScriptedGraph>[1]) {
   const clock = new VirtualClock();

@@ -7,13 +7,14 @@ import { SAMPLE_TENANT_FILE, type TenantEmulator } from '../../emulator/index.js
 import { whatIfCli } from '../../scripts/support/what-if-cli.js';
 import { SAMPLE_POLICY } from '../../scripts/support/scenarios.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { guid } from '../support/graph-paths.js';
 
 const AVERY = 'a7529cd7-a86d-4455-8c43-00e7495481b0';
 const TAYLOR = 'c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b';
 const NOOR = '5e6c13ac-1147-4685-a32a-d31c30e75731';
 const PAYMENTS = '97979783-38c5-40ae-b74e-404935a04ffd';
 const FINANCE = '26803898-8c26-4ca8-ba50-15552ecd4c9d';
-const IDS = { requestId: '0f0f0f0f-0000-4000-8000-00000000f001', stageInstanceId: '0f0f0f0f-1111-4000-8000-00000000f001' };
+const IDS = { requestId: guid('0f0f0f0f-0000-4000-8000-00000000f001'), stageInstanceId: guid('0f0f0f0f-1111-4000-8000-00000000f001') };
 const dir = mkdtempSync(join(tmpdir(), 'eg-what-if-test-'));
 
 /**
@@ -252,5 +253,35 @@ describe('what-if: what stops it', () => {
     const run = await whatIf(['--help']);
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/^Usage: npm run what-if/);
+  });
+});
+
+describe('what-if: request types', () => {
+  it('--request-type UserExtend: an extension, which the sample policy names, gets the checks an add gets', async () => {
+    const run = await ask(AVERY, ['--request-type', 'UserExtend']);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.lines).toEqual(
+      expect.arrayContaining([
+        `  catalog ${FINANCE} (from --catalog); stage assignmentRequestCreated; request type userExtend`,
+        'Would CONTINUE at assignmentRequestCreated.',
+        '  All 4 checks passed (risky-user, user-attributes, manager-or-sponsor, separation-of-duties).',
+        'Checks (scopes baseline-at-creation, finance-change-control, finance-separation-of-duties):',
+        'Not counted (they read the request itself): justification, max-duration',
+      ]),
+    );
+    expect(run.out).not.toContain('Noted by the policy');
+  });
+
+  it('--request-type unknownFutureValue: every scope whose other keys fit applies, and the policy notes why', async () => {
+    const run = await ask(TAYLOR, ['--request-type', 'unknownFutureValue', '--json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.out) as { whatIf: { requestType: string }; answer: { decision: string; detail: string }; evaluation: { policy: { scopes: string[]; notices: { checkId: string; kind: string; messageId: string; data: Record<string, unknown> }[] } } };
+    expect(json.whatIf.requestType).toBe('unknownFutureValue');
+    expect(json.evaluation.policy.scopes).toEqual(['baseline-at-creation', 'finance-change-control', 'finance-separation-of-duties']);
+    const scopes = 'baseline-at-creation, finance-change-control, finance-separation-of-duties';
+    expect(json.evaluation.policy.notices).toEqual([expect.objectContaining({ checkId: 'policy', kind: 'notice', messageId: 'unspecifiedRequestType', data: { requestType: 'unknownFutureValue', scopes } })]);
+    expect(json.answer.decision).toBe('deny');
+    expect(json.answer.detail).toContain('Noted: [policy] The request type is unknownFutureValue, which does not say what the request does');
   });
 });

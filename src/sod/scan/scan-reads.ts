@@ -1,20 +1,25 @@
 import type { ValidateFunction } from 'ajv';
 import type { GraphCall } from '../../graph/graph-http.js';
+import { graphPath, odataEq, type Query } from '../../graph/graph-path.js';
 import type { ScanValidators } from './scan-schemas.js';
 
 /**
  * The tenant-wide Graph reads of a scan (v1.0, GET only), one per entitlement, with the
  * permission each needs and how its items are read. Ids in filters are GUIDs validated by the
- * policy schema; filters are URL-encoded all the same.
+ * policy schema; paths and filters are built by graph-path.ts all the same.
  */
 
 type Json = Record<string, unknown>;
 
 /** Advanced queries (OData casts with complete counts) need this header and $count=true. */
 const EVENTUAL = { ConsistencyLevel: 'eventual' } as const;
-const ELM = '/identityGovernance/entitlementManagement';
-const filter = (expression: string) => `$filter=${encodeURIComponent(expression)}`;
-const get = (path: string, headers?: Readonly<Record<string, string>>): GraphCall => ({ method: 'GET', version: 'v1.0', path, ...(headers ? { headers } : {}) });
+const ELM = ['identityGovernance', 'entitlementManagement'] as const;
+const get = (segments: readonly string[], query: Query, headers?: Readonly<Record<string, string>>): GraphCall => ({
+  method: 'GET',
+  version: 'v1.0',
+  path: graphPath(segments, query),
+  ...(headers ? { headers } : {}),
+});
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** An item Graph answered that the schema accepts but the scan cannot use (e.g. a held assignment without a target). */
@@ -72,7 +77,7 @@ function toUser(json: Json): UserItem {
  */
 export function packageAssignments(accessPackageId: string): CollectionRead<AssignmentItem> {
   return {
-    call: get(`${ELM}/assignments?${filter(`accessPackage/id eq '${accessPackageId}'`)}&$expand=target&$select=id,state`),
+    call: get([...ELM, 'assignments'], { $filter: odataEq('accessPackage/id', accessPackageId), $expand: 'target', $select: 'id,state' }),
     permission: 'EntitlementManagement.Read.All',
     item: 'access package assignment',
     validator: (v) => v.assignment,
@@ -88,9 +93,9 @@ export function packageAssignments(accessPackageId: string): CollectionRead<Assi
   };
 }
 
-function usersOf(path: string): CollectionRead<UserItem> {
+function usersOf(segments: readonly string[]): CollectionRead<UserItem> {
   return {
-    call: get(`${path}/microsoft.graph.user?$select=id,displayName&$top=999&$count=true`, EVENTUAL),
+    call: get([...segments, 'microsoft.graph.user'], { $select: 'id,displayName', $top: '999', $count: 'true' }, EVENTUAL),
     permission: 'GroupMember.Read.All',
     item: 'user',
     validator: (v) => v.user,
@@ -99,9 +104,9 @@ function usersOf(path: string): CollectionRead<UserItem> {
 }
 
 /** Every user in the group, direct or through nested groups. */
-export const transitiveUsers = (groupId: string) => usersOf(`/groups/${groupId}/transitiveMembers`);
+export const transitiveUsers = (groupId: string) => usersOf(['groups', groupId, 'transitiveMembers']);
 /** The group's direct user members: app roles do not pass to nested groups, and role-assignable groups cannot nest. */
-export const directUsers = (groupId: string) => usersOf(`/groups/${groupId}/members`);
+export const directUsers = (groupId: string) => usersOf(['groups', groupId, 'members']);
 
 function principalType(odataType: string): RoleGrantItem['principal']['type'] {
   const type = odataType.toLowerCase();
@@ -124,7 +129,7 @@ function toRoleGrant(json: Json): RoleGrantItem {
 /** Active assignments of a directory role, any scope, with their principal (user, group or service principal). */
 export function activeRoleAssignments(roleTemplateId: string): CollectionRead<RoleGrantItem> {
   return {
-    call: get(`/roleManagement/directory/roleAssignments?${filter(`roleDefinitionId eq '${roleTemplateId}'`)}&$expand=principal`),
+    call: get(['roleManagement', 'directory', 'roleAssignments'], { $filter: odataEq('roleDefinitionId', roleTemplateId), $expand: 'principal' }),
     permission: 'RoleManagement.Read.Directory',
     item: 'directory role assignment',
     validator: (v) => v.roleGrant,
@@ -135,7 +140,7 @@ export function activeRoleAssignments(roleTemplateId: string): CollectionRead<Ro
 /** PIM eligibility schedules of a directory role, with their principal and schedule. */
 export function roleEligibilities(roleTemplateId: string): CollectionRead<RoleGrantItem> {
   return {
-    call: get(`/roleManagement/directory/roleEligibilitySchedules?${filter(`roleDefinitionId eq '${roleTemplateId}'`)}&$expand=principal`),
+    call: get(['roleManagement', 'directory', 'roleEligibilitySchedules'], { $filter: odataEq('roleDefinitionId', roleTemplateId), $expand: 'principal' }),
     permission: 'RoleEligibilitySchedule.Read.Directory',
     item: 'directory role eligibility schedule',
     validator: (v) => v.roleGrant,
@@ -146,7 +151,7 @@ export function roleEligibilities(roleTemplateId: string): CollectionRead<RoleGr
 /** Every app role assignment of a resource application (all its roles: one read serves each role a rule names). */
 export function appRoleAssignedTo(servicePrincipalId: string): CollectionRead<AppRoleAssignmentItem> {
   return {
-    call: get(`/servicePrincipals/${servicePrincipalId}/appRoleAssignedTo?$top=999`),
+    call: get(['servicePrincipals', servicePrincipalId, 'appRoleAssignedTo'], { $top: '999' }),
     permission: 'Application.Read.All',
     item: 'app role assignment',
     validator: (v) => v.appRoleAssignment,
