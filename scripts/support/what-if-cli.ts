@@ -2,7 +2,8 @@ import { SAMPLE_TENANT_FILE, TenantFileError, type TenantEmulator } from '../../
 import { CHECK_LIST } from '../../src/checks/index.js';
 import { loadConfig } from '../../src/config.js';
 import { describeError, isAppError } from '../../src/errors.js';
-import { createGraphClient, createManagedIdentityCredential } from '../../src/graph/graph-client.js';
+import { createGraphClient } from '../../src/graph/graph-client.js';
+import { createManagedIdentityCredential } from '../../src/graph/managed-identity.js';
 import { createGraphHttp, type GraphHttp } from '../../src/graph/graph-http.js';
 import { createOperatorCredential } from '../../src/graph/operator-credential.js';
 import type { Policy } from '../../src/policy/policy-types.js';

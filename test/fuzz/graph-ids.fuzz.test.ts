@@ -36,7 +36,8 @@ const ALLOWED_PATHS: readonly RegExp[] = [
   `${V}/roleManagement/directory/(?:roleAssignments|roleEligibilitySchedules)`,
   `${V}/identityGovernance/lifecycleWorkflows/workflows/${G}${LCW_PARENT}/taskProcessingResults/${G}(?:/resume|/microsoft\\.graph\\.identityGovernance\\.resume)?`,
 ].map((source) => new RegExp(`^${source}$`));
-const ALLOWED_QUERY_KEYS = new Set(['$select', '$expand', '$filter', '$top', '$count']);
+// $skiptoken: Graph's own paging, in the @odata.nextLink it hands back (checked to stay on Graph by paging.ts).
+const ALLOWED_QUERY_KEYS = new Set(['$select', '$expand', '$filter', '$top', '$count', '$skiptoken']);
 const FILTER = new RegExp(`^(?:target/objectId|requestor/objectId|principalId) eq '${G}'$`, 'i');
 
 /** Strings an attacker with a valid relay token would put where an id goes. */
