@@ -24,8 +24,10 @@ export default tseslint.config(
       // A Guid comes from parseGuid, a GraphPath from graph-path.ts: a cast would skip the check (STYLE 13).
       'no-restricted-syntax': [
         'error',
-        { selector: 'TSAsExpression > TSTypeReference.typeAnnotation[typeName.name=/^(Guid|GraphPath)$/]', message: 'Make a Guid with parseGuid and a GraphPath with graphPath; never cast.' },
-        { selector: 'TSTypeAssertion > TSTypeReference.typeAnnotation[typeName.name=/^(Guid|GraphPath)$/]', message: 'Make a Guid with parseGuid and a GraphPath with graphPath; never cast.' },
+        ...['TSAsExpression', 'TSTypeAssertion', 'TSTypePredicate'].flatMap((cast) => [
+          { selector: `${cast} TSTypeReference[typeName.name=/^(Guid|GraphPath)$/]`, message: 'Make a Guid with parseGuid and a GraphPath with graphPath; never cast.' },
+          { selector: `${cast} TSImportType[qualifier.name=/^(Guid|GraphPath)$/]`, message: 'Make a Guid with parseGuid and a GraphPath with graphPath; never cast.' },
+        ]),
       ],
     },
   },

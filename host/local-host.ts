@@ -1,3 +1,4 @@
+import { asciiEqualsIgnoreCase } from '../src/ascii.js';
 import azf from '@azure/functions';
 import type { HttpFunctionOptions, HttpResponseInit } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
@@ -64,7 +65,7 @@ export async function startLocalHost(functions: Readonly<Record<string, HttpFunc
     const refuseWith = (answer: HostAnswer) => refuse(req, res, answer, Math.max(deadline, Date.now() + lingerMs));
     const url = requestUrl(req);
     if (!(url instanceof URL)) return refuseWith(hostProblem(url.code, url.problem));
-    const route = routes.find((r) => r.path.toLowerCase() === url.pathname.toLowerCase());
+    const route = routes.find((r) => asciiEqualsIgnoreCase(r.path, url.pathname));
     if (route === undefined) return refuseWith(hostProblem('HOST.NOT_FOUND', `No function is served at ${url.pathname}.`));
     if (!route.methods.includes(req.method ?? '')) {
       return refuseWith(hostProblem('HOST.METHOD_NOT_ALLOWED', `${route.path} accepts ${route.methods.join(', ')}.`, { allow: route.methods.join(', ') }));

@@ -1,3 +1,5 @@
+import { asciiLower } from './ascii.js';
+
 /**
  * Entitlement management's request types, in one list: every value Graph documents for an
  * access package assignment request's `requestType` (PROTOCOL.md §4, §14), in Graph's camelCase.
@@ -31,11 +33,11 @@ const PLACEHOLDERS: ReadonlySet<RequestType> = new Set(['notSpecified', 'unknown
 /** Requests that take access away. */
 const REMOVALS: ReadonlySet<RequestType> = new Set(['userRemove', 'adminRemove', 'systemRemove', 'approverRemove']);
 
-const BY_LOWER: ReadonlyMap<string, RequestType> = new Map(REQUEST_TYPES.map((t) => [t.toLowerCase(), t]));
+const BY_LOWER: ReadonlyMap<string, RequestType> = new Map(REQUEST_TYPES.map((t) => [asciiLower(t), t]));
 
 /** The listed request type a value names, compared without case (`UserExtend` → `userExtend`); undefined for anything else. */
 export function requestTypeOf(value: string | undefined): RequestType | undefined {
-  return value === undefined ? undefined : BY_LOWER.get(value.toLowerCase());
+  return value === undefined ? undefined : BY_LOWER.get(asciiLower(value));
 }
 
 /**

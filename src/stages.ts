@@ -1,3 +1,5 @@
+import { asciiLower } from './ascii.js';
+
 /**
  * What each entitlement-management stage allows, in one table (PROTOCOL.md §5). Every decision
  * about waiting, resuming, denying and which API version to call is read from here.
@@ -67,12 +69,12 @@ const TABLE: Readonly<Record<ElmStage, Omit<StageCapabilities, 'stage'>>> = {
 };
 
 const BY_LOWER = new Map<string, StageCapabilities>(
-  ELM_STAGES.map((stage) => [stage.toLowerCase(), { stage, ...TABLE[stage] }]),
+  ELM_STAGES.map((stage) => [asciiLower(stage), { stage, ...TABLE[stage] }]),
 );
 
 /** Looks a stage up whatever its casing (`CustomExtensionConnectionTest` on the wire). */
 export function stageCapabilities(name: string): StageCapabilities | undefined {
-  return BY_LOWER.get(name.toLowerCase());
+  return BY_LOWER.get(asciiLower(name));
 }
 
 export function stageMayDeny(caps: StageCapabilities, allowDenyAtApprovedStage: boolean): boolean {

@@ -1,3 +1,4 @@
+import { isAppError } from '../errors.js';
 import type { DecisionRecord } from './decision-record.js';
 
 /** How many settled callouts are remembered. */
@@ -22,7 +23,9 @@ export interface DecisionMemory {
   remember(key: string, record: DecisionRecord): void;
   /**
    * Runs `settle` unless a delivery of the same key is already settling: then waits for it and
-   * returns its record (`joined`). If that delivery fails, this one settles on its own.
+   * returns its record (`joined`). If that delivery fails transiently, the joined ones fail with
+   * the same error (503: the relay asks again later) instead of each evaluating again in turn; if
+   * it fails for good, this one settles on its own.
    */
   settleOnce(key: string, settle: () => Promise<DecisionRecord>): Promise<Settlement>;
 }
@@ -43,8 +46,9 @@ export function createDecisionMemory(limit = REMEMBERED): DecisionMemory {
         if (running === undefined) break;
         try {
           return { record: await running, joined: true };
-        } catch {
-          // The delivery we waited for failed (its own answer says why): settle this one ourselves.
+        } catch (error) {
+          if (isAppError(error) && error.retryable) throw error;
+          // The delivery we waited for failed for good (its own answer says why): settle this one ourselves.
           if (settling.get(key) === running) settling.delete(key);
         }
       }

@@ -34,6 +34,11 @@ export interface ResumeSummary {
   readonly apiVersion: 'v1.0' | 'beta';
   readonly path: string;
   readonly body: Readonly<Record<string, unknown>>;
+  /**
+   * Whether Graph received `body` from this callout's settling: false when the read-back showed the
+   * callout already answered by another delivery (the note then says what Graph stored) or not waiting.
+   */
+  readonly sent: boolean;
   readonly graphStatus: number | undefined;
   readonly attempts: number;
   readonly confirmation: CalloutState | undefined;

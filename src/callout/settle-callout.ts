@@ -49,6 +49,11 @@ export async function settleCallout(callout: CalloutRequest, services: SettleSer
   if (shaped === undefined) return { outcome: 'launch-and-continue', decision, evaluation, resume: undefined, resumeMs: 0 };
   const started = clock.now();
   const { sent, request, result, refused } = await resumeOrFlag(callout, shaped, deadline, services);
+  // Graph took this body only when it accepted our resume; `already-resumed` means another
+  // delivery's answer (another instance, or before a restart) settled the callout: what it sent is
+  // not ours to report, beyond the detail Graph stored for the instance.
+  const ours = result.outcome === 'resumed';
+  const stored = result.confirmation?.calloutDetail;
   return {
     outcome: result.outcome,
     decision: sent,
@@ -58,10 +63,11 @@ export async function settleCallout(callout: CalloutRequest, services: SettleSer
       apiVersion: request.apiVersion,
       path: request.target.path,
       body: request.body,
+      sent: ours,
       graphStatus: result.graphStatus,
       attempts: result.attempts,
       confirmation: result.confirmation,
-      note: result.note,
+      note: ours || result.outcome === 'not-waiting' ? result.note : `${result.note} The body above was not sent by this delivery${stored === undefined ? '' : `; Graph stored the detail "${stored}"`}.`,
       ...(refused === undefined ? {} : { refused }),
     },
   };
@@ -78,7 +84,9 @@ async function resumeOrFlag(callout: CalloutRequest, shaped: ShapedResume, deadl
     return { sent: shaped.sent, request: shaped.request, result: await services.resumer.resume(shaped.request, deadline), refused: undefined };
   } catch (error) {
     const denyAtApproved = callout.kind === 'elm-request' && callout.stage === 'assignmentRequestApproved' && shaped.sent.kind === 'deny';
-    if (!denyAtApproved || !isAppError(error) || error.code !== 'GRAPH.REJECTED' || callout.resume === null) throw error;
+    // A refusal of this stage's deny may also read back as a stage mismatch (the request's state is our inference): either way, continue.
+    const refusedHere = isAppError(error) && (error.code === 'GRAPH.REJECTED' || error.code === 'CALLOUT.STAGE_MISMATCH');
+    if (!denyAtApproved || !refusedHere || callout.resume === null) throw error;
     const graphStatus = Number(error.details['graphStatus']);
     const graphCode = String(error.details['graphCode']);
     const flagged: Decision = {

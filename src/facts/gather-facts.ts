@@ -52,7 +52,7 @@ interface Fetched {
 function failureOf(answer: GraphAnswer, permission: string, read: string): FactFailure {
   if (answer.status === 401) {
     // The token was renewed once already (graph-client.ts): the identity's token, not a permission, is refused.
-    return { kind: 'forbidden', permission, message: `Graph refused the managed identity's token for ${read} (401 ${graphErrorCode(answer)}), even renewed; check AZURE_CLIENT_ID and the identity.` };
+    return { kind: 'forbidden', permission, message: `Graph refused the managed identity's token for ${read} (401 ${graphErrorCode(answer)}), renewed at most every 30 s; check AZURE_CLIENT_ID and the identity.` };
   }
   if (answer.status === 403) {
     return { kind: 'forbidden', permission, message: `Graph refused ${read} (403 ${graphErrorCode(answer)}); the managed identity needs ${permission}.` };

@@ -14,6 +14,8 @@ export interface CalloutState {
   readonly requestState: string | undefined;
   readonly requestStatus: string | undefined;
   readonly calloutStatus: string | undefined;
+  /** What Graph stored as our instance's detail, when it lists one: the text the answer that settled it carried. */
+  readonly calloutDetail?: string;
 }
 
 function text(value: unknown): string | undefined {
@@ -41,6 +43,9 @@ const NOT_WAITING_STATUSES = new Set([
   'accepted', 'submitted', 'pendingapproval', 'pendingapprovalnotification', 'delivering', 'delivered', 'deliveryfailed', 'denied',
   'scheduled', 'canceled', 'cancelled', 'partiallydelivered', 'fulfilled', 'expired', 'timedout',
 ]);
+
+/** Request states (and their status texts) after which nothing will ever wait for a callback. */
+const FINISHED = new Set(['denied', 'canceled', 'cancelled', 'delivered', 'deliveryfailed', 'partiallydelivered', 'expired', 'fulfilled']);
 
 /**
  * The stages a request can be waiting at in each state (`accessPackageRequestState`): before
@@ -84,7 +89,8 @@ export function classifyRequest(json: unknown, stageInstanceId: string, requestI
       typeof i === 'object' && i !== null && asciiLower(text((i as Record<string, unknown>)['id']) ?? '') === asciiLower(stageInstanceId),
   );
   const calloutStatus = text(ours?.['status']);
-  const base = { requestState, requestStatus, calloutStatus };
+  const detail = typeof ours?.['detail'] === 'string' ? ours['detail'].slice(0, 1000) : undefined;
+  const base = { requestState, requestStatus, calloutStatus, ...(detail === undefined ? {} : { calloutDetail: detail }) };
   const instance = calloutStatus === undefined ? undefined : asciiLower(calloutStatus);
   if (instance !== undefined && ANSWERED.has(instance)) {
     return { ...base, verdict: 'answered', reason: 'The callout instance has received its callback.' };
@@ -101,6 +107,10 @@ export function classifyRequest(json: unknown, stageInstanceId: string, requestI
     }
     return { ...base, verdict: 'waiting', reason: 'The request still waits for this callout.' };
   }
+  // Our instance still open beside a status that says nothing waits: only a request that is over
+  // (denied, canceled, delivered…) settles that; otherwise the answer contradicts itself.
+  const over = FINISHED.has(status) || (requestState !== undefined && FINISHED.has(asciiLower(requestState)));
+  if (instance !== undefined && !over) throw invalidAnswer(`the assignment request (status ${requestStatus}, yet this callout instance is ${calloutStatus ?? ''})`);
   if (!NOT_WAITING_STATUSES.has(status)) throw invalidAnswer(`the assignment request (status ${requestStatus} is not one entitlement-guard knows)`);
   return { ...base, verdict: 'not-waiting', reason: `The request is no longer waiting for a callback (status ${requestStatus}).` };
 }
@@ -133,7 +143,7 @@ const UNKNOWN = { requestState: undefined, requestStatus: undefined, calloutStat
  *   instances, so when it does not and the request waits, beta (which does) settles whose
  *   callout it waits for. A request that is gone no longer waits.
  * - Lifecycle Workflows: a task result that cannot be read back (Graph documents the single GET
- *   only in its metadata) settles a refused resume as not waiting, and has a lost one retried.
+ *   only in its metadata) has a lost resume retried; after a refusal it proves nothing: 503.
  */
 export async function readCalloutState(
   http: GraphHttp,
@@ -150,10 +160,9 @@ export async function readCalloutState(
   const answer = await read('v1.0');
   if (request.protocol === 'lcw') {
     if (answer.status === 200) return classifyTaskResult(answer.json);
-    if (answer.status >= 400 && answer.status < 500) {
-      return refused
-        ? { ...UNKNOWN, verdict: 'not-waiting', reason: `Graph refused the resume and the task result cannot be read back (HTTP ${answer.status}).` }
-        : { ...UNKNOWN, verdict: 'waiting', reason: `The task result cannot be read back (HTTP ${answer.status}); the resume is tried again.` };
+    // A lost answer is tried again; after a refusal, a task result that cannot be read back proves nothing (503).
+    if (answer.status >= 400 && answer.status < 500 && !refused) {
+      return { ...UNKNOWN, verdict: 'waiting', reason: `The task result cannot be read back (HTTP ${answer.status}); the resume is tried again.` };
     }
     throw invalidAnswer(`reading the task result (HTTP ${answer.status})`);
   }

@@ -208,7 +208,7 @@ export function forbidden(answer: GraphAnswer, what: string): AppError {
   if (answer.status === 401) {
     return new AppError(
       'GRAPH.UNAUTHORIZED',
-      `Graph refused the managed identity's token (401 ${graphCode}) to ${what}; the token was renewed once and still refused: check AZURE_CLIENT_ID names the user-assigned identity attached to the app, and that its token's audience is GRAPH_BASE_URL's cloud.`,
+      `Graph refused the managed identity's token (401 ${graphCode}) to ${what}; a renewed token (at most one every 30 s) was refused too: check AZURE_CLIENT_ID names the user-assigned identity attached to the app, and that its token's audience is GRAPH_BASE_URL's cloud.`,
       { retryable: true, retryAfterSeconds: 60, details: { graphStatus: answer.status, graphCode } },
     );
   }

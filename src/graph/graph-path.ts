@@ -85,6 +85,8 @@ export function pathFromGraphLink(pathname: string, search: string): GraphPath {
     if (decoded === '' || decoded === '.' || decoded === '..' || decoded.includes('/')) throw new InvalidPath('the link has an empty or relative segment');
   }
   if (/[#\s]/.test(search)) throw new InvalidPath('the link has a fragment or whitespace in its query');
+  // The Graph client reads the first `https://` anywhere in a path as the start of a URL of its own.
+  if (/:\/\//.test(search)) throw new InvalidPath('the link has a URL in its query');
   // eslint-disable-next-line no-restricted-syntax -- a checked link from Graph itself
   return `${pathname}${search}` as GraphPath;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createDecisionMemory } from '../../src/callout/decision-memory.js';
 import type { DecisionRecord } from '../../src/callout/decision-record.js';
+import { AppError } from '../../src/errors.js';
 
 const record = (decision: DecisionRecord['decision']) => ({ outcome: 'resumed', decision, detail: decision }) as unknown as DecisionRecord;
 
@@ -31,12 +32,25 @@ describe('decision memory', () => {
     expect([a.joined, b.joined, a.record.decision, b.record.decision]).toEqual([false, false, 'deny', 'continue']);
   });
 
-  test('when the delivery it waited for fails, a joined delivery settles on its own', async () => {
+  test('when the delivery it waited for fails for good, a joined delivery settles on its own', async () => {
     const memory = createDecisionMemory();
-    const failing = memory.settleOnce('k', () => Promise.reject(new Error('read failed')));
+    const failing = memory.settleOnce('k', () => Promise.reject(new Error('bug')));
     const joined = memory.settleOnce('k', () => Promise.resolve(record('continue')));
-    await expect(failing).rejects.toThrow('read failed');
+    await expect(failing).rejects.toThrow('bug');
     expect(await joined).toMatchObject({ joined: false, record: { decision: 'continue' } });
+  });
+
+  test('when it fails transiently, joined deliveries get the same 503 instead of evaluating again one by one', async () => {
+    const memory = createDecisionMemory();
+    const outage = new AppError('GRAPH.UNAVAILABLE', 'Graph is down', { retryable: true, retryAfterSeconds: 5 });
+    let runs = 0;
+    const settle = () => {
+      runs += 1;
+      return Promise.reject(outage);
+    };
+    const all = await Promise.allSettled([memory.settleOnce('k', settle), memory.settleOnce('k', settle), memory.settleOnce('k', settle)]);
+    expect(all.map((r) => (r.status === 'rejected' ? (r.reason as AppError).code : 'ok'))).toEqual(['GRAPH.UNAVAILABLE', 'GRAPH.UNAVAILABLE', 'GRAPH.UNAVAILABLE']);
+    expect(runs).toBe(1);
   });
 
   test('remembers a bounded number of records, newest kept', () => {

@@ -30,7 +30,7 @@ const received = (body: Record<string, unknown>) => emulator.requests.get(reques
 async function deliver(body: Record<string, unknown>): Promise<Answer> {
   return callHandler(deps, body, { token: await emulator.mintCallerToken() });
 }
-const resumeOf = (answer: Answer) => answer.json['resume'] as { body: Record<string, unknown>; refused?: { body: Record<string, unknown> } } | undefined;
+const resumeOf = (answer: Answer) => answer.json['resume'] as { body: Record<string, unknown>; note: string; refused?: { body: Record<string, unknown> } } | undefined;
 
 describe('item 1: ids that are not ids are refused before any Graph call, naming the field', () => {
   const G = 'a7529cd7-a86d-4455-8c43-00e7495481b0';
@@ -88,6 +88,20 @@ describe('item 2: concurrent deliveries report what Graph received', () => {
     const later = await deliver(body);
     expect(later.json).toMatchObject({ outcome: 'already-resumed', decision: 'deny' });
     expect(resumeOf(later)?.body).toEqual(sent);
+    expect(received(body)).toHaveLength(1);
+  });
+});
+
+describe('a callout another instance settled (no shared memory until the ledger)', () => {
+  test('the answer says its body was not sent, and names the detail Graph stored', async () => {
+    const body = fresh('elm-request-created.risky-user.wire.json', 'c0ffee0a');
+    const first = await deliver(body);
+    expect(first.json).toMatchObject({ outcome: 'resumed', decision: 'deny', resume: { sent: true } });
+    const other = fastApp(emulator); // another instance: no policy, its own memory
+    const second = await callHandler(other, body, { token: await emulator.mintCallerToken() });
+    expect(second.json).toMatchObject({ outcome: 'already-resumed', resume: { sent: false } });
+    const stored = (received(body)[0]?.body['data'] as Record<string, unknown>)['customExtensionStageInstanceDetail'];
+    expect(resumeOf(second)?.note).toContain(`Graph stored the detail "${String(stored)}"`);
     expect(received(body)).toHaveLength(1);
   });
 });

@@ -17,6 +17,7 @@ describe('reading a request back', () => {
     ['waiting for another instance, ours timed out', request({ status: 'WaitingForCallback', customExtensionCalloutInstances: [{ id: I1, status: 'callbackTimedOut' }, { id: I2, status: 'calloutSent' }] }), 'not-waiting'],
     ['no longer waiting', request({ state: 'denied', status: 'Denied' }), 'not-waiting'],
     ['delivered', request({ state: 'delivered', status: 'Delivered', customExtensionCalloutInstances: [{ id: I1, status: 'calloutFailed' }] }), 'not-waiting'],
+    ['denied meanwhile, our instance never closed', request({ state: 'denied', status: 'Denied', customExtensionCalloutInstances: [{ id: I1, status: 'calloutSent' }] }), 'not-waiting'],
   ])('%s → %s', (_, json, verdict) => {
     expect(classifyRequest(json, I1, R).verdict).toBe(verdict);
   });
@@ -36,6 +37,7 @@ describe('reading a request back', () => {
     ['another request', { id: I2, status: 'Delivered' }],
     ['an id that is not a GUID', { id: 'r', status: 'Delivered' }],
     ['our instance in a status not known', request({ status: 'WaitingForCallback', customExtensionCalloutInstances: [{ id: I1, status: 'paused' }] })],
+    ['our instance open, the request not waiting', request({ state: 'submitted', status: 'Accepted', customExtensionCalloutInstances: [{ id: I1, status: 'calloutSent' }] })],
   ])('%s concludes nothing', (_, json) => {
     expect(() => classifyRequest(json, I1, R)).toThrow(expect.objectContaining({ code: 'GRAPH.INVALID_RESPONSE', retryable: true }));
   });

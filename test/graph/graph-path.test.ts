@@ -44,6 +44,7 @@ describe('Graph paths are built, never concatenated (PROTOCOL.md §10)', () => {
     expect(() => pathFromGraphLink('/users//x', '')).toThrow(InvalidPath);
     expect(() => pathFromGraphLink('/users/a%2Fb', '')).toThrow(InvalidPath);
     expect(() => pathFromGraphLink('/users/%E0%A4%A', '')).toThrow(InvalidPath);
+    expect(() => pathFromGraphLink('/users', '?$skiptoken=https://evil.example/x')).toThrow(InvalidPath);
   });
 });
 

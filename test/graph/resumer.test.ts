@@ -58,14 +58,15 @@ describe('LCW task results that cannot be read back', () => {
     const resumer = createResumer(graph, { clock, timeoutMs: 3000, random: () => 1 });
     return { graph, resume: () => resumer.resume(LCW_REQUEST, Deadline.after(clock, 10_000)) };
   }
-  test('a refused resume settles as not waiting (no retry loop)', async () => {
-    const { graph, resume } = lcw([answer(400)], [answer(400)]);
-    expect(await resume()).toMatchObject({ outcome: 'not-waiting', note: expect.stringContaining('cannot be read back') as unknown });
+  // Issue 12, item 5: after a refusal, a task result that cannot be read back proves nothing.
+  test.each([[400], [404], [405]])('a refused resume whose task result reads back %s concludes nothing (503, no retry loop)', async (status) => {
+    const { graph, resume } = lcw([answer(400)], [answer(status)]);
+    expect(await failure(resume)).toMatchObject({ code: 'GRAPH.INVALID_RESPONSE', retryable: true });
     expect(graph.count('POST')).toBe(1);
   });
-  test('a lost answer is retried; a refused retry then settles', async () => {
+  test('a lost answer is retried; a refused retry that cannot be read back is a 503', async () => {
     const { graph, resume } = lcw([answer(502), answer(400)], [answer(405), answer(405)]);
-    expect(await resume()).toMatchObject({ outcome: 'not-waiting', attempts: 2 });
+    expect(await failure(resume)).toMatchObject({ code: 'GRAPH.INVALID_RESPONSE' });
     expect(graph.count('POST')).toBe(2);
   });
   test('a lost answer that was not applied is retried to success', async () => {
