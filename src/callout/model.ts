@@ -44,6 +44,8 @@ export interface ElmRequestCallout extends CalloutBase {
   readonly kind: 'elm-request';
   readonly stage: ElmStage;
   readonly stageInstanceId: Guid;
+  /** The stage instance id as the body spelled it, when not in canonical (lower) case: the resume echoes it as given. */
+  readonly stageInstanceIdAsSent?: string;
   readonly requestId: Guid;
   /** null: launch-and-continue, Entra does not wait for a resume. */
   readonly resume: ResumeTarget | null;

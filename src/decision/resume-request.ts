@@ -53,7 +53,7 @@ export function elmResume(callout: ElmRequestCallout, target: ResumeTarget, deci
         ? 'microsoft.graph.assignmentRequestApprovalStageCallbackData'
         : 'microsoft.graph.accessPackageAssignmentRequestCallbackData',
     stage: callout.stage,
-    customExtensionStageInstanceId: callout.stageInstanceId,
+    customExtensionStageInstanceId: callout.stageInstanceIdAsSent ?? callout.stageInstanceId,
     customExtensionStageInstanceDetail: clampDetail(sent.detail),
   };
   if (sent.kind === 'deny') data['state'] = 'denied';

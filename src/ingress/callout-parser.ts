@@ -125,11 +125,13 @@ function requestCallout(data: JsonObject, caps: StageCapabilities, shape: Callou
   const assignmentPolicy = named(assignment?.['assignmentpolicy'], 'assignment.assignmentPolicy') ?? named(assignment?.['accesspackageassignmentpolicy'], 'assignment.accessPackageAssignmentPolicy');
   const target = elmSubject(assignment?.['target'], 'assignment.target');
   const requestor = elmSubject(data['requestor'], 'requestor');
+  const asSent = str(data['customextensionstageinstanceid']);
   return {
     kind: 'elm-request',
     shape,
     stage: caps.stage,
     stageInstanceId,
+    ...(asSent !== undefined && asSent !== stageInstanceId ? { stageInstanceIdAsSent: asSent } : {}),
     requestId,
     // No path: launch-and-continue, nobody waits for us.
     resume: callbackPath === undefined ? null : elmResumeTarget(callbackPath, requestId, assignmentId),
@@ -151,10 +153,17 @@ function elmCallout(data: JsonObject, shape: CalloutShape, wrapperType: string |
   const caps = elmStage(data, wrapperType);
   const stageInstanceId = requiredStageInstanceId(data);
   switch (caps.calloutKind) {
-    case 'connection-test':
+    case 'connection-test': {
+      // Nothing of it is used but the catalog, yet an id it carries is held to the same rule: a body is refused the same way at every stage.
+      optionalId(data, 'accesspackageassignmentrequestid', 'accessPackageAssignmentRequestId');
+      named(data['accesspackage'], 'accessPackage');
       return { kind: 'connection-test', shape, stage: 'customExtensionConnectionTest', stageInstanceId, catalog: named(data['accesspackagecatalog'], 'accessPackageCatalog') };
+    }
     case 'elm-assignment': {
       const assignment = obj(data['assignment']);
+      // Not used at these stages, but checked like every id a body carries.
+      elmSubject(data['requestor'], 'requestor');
+      named(assignment?.['assignmentpolicy'], 'assignment.assignmentPolicy');
       return {
         kind: 'elm-assignment',
         shape,

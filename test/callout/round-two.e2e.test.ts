@@ -59,6 +59,14 @@ describe('item 1: ids that are not ids are refused before any Graph call, naming
     expect(emulator.calls({ service: 'graph' }).slice(before)).toEqual([]);
   });
 
+  test('a stage instance id in upper case is checked as a GUID and echoed to Graph as it was given', async () => {
+    const body = withFreshIds(fixture('elm-request-created.wire.json'), 'c0ffee0b', ++seq);
+    body['CustomExtensionStageInstanceId'] = String(body['CustomExtensionStageInstanceId']).toUpperCase();
+    emulator.awaitCallout(body);
+    expect((await deliver(body)).json['outcome']).toBe('resumed');
+    expect((received(body)[0]?.body['data'] as Record<string, unknown>)['customExtensionStageInstanceId']).toBe(body['CustomExtensionStageInstanceId']);
+  });
+
   test('null and absent optional ids stay allowed, as Entra sends them', async () => {
     const body = fresh('elm-request-created.wire.json', 'c0ffee09');
     const assignment = body['Assignment'] as Record<string, unknown>;

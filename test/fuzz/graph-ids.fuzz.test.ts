@@ -99,15 +99,23 @@ const LCW_POSITIONS: readonly Position[] = [
   { at: ['data', 'subject', 'manager', 'id'], field: 'subject.manager.id' },
 ];
 
-const FIXTURES = [
+/** The same positions in camelCase (Graph's docs), and inside a `{ source, type, data }` wrapper. */
+const camel = (positions: readonly Position[]): Position[] => positions.map((p) => ({ ...p, at: p.at.map((k) => k.charAt(0).toLowerCase() + k.slice(1)) }));
+const wrapped = (positions: readonly Position[]): Position[] => camel(positions).map((p) => ({ ...p, at: ['data', ...p.at] }));
+
+const FIXTURES: readonly { readonly name: string; readonly positions: readonly Position[] }[] = [
   { name: 'elm-request-created.wire.json', positions: ELM_POSITIONS },
   { name: 'elm-request-created.sod-conflict.wire.json', positions: ELM_POSITIONS },
   { name: 'elm-request-approved.wire.json', positions: ELM_POSITIONS },
   { name: 'elm-approval-requirements.wire.json', positions: ELM_POSITIONS },
   { name: 'elm-request-granted.legacy-path.wire.json', positions: ELM_POSITIONS },
+  { name: 'elm-request-created.flat-camel.json', positions: camel(ELM_POSITIONS) },
+  { name: 'elm-request-created.graph-doc.json', positions: wrapped(ELM_POSITIONS) },
+  { name: 'elm-fourteen-days-before-expiration.wire.json', positions: ELM_POSITIONS },
+  { name: 'elm-connection-test.json', positions: ELM_POSITIONS },
   { name: 'lcw-custom-task.json', positions: LCW_POSITIONS },
   { name: 'lcw-custom-task.tasks-path.json', positions: LCW_POSITIONS },
-] as const;
+];
 
 /** What goes in one position: the fixture's own id, a fresh GUID, null, nothing, or a hostile value. */
 type Choice = { kind: 'keep' } | { kind: 'guid'; value: string } | { kind: 'null' } | { kind: 'absent' } | { kind: 'hostile'; value: unknown };
@@ -139,19 +147,27 @@ function parentOf(body: Json, at: readonly string[]): Json | undefined {
 type Case = typeof testCase extends fc.Arbitrary<infer T> ? T : never;
 
 function build(c: Case) {
-  const { name, positions } = FIXTURES[c.fixture] ?? FIXTURES[0];
+  const chosen = FIXTURES[c.fixture];
+  if (chosen === undefined) throw new Error(`no fixture ${String(c.fixture)}`);
+  const { name, positions } = chosen;
   const body = fixture(name);
-  const text = JSON.stringify(body);
-  // Fresh request and stage instance ids: every case is a callout of its own, not a repeat.
-  const fresh = name.startsWith('lcw')
-    ? text.split(String((body['data'] as Json)['taskProcessingResult'] === undefined ? '' : ((body['data'] as Json)['taskProcessingResult'] as Json)['id'])).join(c.requestId)
-    : text.split(String(body['AccessPackageAssignmentRequestId'])).join(c.requestId).split(String(body['CustomExtensionStageInstanceId'])).join(c.stageInstanceId);
+  // Fresh request (or task result) and stage instance ids: every case is a callout of its own, not a repeat.
+  const original = (field: string): unknown => {
+    const position = positions.find((p) => p.field === field);
+    return position === undefined ? undefined : parentOf(body, position.at)?.[position.at[position.at.length - 1] ?? ''];
+  };
+  let fresh = JSON.stringify(body);
+  for (const [field, id] of [['accessPackageAssignmentRequestId', c.requestId], ['taskProcessingResult.id', c.requestId], ['customExtensionStageInstanceId', c.stageInstanceId]] as const) {
+    const was = original(field);
+    if (typeof was === 'string') fresh = fresh.split(was).join(id);
+  }
   const out = JSON.parse(fresh) as Json;
   const hostileFields = new Set<string>();
   positions.forEach((position, i) => {
     const picked = c.allValid ? ({ kind: 'keep' } as const) : (c.choices[i] ?? ({ kind: 'keep' } as const));
-    const parent = parentOf(out, position.at);
     const key = position.at[position.at.length - 1] ?? '';
+    // Only positions the fixture has: a member a stage's body does not carry is not read.
+    const parent = ((holder) => (holder !== undefined && key in holder ? holder : undefined))(parentOf(out, position.at));
     if (parent === undefined || picked.kind === 'keep' || position.names !== undefined) {
       // The id that names the request is replaced only by hostile values: a fresh GUID there would not match the callback path.
       if (parent !== undefined && position.names !== undefined && picked.kind === 'hostile') {
