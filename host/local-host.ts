@@ -1,4 +1,3 @@
-import { asciiEqualsIgnoreCase } from '../src/ascii.js';
 import azf from '@azure/functions';
 import type { HttpFunctionOptions, HttpResponseInit } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
@@ -6,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { errorAnswer } from '../functions/http-answers.js';
+import { asciiEqualsIgnoreCase } from '../src/ascii.js';
 import { answerClientErrors } from './client-errors.js';
 import { hostProblem, type HostAnswer } from './host-problems.js';
 import { declaresTooMuch, readBody } from './read-body.js';

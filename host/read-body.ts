@@ -13,13 +13,13 @@ export function declaresTooMuch(req: IncomingMessage, maxBytes: number): boolean
 }
 
 /**
- * Reads a request body of at most `maxBytes`, all of it by `deadline` (epoch ms). Past either,
+ * Reads a request body of at most `maxBytes`, all of it by `deadline` (epoch ms); the caller has
+ * refused a declared length over it already (declaresTooMuch, before any 100 Continue). Past either,
  * it stops keeping what arrives but leaves the stream flowing: the rest is read and dropped, so
  * that the answer can be delivered before the connection closes (see linger in write-answer.ts).
  */
 export function readBody(req: IncomingMessage, maxBytes: number, deadline: number): Promise<BodyRead> {
   req.on('error', () => {}); // a client that goes away is 'aborted' below, never an uncaught error
-  if (declaresTooMuch(req, maxBytes)) return Promise.resolve({ kind: 'too-large' });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -22,6 +22,11 @@ function kindOf(stats: Stats): string {
   return 'not a regular file';
 }
 
+function unreadable(path: string, error: unknown): FileRefused {
+  const code = (error as { code?: unknown }).code;
+  return new FileRefused(path, 'unreadable', `cannot be read (${typeof code === 'string' ? code : 'error'})`, { cause: error });
+}
+
 function notAFile(path: string, stats: Stats): FileRefused {
   return new FileRefused(path, 'not-a-file', `is ${kindOf(stats)}, not a regular file`);
 }
@@ -40,8 +45,7 @@ function openRegular(path: string): { fd: number; size: number } {
       }
     })();
     if (stats !== undefined && !stats.isFile()) throw notAFile(path, stats);
-    const code = (error as { code?: unknown }).code;
-    throw new FileRefused(path, 'unreadable', `cannot be read (${typeof code === 'string' ? code : 'error'})`, { cause: error });
+    throw unreadable(path, error);
   }
   const stats = fstatSync(fd);
   if (!stats.isFile()) {
@@ -73,8 +77,7 @@ export function readBoundedFile(path: string, maxBytes: number): Buffer {
     }
   } catch (error) {
     if (error instanceof FileRefused) throw error;
-    const code = (error as { code?: unknown }).code;
-    throw new FileRefused(path, 'unreadable', `cannot be read (${typeof code === 'string' ? code : 'error'})`, { cause: error });
+    throw unreadable(path, error);
   } finally {
     closeSync(fd);
   }

@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import { isAppError } from '../errors.js';
 import { decideWithoutChecks, type Decision } from '../decision/decision.js';
-import { elmResume, lcwResume, type ShapedResume } from '../decision/resume-request.js';
+import { elmResume, flaggedInstead, lcwResume, type ShapedResume } from '../decision/resume-request.js';
 import type { PolicyEngine, PolicyEvaluation } from '../engine/policy-engine.js';
 import { Deadline } from '../graph/retry.js';
 import type { Resumer } from '../graph/resumer.js';
@@ -89,11 +89,7 @@ async function resumeOrFlag(callout: CalloutRequest, shaped: ShapedResume, deadl
     if (!denyAtApproved || !refusedHere || callout.resume === null) throw error;
     const graphStatus = Number(error.details['graphStatus']);
     const graphCode = String(error.details['graphCode']);
-    const flagged: Decision = {
-      kind: 'continue',
-      detail: `Flagged, not denied (Graph refused a deny at ${callout.stage}: ${String(graphStatus)} ${graphCode}): ${shaped.sent.detail.replace(/^Denied by policy: /, '')}`,
-    };
-    const retry = elmResume(callout, callout.resume, flagged, false);
+    const retry = elmResume(callout, callout.resume, flaggedInstead(shaped.sent, `Graph refused a deny at ${callout.stage}: ${String(graphStatus)} ${graphCode}`), false);
     const result = await services.resumer.resume(retry.request, deadline);
     return { sent: retry.sent, request: retry.request, result, refused: { body: shaped.request.body, graphStatus, graphCode } };
   }

@@ -30,12 +30,17 @@ export function clampDetail(detail: string): string {
   return detail.length <= MAX_DETAIL_LENGTH ? detail : `${detail.slice(0, MAX_DETAIL_LENGTH - 1)}…`;
 }
 
+/** A deny sent as continue, the finding kept in the detail approvers read: `why` says what stopped the deny. */
+export function flaggedInstead(decision: Decision, why: string): Decision {
+  return { kind: 'continue', detail: `Flagged, not denied (${why}): ${decision.detail.replace(/^Denied by policy: /, '')}` };
+}
+
 function effectiveElmDecision(decision: Decision, caps: StageCapabilities, allowDenyAtApprovedStage: boolean): Decision {
   if (caps.answer === 'approval-stage') {
     return decision.kind === 'approval-stage' ? decision : { kind: 'continue', detail: decision.detail };
   }
   if (decision.kind === 'deny' && !stageMayDeny(caps, allowDenyAtApprovedStage)) {
-    return { kind: 'continue', detail: `Flagged, not denied (${caps.stage} cannot deny): ${decision.detail.replace(/^Denied by policy: /, '')}` };
+    return flaggedInstead(decision, `${caps.stage} cannot deny`);
   }
   return decision.kind === 'deny' ? decision : { kind: 'continue', detail: decision.detail };
 }

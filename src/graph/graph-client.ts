@@ -10,7 +10,6 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { isRenewable } from './managed-identity.js';
 
-
 /**
  * What one Graph call passes to the token provider: the call's abort signal, and a hook told when
  * the token wait starts and ends, so a timeout can say which of the two waits it cut short.
