@@ -10,8 +10,12 @@ const POP = '#microsoft.graph.azureAdPopTokenAuthentication';
 const TOKEN = '#microsoft.graph.azureAdTokenAuthentication';
 const CLIENT = '#microsoft.graph.customExtensionClientConfiguration';
 const TASK_CALLBACK = '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration';
-/** Graph's own examples write this one without the `#`; both are accepted. */
-const CALLBACK_TYPES = ['#microsoft.graph.customExtensionCallbackConfiguration', 'microsoft.graph.customExtensionCallbackConfiguration'];
+/**
+ * customExtensionCallbackConfiguration is abstract in Graph's v1.0 metadata: a callback window names a
+ * concrete type derived from it (v1.0: the Lifecycle Workflows one; beta adds an entitlement-management one).
+ */
+const ELM_CALLBACK_TYPES = [TASK_CALLBACK, '#microsoft.graph.accessPackageRequestApprovalStageCallbackConfiguration'];
+const ABSTRACT_CALLBACK = '#microsoft.graph.customExtensionCallbackConfiguration';
 /** The longest Logic App resource path Entra accepts (PROTOCOL.md §8). */
 const MAX_LOGIC_APP_PATH = 150;
 
@@ -77,15 +81,19 @@ function windowProblem(where: string, value: unknown, range: { min: number; max:
   return ms < range.min || ms > range.max ? `${where} ${String(value)} is outside ${range.text}` : undefined;
 }
 
-/** An entitlement-management callback window: `{ durationBeforeTimeout }`. */
+/** `#` is optional in an `@odata.type` Graph reads. */
+const hashed = (type: unknown): unknown => (typeof type === 'string' && !type.startsWith('#') ? `#${type}` : type);
+
+/** An entitlement-management callback window: `{ @odata.type, timeoutDuration }` (Graph's metadata; no other property). */
 export function callbackProblem(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) return 'callbackConfiguration must be an object';
-  const type = value['@odata.type'];
-  if (type !== undefined && (typeof type !== 'string' || !CALLBACK_TYPES.includes(type))) return `callbackConfiguration.@odata.type must be ${CALLBACK_TYPES[0] ?? ''}`;
-  const unknown = unknownProperty(value, ['@odata.type', 'durationBeforeTimeout']);
-  if (unknown !== undefined) return `callbackConfiguration has an unknown property ${unknown}`;
-  return windowProblem('callbackConfiguration.durationBeforeTimeout', value['durationBeforeTimeout'], ELM_CALLBACK_RANGE);
+  const type = hashed(value['@odata.type']);
+  if (type === undefined || type === ABSTRACT_CALLBACK) return `callbackConfiguration: cannot create an instance of the abstract type ${ABSTRACT_CALLBACK.slice(1)}; name one of ${ELM_CALLBACK_TYPES.join(', ')}`;
+  if (typeof type !== 'string' || !ELM_CALLBACK_TYPES.includes(type)) return `callbackConfiguration.@odata.type must be one of ${ELM_CALLBACK_TYPES.join(', ')}`;
+  const unknown = unknownProperty(value, type === TASK_CALLBACK ? ['@odata.type', 'timeoutDuration', 'authorizedApps'] : ['@odata.type', 'timeoutDuration']);
+  if (unknown !== undefined) return `The property '${unknown}' does not exist on type '${type.slice(1)}'. Make sure to only use property names that are defined by the type or mark the type as open type.`;
+  return windowProblem('callbackConfiguration.timeoutDuration', value['timeoutDuration'], ELM_CALLBACK_RANGE);
 }
 
 /** A Lifecycle Workflows callback window: `{ timeoutDuration, authorizedApps? }`. */

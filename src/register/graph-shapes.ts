@@ -13,6 +13,15 @@ export const EM_ROLE_ASSIGNMENTS = '/roleManagement/entitlementManagement/roleAs
 
 export const REQUEST_EXTENSION_TYPE = '#microsoft.graph.accessPackageAssignmentRequestWorkflowExtension';
 export const DYNAMIC_STAGE_TYPE = '#microsoft.graph.accessPackageDynamicApprovalStage';
+/**
+ * The callback window's type. Graph's metadata (v1.0 and beta) gives customExtensionCallbackConfiguration
+ * one property, `timeoutDuration`, and v1.0 declares it abstract: a body must name a concrete type
+ * derived from it, and in v1.0 there is one, the Lifecycle Workflows type below. An older example on
+ * the create page wrote `durationBeforeTimeout` under the abstract type; Graph's metadata has no such
+ * property. `register` reads the extension back after writing it, so a tenant that stores the window
+ * otherwise is caught on the first run.
+ */
+export const CALLBACK_WINDOW_TYPE = '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration';
 /** Built-in catalog role "Access package assignment manager" (Entra's entitlement-management delegation roles table). */
 export const ASSIGNMENT_MANAGER_ROLE = 'e2182095-804a-4656-ae11-64734e9b7ae5';
 
@@ -50,7 +59,7 @@ export function workflowExtensionBody(name: string, relay: Relay, callback: stri
     description: DESCRIPTION,
     endpointConfiguration: endpoint(relay),
     authenticationConfiguration: { '@odata.type': '#microsoft.graph.azureAdPopTokenAuthentication' },
-    callbackConfiguration: { '@odata.type': '#microsoft.graph.customExtensionCallbackConfiguration', durationBeforeTimeout: callback },
+    callbackConfiguration: { '@odata.type': CALLBACK_WINDOW_TYPE, timeoutDuration: callback },
   };
 }
 
@@ -63,7 +72,7 @@ export function taskExtensionBody(name: string, relay: Relay, callback: string):
     authenticationConfiguration: { '@odata.type': '#microsoft.graph.azureAdPopTokenAuthentication' },
     // Entra waits at most 2 s for the relay's 202 and retries once (PROTOCOL.md §1); the relay answers at once.
     clientConfiguration: { '@odata.type': '#microsoft.graph.customExtensionClientConfiguration', maximumRetries: 1, timeoutInMilliseconds: 1000 },
-    callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: callback },
+    callbackConfiguration: { '@odata.type': CALLBACK_WINDOW_TYPE, timeoutDuration: callback },
   };
 }
 

@@ -15,7 +15,7 @@ function windowMs(value: unknown): number | undefined {
 }
 
 /** What differs between an extension as read and as wanted: the relay (ARM names are case-insensitive), PoP, the window. */
-function differences(read: Json, relay: Relay, callbackKey: string, callback: string): string[] {
+function differences(read: Json, relay: Relay, callback: string): string[] {
   const endpoint = obj(read['endpointConfiguration']);
   const found: string[] = [];
   const target = `${relay.subscriptionId}/${relay.resourceGroupName}/${relay.logicAppWorkflowName}`;
@@ -23,7 +23,7 @@ function differences(read: Json, relay: Relay, callbackKey: string, callback: st
   if (lower(now) !== lower(target) || endpoint['@odata.type'] !== '#microsoft.graph.logicAppTriggerEndpointConfiguration') found.push(`relay ${now} → ${target}`);
   const auth = obj(read['authenticationConfiguration'])['@odata.type'];
   if (auth !== '#microsoft.graph.azureAdPopTokenAuthentication') found.push(`authentication ${String(auth)} → azureAdPopTokenAuthentication`);
-  const window = obj(read['callbackConfiguration'])[callbackKey];
+  const window = obj(read['callbackConfiguration'])['timeoutDuration'];
   if (windowMs(window) !== windowMs(callback)) found.push(`callback window ${typeof window === 'string' ? window : 'none'} → ${callback}`);
   return found;
 }
@@ -52,7 +52,7 @@ function extensionStep(desired: Desired, current: Current): Step {
     const detail = `calls ${desired.relay.logicAppWorkflowName} with PoP tokens, waits ${desired.callback}`;
     return { item: { kind: 'custom extension', label, status: 'create', detail }, call: { method: 'POST', version: 'v1.0', path: paths.extensions(desired.catalogId), body, what: `create custom extension ${label}` } };
   }
-  const changes = differences(ext, desired.relay, 'durationBeforeTimeout', desired.callback);
+  const changes = differences(ext, desired.relay, desired.callback);
   if (changes.length === 0) return { item: { kind: 'custom extension', label, status: 'unchanged', detail: `${id}, as asked` } };
   return {
     item: { kind: 'custom extension', label, status: 'update', detail: changes.join('; ') },
@@ -93,7 +93,7 @@ function taskStep(desired: Desired, current: Current): Step[] {
   if (task === undefined || id === undefined) {
     return [{ item: { kind: 'custom task extension', label, status: 'create', detail: `calls ${desired.relay.logicAppWorkflowName}, waits ${desired.lcw.callback}` }, call: { method: 'POST', version: 'v1.0', path: paths.taskExtensions(), body, what: `create custom task extension ${label}` } }];
   }
-  const changes = differences(task, desired.relay, 'timeoutDuration', desired.lcw.callback);
+  const changes = differences(task, desired.relay, desired.lcw.callback);
   if (changes.length === 0) return [{ item: { kind: 'custom task extension', label, status: 'unchanged', detail: `${id}, as asked` } }];
   return [{
     item: { kind: 'custom task extension', label, status: 'update', detail: changes.join('; ') },

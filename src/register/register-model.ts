@@ -9,7 +9,7 @@ export interface Desired {
   readonly name: string;
   /** The relay; needed to register, not to unregister (things are found by name). */
   readonly relay: Relay | undefined;
-  /** durationBeforeTimeout of the custom extension (ISO 8601, 5 minutes to 14 days). */
+  /** callbackConfiguration.timeoutDuration of the custom extension (ISO 8601, 5 minutes to 14 days). */
   readonly callback: string;
   readonly policies: readonly string[];
   /** The stages of each policy that call the extension; with --unregister, ignored (all of ours go). */

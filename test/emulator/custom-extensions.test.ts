@@ -33,7 +33,7 @@ describe('create', () => {
   test('201 with the extension as Graph answers it; it is listed', async () => {
     const created = await create(extensionBody());
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ '@odata.type': REQUEST_TYPE, displayName: 'entitlement-guard', endpointConfiguration: endpoint(), callbackConfiguration: { durationBeforeTimeout: 'PT1H' } });
+    expect(created.json).toMatchObject({ '@odata.type': REQUEST_TYPE, displayName: 'entitlement-guard', endpointConfiguration: endpoint(), callbackConfiguration: { timeoutDuration: 'PT1H' } });
     const list = await graphGet(emulator, EXTENSIONS, token);
     expect((list.json['value'] as { id: string }[]).map((e) => e.id)).toEqual([created.json['id']]);
     expect(emulator.registry.extensionsOf(FINANCE)).toHaveLength(1);
@@ -50,10 +50,13 @@ describe('create', () => {
     ['an unknown @odata.type', { '@odata.type': '#microsoft.graph.customCalloutExtension' }, '@odata.type "#microsoft.graph.customCalloutExtension" is not one of'],
     ['no @odata.type', { '@odata.type': undefined }, '@odata.type null is not one of'],
     ['no displayName', { displayName: ' ' }, 'displayName is required'],
-    ['a window under 5 minutes', { callbackConfiguration: { durationBeforeTimeout: 'PT4M' } }, 'callbackConfiguration.durationBeforeTimeout PT4M is outside PT5M to P14D'],
-    ['a window over 14 days', { callbackConfiguration: { durationBeforeTimeout: 'P15D' } }, 'callbackConfiguration.durationBeforeTimeout P15D is outside PT5M to P14D'],
-    ['a window that is not a duration', { callbackConfiguration: { durationBeforeTimeout: '1 hour' } }, 'callbackConfiguration.durationBeforeTimeout must be an ISO 8601 duration'],
-    ['a window in months', { callbackConfiguration: { durationBeforeTimeout: 'P1M' } }, 'must be an ISO 8601 duration'],
+    ['a window under 5 minutes', { callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: 'PT4M' } }, 'callbackConfiguration.timeoutDuration PT4M is outside PT5M to P14D'],
+    ['a window over 14 days', { callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: 'P15D' } }, 'callbackConfiguration.timeoutDuration P15D is outside PT5M to P14D'],
+    ['a window that is not a duration', { callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: '1 hour' } }, 'callbackConfiguration.timeoutDuration must be an ISO 8601 duration'],
+    ['the window under the old example\'s name', { callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', durationBeforeTimeout: 'PT1H' } }, "The property 'durationBeforeTimeout' does not exist on type 'microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration'"],
+    ['the abstract window type', { callbackConfiguration: { '@odata.type': '#microsoft.graph.customExtensionCallbackConfiguration', timeoutDuration: 'PT1H' } }, 'cannot create an instance of the abstract type microsoft.graph.customExtensionCallbackConfiguration'],
+    ['a window without a type', { callbackConfiguration: { timeoutDuration: 'PT1H' } }, 'cannot create an instance of the abstract type'],
+    ['a window in months', { callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: 'P1M' } }, 'must be an ISO 8601 duration'],
     ['an unknown endpoint type', { endpointConfiguration: endpoint({ '@odata.type': '#microsoft.graph.httpRequestEndpoint' }) }, 'endpointConfiguration.@odata.type must be'],
     ['a subscription that is not a GUID', { endpointConfiguration: endpoint({ subscriptionId: 'prod' }) }, 'endpointConfiguration.subscriptionId must be a subscription id'],
     ['no Logic App name', { endpointConfiguration: endpoint({ logicAppWorkflowName: '' }) }, 'endpointConfiguration.logicAppWorkflowName is required'],
@@ -84,13 +87,13 @@ describe('create', () => {
 describe('update and delete', () => {
   test('PUT replaces what it gives (a new window); the kind cannot change; PATCH is not the documented method', async () => {
     const id = String((await create(extensionBody())).json['id']);
-    const updated = await graphSend(emulator, 'PUT', `${EXTENSIONS}/${id}`, token, extensionBody({ callbackConfiguration: { durationBeforeTimeout: 'P2D' } }));
-    expect([updated.status, (updated.json['callbackConfiguration'] as Record<string, unknown>)['durationBeforeTimeout']]).toEqual([200, 'P2D']);
+    const updated = await graphSend(emulator, 'PUT', `${EXTENSIONS}/${id}`, token, extensionBody({ callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: 'P2D' } }));
+    expect([updated.status, (updated.json['callbackConfiguration'] as Record<string, unknown>)['timeoutDuration']]).toEqual([200, 'P2D']);
     const retyped = await graphSend(emulator, 'PUT', `${EXTENSIONS}/${id}`, token, { '@odata.type': ASSIGNMENT_TYPE });
     expect([retyped.status, code(retyped)?.message]).toEqual([400, `@odata.type cannot change from ${REQUEST_TYPE} to ${ASSIGNMENT_TYPE}`]);
-    expect((await graphSend(emulator, 'PUT', `${EXTENSIONS}/${id}`, token, extensionBody({ callbackConfiguration: { durationBeforeTimeout: 'PT1M' } }))).status).toBe(400);
+    expect((await graphSend(emulator, 'PUT', `${EXTENSIONS}/${id}`, token, extensionBody({ callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: 'PT1M' } }))).status).toBe(400);
     expect((await graphSend(emulator, 'PATCH', `${EXTENSIONS}/${id}`, token, extensionBody())).status).toBe(405);
-    expect((await graphGet(emulator, `${EXTENSIONS}/${id}`, token)).json['callbackConfiguration']).toMatchObject({ durationBeforeTimeout: 'P2D' });
+    expect((await graphGet(emulator, `${EXTENSIONS}/${id}`, token)).json['callbackConfiguration']).toMatchObject({ timeoutDuration: 'P2D' });
   });
 
   test('DELETE is 204, then 404; an unknown id is 404', async () => {

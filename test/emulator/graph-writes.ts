@@ -29,14 +29,14 @@ export const endpoint = (change: Record<string, unknown> = {}) => ({
 });
 export const POP = { '@odata.type': '#microsoft.graph.azureAdPopTokenAuthentication' };
 
-/** A request-workflow custom extension body as Graph's create example gives it. */
+/** A request-workflow custom extension body as Graph's metadata defines it (the window is `timeoutDuration` under a concrete type). */
 export const extensionBody = (change: Record<string, unknown> = {}) => ({
   '@odata.type': REQUEST_TYPE,
   displayName: 'entitlement-guard',
   description: 'policy on access requests',
   endpointConfiguration: endpoint(),
   authenticationConfiguration: POP,
-  callbackConfiguration: { '@odata.type': 'microsoft.graph.customExtensionCallbackConfiguration', durationBeforeTimeout: 'PT1H' },
+  callbackConfiguration: { '@odata.type': 'microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: 'PT1H' },
   ...change,
 });
 

@@ -27,7 +27,7 @@ describe('the custom extension', () => {
         '@odata.type': '#microsoft.graph.logicAppTriggerEndpointConfiguration', subscriptionId: AZD_ENV.AZURE_SUBSCRIPTION_ID, resourceGroupName: 'rg-entitlement-guard', logicAppWorkflowName: 'eg-relay',
       },
       authenticationConfiguration: { '@odata.type': '#microsoft.graph.azureAdPopTokenAuthentication' },
-      callbackConfiguration: { '@odata.type': '#microsoft.graph.customExtensionCallbackConfiguration', durationBeforeTimeout: 'PT1H' },
+      callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: 'PT1H' },
     }]);
     expect(run.out).toContain('custom extension "entitlement-guard" in catalog Finance (26803898-8c26-4ca8-ba50-15552ecd4c9d): create');
     expect(run.out).toContain('Graph writes made (1):');
@@ -51,7 +51,7 @@ describe('the custom extension', () => {
     const id = ours()[0]?.id ?? '';
     expect(lines(run.writes)).toEqual([`PUT ${ELM}/catalogs/${FINANCE}/customWorkflowExtensions/${id}`]);
     expect(run.out).toContain('update (callback window PT1H → P2D)');
-    expect(ours()[0]?.body['callbackConfiguration']).toEqual({ '@odata.type': '#microsoft.graph.customExtensionCallbackConfiguration', durationBeforeTimeout: 'P2D' });
+    expect(ours()[0]?.body['callbackConfiguration']).toEqual({ '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: 'P2D' });
   });
 
   test('a moved relay is an update too; flags win over azd\'s outputs', async () => {
@@ -117,7 +117,7 @@ describe('--what-if', () => {
       'POST v1.0 /identityGovernance/lifecycleWorkflows/customTaskExtensions',
     ]) expect(run.out).toContain(`  ${call}\n`);
     expect(run.out).toContain('"id": "{id of the new custom extension}"');
-    expect(run.out).toContain('"durationBeforeTimeout": "PT1H"');
+    expect(run.out).toContain('"timeoutDuration": "PT1H"');
   });
 
   test('--json: the planned calls, not made', async () => {
