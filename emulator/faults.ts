@@ -13,7 +13,13 @@ export type FaultAction =
    * faulty endpoint would: issued for another audience, already expired (while `expires_on` says
    * an hour, as a skewed clock would, so a client caches it), or not a JWT at all.
    */
-  | { readonly badToken: BadToken };
+  | { readonly badToken: BadToken }
+  /**
+   * Graph only: handle the call with its JSON body changed by `rewrite`, as a tenant would that
+   * reads a body otherwise than it was written (a property ignored, a value stored under another
+   * name). The call log keeps the body as sent.
+   */
+  | { readonly rewriteBody: (body: unknown) => unknown };
 
 export type BadToken = 'wrong-audience' | 'expired' | 'not-a-jwt';
 
@@ -63,13 +69,13 @@ export class Faults {
     return this.latency.get(service) ?? 0;
   }
 
-  /** The actions for one call: every matching delay, then at most one answer or drop. */
+  /** The actions for one call: every matching delay and body rewrite, then at most one answer or drop. */
   take(service: Service, method: string, path: string): FaultAction[] {
     const actions: FaultAction[] = [];
     for (const rule of this.rules) {
       if (rule.remaining <= 0 || !matches(rule, service, method, path)) continue;
-      const terminal = !('delayMs' in rule.action);
-      if (terminal && actions.some((a) => !('delayMs' in a))) continue;
+      const terminal = !('delayMs' in rule.action) && !('rewriteBody' in rule.action);
+      if (terminal && actions.some((a) => !('delayMs' in a) && !('rewriteBody' in a))) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;
       rule.remaining -= 1;
       actions.push(rule.action);

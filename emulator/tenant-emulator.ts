@@ -226,8 +226,11 @@ export class TenantEmulator implements TenantFacts {
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     let dropAfter = false;
     let badToken: BadToken | undefined;
+    let handled = body;
     for (const action of this.faults.take(service, method, url.pathname)) {
-      if ('delayMs' in action) {
+      if ('rewriteBody' in action) {
+        handled = action.rewriteBody(handled);
+      } else if ('delayMs' in action) {
         await new Promise((resolve) => setTimeout(resolve, action.delayMs));
       } else if ('badToken' in action) {
         badToken = action.badToken;
@@ -245,7 +248,7 @@ export class TenantEmulator implements TenantFacts {
         return;
       }
     }
-    const reply = await this.route(service, method, segments, url, req, body, badToken);
+    const reply = await this.route(service, method, segments, url, req, handled, badToken);
     if (dropAfter) {
       this.record({ ...base, status: 'dropped', fault: `drop after handling (${reply.status})` });
       req.socket.destroy();

@@ -32,6 +32,8 @@ export interface RegisterCliOptions {
   /** Time one Graph call may take (default 10 s) and spend with retries (default 30 s). */
   readonly timeoutMs?: number;
   readonly budgetMs?: number;
+  /** Wait before reading a written object again when it does not yet show the write (default 1 s). */
+  readonly settleMs?: number;
 }
 
 interface Source {
@@ -95,7 +97,7 @@ export async function registerCli(argv: readonly string[], io: RegisterIo, optio
     const opened = await openSource(source, options);
     try {
       const result = await runRegister(desired, whatIf, {
-        graph: opened.graph, graphOrigin: opened.graphOrigin, clock: options.clock ?? systemClock, timeoutMs: options.timeoutMs ?? 10_000, budgetMs: options.budgetMs ?? 30_000,
+        graph: opened.graph, graphOrigin: opened.graphOrigin, clock: options.clock ?? systemClock, timeoutMs: options.timeoutMs ?? 10_000, budgetMs: options.budgetMs ?? 30_000, settleMs: options.settleMs ?? 1000,
       });
       io.out(json ? `${JSON.stringify(registerJson(result, opened.label), null, 2)}\n` : formatRegister(result, opened.label));
       return 0;

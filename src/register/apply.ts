@@ -1,18 +1,25 @@
 import { fillSegment } from '../graph/graph-path.js';
 import { parseGuid, type Guid } from '../guid.js';
-import { LCW_EXTENSIONS } from './graph-shapes.js';
+import type { Clock } from '../ports.js';
 import { ELM_PERMISSION, LCW_PERMISSION, type RegisterGraph } from './register-graph.js';
 import { RegisterError } from './register-error.js';
-import { NEW_EXTENSION_ID, type Plan, type PlannedCall } from './register-model.js';
+import { NEW_EXTENSION_ID, type Desired, type Plan, type PlannedCall } from './register-model.js';
+import { verifyWrite } from './verify-write.js';
 
-/** A write made, as sent (the new extension's id filled in), with Graph's status. */
+/** A write made, as sent (the new extension's id filled in), with Graph's status; it was read back and found as written. */
 export interface AppliedCall {
   readonly call: PlannedCall;
   readonly status: number;
 }
 
-/** Graph's reference shows a create's id both flat and inside `value`. */
-/** The id in a create's answer, when it is a GUID: it goes into the paths and bodies of the calls after it. */
+/** How writes are checked: the request they carry out, and how long to wait before reading a disagreeing object again. */
+export interface ApplyOptions {
+  readonly desired: Desired;
+  readonly clock: Clock;
+  readonly settleMs: number;
+}
+
+/** The id in a create's answer, when it is a GUID (Graph's reference shows it both flat and inside `value`): it goes into the read-back, and for the extension into the calls after it. */
 function createdId(json: unknown): Guid | undefined {
   const body = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
   const inner = typeof body['value'] === 'object' && body['value'] !== null ? (body['value'] as Record<string, unknown>) : {};
@@ -31,29 +38,40 @@ function withId(call: PlannedCall, id: Guid | undefined): PlannedCall {
 }
 
 /**
- * Makes the plan's writes in order. The custom extension's create comes first and its id fills in
- * the calls after it. A write Graph refuses stops the run, saying how many were made: each run
- * reads the tenant first, so running again finishes the job without repeating what was done.
+ * Makes the plan's writes in order, reading each object back after its write (verify-write.ts).
+ * The custom extension's create comes first and its id fills in the calls after it. A write
+ * Graph refuses, or one it does not hold as written, stops the run, saying how many were made:
+ * each run reads the tenant first, so running again finishes the job without repeating what was done.
  */
-export async function applyPlan(graph: RegisterGraph, plan: Plan): Promise<AppliedCall[]> {
+export async function applyPlan(graph: RegisterGraph, plan: Plan, options: ApplyOptions): Promise<AppliedCall[]> {
   const done: AppliedCall[] = [];
   let newId: Guid | undefined;
   for (const planned of plan.calls) {
     const call = withId(planned, newId);
-    const permission = call.path.startsWith(LCW_EXTENSIONS) ? LCW_PERMISSION : ELM_PERMISSION;
+    const permission = call.kind === 'custom task extension' ? LCW_PERMISSION : ELM_PERMISSION;
+    const made = done.length === 0 ? '' : ` (${done.length} of ${plan.calls.length} writes were made before it; running again finishes the rest)`;
+    let id: Guid | undefined;
     try {
       const answer = await graph.write(call, call.what, permission);
       done.push({ call, status: answer.status });
-      if (call.method === 'POST' && call.path.endsWith('/customWorkflowExtensions')) {
-        newId = createdId(answer.json);
-        if (newId === undefined) throw new RegisterError(1, `Graph created the custom extension but its answer has no id that is a GUID; run the command again to attach it`);
+      id = call.method === 'POST' ? createdId(answer.json) : undefined;
+      if (call.method === 'POST' && call.kind === 'custom extension') {
+        if (id === undefined) throw new RegisterError(1, `Graph created the custom extension but its answer has no id that is a GUID; run the command again to attach it`);
+        newId = id;
       }
     } catch (error) {
       if (!(error instanceof RegisterError)) throw error;
       const hint = call.hint === undefined ? '' : `; ${call.hint}`;
-      const made = done.length === 0 ? '' : ` (${done.length} of ${plan.calls.length} writes were made before it; running again finishes the rest)`;
       if (hint === '' && made === '') throw error;
       throw new RegisterError(error.exitCode, `${error.message}${hint}${made}`, { cause: error });
+    }
+    try {
+      await verifyWrite(graph, call, id, options.desired, options.clock, options.settleMs);
+    } catch (error) {
+      if (!(error instanceof RegisterError)) throw error;
+      const rest = plan.calls.length - done.length;
+      const stopped = rest === 0 ? '' : `; the ${rest} write(s) after it were not made`;
+      throw new RegisterError(error.exitCode, `${error.message}${stopped}`, { cause: error });
     }
   }
   return done;

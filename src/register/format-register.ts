@@ -24,13 +24,15 @@ export function formatRegister(result: RegisterResult, source: string): string {
     for (const call of plan.calls) lines.push(...callLines(call, undefined));
     return `${lines.join('\n')}\n`;
   }
-  lines.push('', `Graph writes made (${applied.length}):`);
+  lines.push('', `Graph writes made (${applied.length}), each read back and found as written:`);
   for (const done of applied) lines.push(...callLines(done.call, done.status));
   return `${lines.join('\n')}\n`;
 }
 
 const callJson = (call: PlannedCall, done: AppliedCall | undefined) => ({
   method: call.method, version: call.version, path: call.path, body: call.body ?? null, what: call.what, status: done?.status ?? null,
+  // A write made was read back and found as written (a difference fails the run before the result is printed).
+  readBack: done === undefined ? null : 'as written',
 });
 
 /** The result as one JSON object with fixed keys (absent values are null). */

@@ -95,6 +95,10 @@ export function dynamicStage(extensionId: string): Record<string, unknown> {
   return { '@odata.type': DYNAMIC_STAGE_TYPE, customExtension: { '@odata.type': REQUEST_EXTENSION_TYPE, id: extensionId } };
 }
 
+/** A policy read with what a PUT must carry back: its stage settings with their extensions (v1.0 also its package and catalog). */
+export const POLICY_EXPAND = { $expand: 'accessPackage,catalog,customExtensionStageSettings($expand=customExtension)' };
+export const BETA_POLICY_EXPAND = { $expand: 'customExtensionStageSettings($expand=customExtension)' };
+
 const ELM_SEGMENTS = ['identityGovernance', 'entitlementManagement'] as const;
 const EM_ROLE_SEGMENTS = ['roleManagement', 'entitlementManagement', 'roleAssignments'] as const;
 const LCW_SEGMENTS = ['identityGovernance', 'lifecycleWorkflows', 'customTaskExtensions'] as const;

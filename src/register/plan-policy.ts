@@ -116,6 +116,6 @@ export function planPolicy(desired: Desired, policy: PolicyState, extensionId: s
   const detail = notes.join('; ');
   return {
     item: { kind: 'assignment policy', label, status: 'update', detail },
-    call: { method: 'PUT', version: policy.version, path, body: putBody(policy, settings, approval.settings), what: `update assignment policy ${label}: ${detail}` },
+    call: { kind: 'assignment policy', method: 'PUT', version: policy.version, path, body: putBody(policy, settings, approval.settings), what: `update assignment policy ${label}: ${detail}` },
   };
 }

@@ -1,32 +1,10 @@
-import { parseIsoDuration } from '../checks/support/iso-duration.js';
-import { ASSIGNMENT_MANAGER_ROLE, catalogScope, paths, roleAssignmentBody, taskExtensionBody, workflowExtensionBody, type Relay } from './graph-shapes.js';
+import { extensionDifferences, planWords } from './extension-differences.js';
+import { ASSIGNMENT_MANAGER_ROLE, catalogScope, paths, roleAssignmentBody, taskExtensionBody, workflowExtensionBody } from './graph-shapes.js';
 import { planPolicy } from './plan-policy.js';
 import { NEW_EXTENSION_ID, type Current, type Desired, type Plan, type PlanItem, type PlannedCall } from './register-model.js';
 
-type Json = Readonly<Record<string, unknown>>;
 
-const obj = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
 const lower = (value: unknown): string => (typeof value === 'string' ? value.toLowerCase() : '');
-
-/** A duration in milliseconds, so PT60M and PT1H are the same window; undefined when it has years or months or does not parse. */
-function windowMs(value: unknown): number | undefined {
-  const d = typeof value === 'string' ? parseIsoDuration(value) : undefined;
-  return d === undefined || d.years !== 0 || d.months !== 0 ? undefined : d.days * 86_400_000 + d.milliseconds;
-}
-
-/** What differs between an extension as read and as wanted: the relay (ARM names are case-insensitive), PoP, the window. */
-function differences(read: Json, relay: Relay, callback: string): string[] {
-  const endpoint = obj(read['endpointConfiguration']);
-  const found: string[] = [];
-  const target = `${relay.subscriptionId}/${relay.resourceGroupName}/${relay.logicAppWorkflowName}`;
-  const now = `${String(endpoint['subscriptionId'])}/${String(endpoint['resourceGroupName'])}/${String(endpoint['logicAppWorkflowName'])}`;
-  if (lower(now) !== lower(target) || endpoint['@odata.type'] !== '#microsoft.graph.logicAppTriggerEndpointConfiguration') found.push(`relay ${now} → ${target}`);
-  const auth = obj(read['authenticationConfiguration'])['@odata.type'];
-  if (auth !== '#microsoft.graph.azureAdPopTokenAuthentication') found.push(`authentication ${String(auth)} → azureAdPopTokenAuthentication`);
-  const window = obj(read['callbackConfiguration'])['timeoutDuration'];
-  if (windowMs(window) !== windowMs(callback)) found.push(`callback window ${typeof window === 'string' ? window : 'none'} → ${callback}`);
-  return found;
-}
 
 interface Step {
   readonly item: PlanItem;
@@ -42,7 +20,7 @@ function extensionStep(desired: Desired, current: Current): Step {
     return {
       item: { kind: 'custom extension', label, status: 'remove', detail: `deletes ${id}` },
       call: {
-        method: 'DELETE', version: 'v1.0', path: paths.extension(desired.catalogId, id), what: `delete custom extension ${label} (${id})`,
+        kind: 'custom extension', method: 'DELETE', version: 'v1.0', path: paths.extension(desired.catalogId, id), what: `delete custom extension ${label} (${id})`,
         hint: 'a policy that still uses it must be named with --policy, so that its stages are taken off first',
       },
     };
@@ -50,13 +28,13 @@ function extensionStep(desired: Desired, current: Current): Step {
   const body = workflowExtensionBody(desired.name, desired.relay, desired.callback);
   if (ext === undefined || id === undefined) {
     const detail = `calls ${desired.relay.logicAppWorkflowName} with PoP tokens, waits ${desired.callback}`;
-    return { item: { kind: 'custom extension', label, status: 'create', detail }, call: { method: 'POST', version: 'v1.0', path: paths.extensions(desired.catalogId), body, what: `create custom extension ${label}` } };
+    return { item: { kind: 'custom extension', label, status: 'create', detail }, call: { kind: 'custom extension', method: 'POST', version: 'v1.0', path: paths.extensions(desired.catalogId), body, what: `create custom extension ${label}` } };
   }
-  const changes = differences(ext, desired.relay, desired.callback);
+  const changes = extensionDifferences(ext, desired.relay, desired.callback).map(planWords);
   if (changes.length === 0) return { item: { kind: 'custom extension', label, status: 'unchanged', detail: `${id}, as asked` } };
   return {
     item: { kind: 'custom extension', label, status: 'update', detail: changes.join('; ') },
-    call: { method: 'PUT', version: 'v1.0', path: paths.extension(desired.catalogId, id), body, what: `update custom extension ${label} (${id}): ${changes.join('; ')}` },
+    call: { kind: 'custom extension', method: 'PUT', version: 'v1.0', path: paths.extension(desired.catalogId, id), body, what: `update custom extension ${label} (${id}): ${changes.join('; ')}` },
   };
 }
 
@@ -70,13 +48,13 @@ function roleSteps(desired: Desired, current: Current): Step[] {
     if (held.length > 0) return [{ item: { kind: 'role assignment', label, status: 'unchanged', detail: `${held.map((r) => r.id).join(', ')}, as asked` } }];
     return [{
       item: { kind: 'role assignment', label, status: 'create', detail: `appScopeId ${scope}` },
-      call: { method: 'POST', version: 'v1.0', path: paths.roleAssignmentsCollection(), body: roleAssignmentBody(principal, desired.catalogId), what: `assign ${label}` },
+      call: { kind: 'role assignment', method: 'POST', version: 'v1.0', path: paths.roleAssignmentsCollection(), body: roleAssignmentBody(principal, desired.catalogId), what: `assign ${label}` },
     }];
   }
   if (held.length === 0) return [{ item: { kind: 'role assignment', label, status: 'absent', detail: 'not assigned' } }];
   return held.map((r) => ({
     item: { kind: 'role assignment', label, status: 'remove', detail: `deletes ${r.id}` },
-    call: { method: 'DELETE', version: 'v1.0', path: paths.roleAssignment(r.id), what: `remove ${label} (${r.id})` },
+    call: { kind: 'role assignment', method: 'DELETE', version: 'v1.0', path: paths.roleAssignment(r.id), what: `remove ${label} (${r.id})` },
   }));
 }
 
@@ -87,17 +65,17 @@ function taskStep(desired: Desired, current: Current): Step[] {
   const id = typeof task?.['id'] === 'string' ? task['id'] : undefined;
   if (desired.mode === 'unregister' || desired.relay === undefined) {
     if (id === undefined) return [{ item: { kind: 'custom task extension', label, status: 'absent', detail: 'not there' } }];
-    return [{ item: { kind: 'custom task extension', label, status: 'remove', detail: `deletes ${id}` }, call: { method: 'DELETE', version: 'v1.0', path: paths.taskExtension(id), what: `delete custom task extension ${label} (${id})` } }];
+    return [{ item: { kind: 'custom task extension', label, status: 'remove', detail: `deletes ${id}` }, call: { kind: 'custom task extension', method: 'DELETE', version: 'v1.0', path: paths.taskExtension(id), what: `delete custom task extension ${label} (${id})` } }];
   }
   const body = taskExtensionBody(desired.name, desired.relay, desired.lcw.callback);
   if (task === undefined || id === undefined) {
-    return [{ item: { kind: 'custom task extension', label, status: 'create', detail: `calls ${desired.relay.logicAppWorkflowName}, waits ${desired.lcw.callback}` }, call: { method: 'POST', version: 'v1.0', path: paths.taskExtensions(), body, what: `create custom task extension ${label}` } }];
+    return [{ item: { kind: 'custom task extension', label, status: 'create', detail: `calls ${desired.relay.logicAppWorkflowName}, waits ${desired.lcw.callback}` }, call: { kind: 'custom task extension', method: 'POST', version: 'v1.0', path: paths.taskExtensions(), body, what: `create custom task extension ${label}` } }];
   }
-  const changes = differences(task, desired.relay, desired.lcw.callback);
+  const changes = extensionDifferences(task, desired.relay, desired.lcw.callback).map(planWords);
   if (changes.length === 0) return [{ item: { kind: 'custom task extension', label, status: 'unchanged', detail: `${id}, as asked` } }];
   return [{
     item: { kind: 'custom task extension', label, status: 'update', detail: changes.join('; ') },
-    call: { method: 'PATCH', version: 'v1.0', path: paths.taskExtension(id), body, what: `update custom task extension ${label} (${id}): ${changes.join('; ')}` },
+    call: { kind: 'custom task extension', method: 'PATCH', version: 'v1.0', path: paths.taskExtension(id), body, what: `update custom task extension ${label} (${id}): ${changes.join('; ')}` },
   }];
 }
 

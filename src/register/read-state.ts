@@ -1,4 +1,4 @@
-import { DYNAMIC_STAGE_TYPE, paths, REQUEST_EXTENSION_TYPE } from './graph-shapes.js';
+import { BETA_POLICY_EXPAND, DYNAMIC_STAGE_TYPE, paths, POLICY_EXPAND, REQUEST_EXTENSION_TYPE } from './graph-shapes.js';
 import { ELM_PERMISSION, LCW_PERMISSION, type RegisterGraph } from './register-graph.js';
 import { RegisterError } from './register-error.js';
 import type { Current, Desired, PolicyState, RoleAssignmentState } from './register-model.js';
@@ -7,8 +7,6 @@ type Json = Readonly<Record<string, unknown>>;
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const obj = (value: unknown): Json | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined);
-const POLICY_EXPAND = { $expand: 'accessPackage,catalog,customExtensionStageSettings($expand=customExtension)' };
-const BETA_POLICY_EXPAND = { $expand: 'customExtensionStageSettings($expand=customExtension)' };
 
 /** The one item of a list named `name`; two of that name are the operator's to sort out. */
 function named(items: readonly Json[], name: string, what: string): Json | undefined {

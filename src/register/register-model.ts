@@ -63,6 +63,8 @@ export interface PlanItem {
 
 /** A write the plan makes; `what` says it in words, `hint` what to do if Graph refuses it. */
 export interface PlannedCall extends GraphCall {
+  /** What the call writes: after it, that object is read back and compared with what was meant (verify-write.ts). */
+  readonly kind: ItemKind;
   readonly what: string;
   readonly hint?: string;
 }

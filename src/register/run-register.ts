@@ -13,6 +13,8 @@ export interface RegisterDeps {
   readonly clock: Clock;
   readonly timeoutMs: number;
   readonly budgetMs: number;
+  /** How long to wait before reading a written object again when it does not yet show the write. */
+  readonly settleMs: number;
 }
 
 export interface RegisterResult {
@@ -34,6 +36,6 @@ export async function runRegister(desired: Desired, whatIf: boolean, deps: Regis
   const graph = new RegisterGraph(http, { clock: deps.clock, timeoutMs: deps.timeoutMs, budgetMs: deps.budgetMs, graphOrigin: deps.graphOrigin });
   const current = await readState(graph, desired);
   const planned = plan(desired, current);
-  const applied = whatIf ? [] : await applyPlan(graph, planned);
+  const applied = whatIf ? [] : await applyPlan(graph, planned, { desired, clock: deps.clock, settleMs: deps.settleMs });
   return { desired, catalog: current.catalog, plan: planned, whatIf, applied };
 }

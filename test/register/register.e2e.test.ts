@@ -30,7 +30,7 @@ describe('the custom extension', () => {
       callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: 'PT1H' },
     }]);
     expect(run.out).toContain('custom extension "entitlement-guard" in catalog Finance (26803898-8c26-4ca8-ba50-15552ecd4c9d): create');
-    expect(run.out).toContain('Graph writes made (1):');
+    expect(run.out).toContain('Graph writes made (1), each read back and found as written:');
   });
 
   test('a second run reads, writes nothing, and says unchanged', async () => {

@@ -1,0 +1,54 @@
+import { parseIsoDuration } from '../checks/support/iso-duration.js';
+import type { Relay } from './graph-shapes.js';
+
+type Json = Readonly<Record<string, unknown>>;
+
+const obj = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
+const lower = (value: unknown): string => (typeof value === 'string' ? value.toLowerCase() : '');
+const LOGIC_APP = '#microsoft.graph.logicAppTriggerEndpointConfiguration';
+const POP = '#microsoft.graph.azureAdPopTokenAuthentication';
+
+/** One property of an extension that is not as asked: Graph's property path, what is stored and what is wanted. */
+export interface Difference {
+  readonly property: string;
+  /** The property in a few words, for the plan's one-line detail. */
+  readonly label: string;
+  readonly stored: string;
+  readonly wanted: string;
+}
+
+/** A duration in milliseconds, so PT60M and PT1H are the same window; undefined when it has years or months or does not parse. */
+function windowMs(value: unknown): number | undefined {
+  const d = typeof value === 'string' ? parseIsoDuration(value) : undefined;
+  return d === undefined || d.years !== 0 || d.months !== 0 ? undefined : d.days * 86_400_000 + d.milliseconds;
+}
+
+/** Graph writes `@odata.type` with or without the `#`. */
+const sameType = (a: unknown, b: string): boolean => typeof a === 'string' && (a.startsWith('#') ? a : `#${a}`) === b;
+
+/**
+ * What differs between an extension (or custom task extension) as Graph holds it and as asked:
+ * the relay (ARM names are case-insensitive), PoP authentication, and the callback window, read
+ * as Graph's metadata names it (`callbackConfiguration.timeoutDuration`). A window Graph holds
+ * under any other name reads as none.
+ */
+export function extensionDifferences(stored: Json, relay: Relay, callback: string): Difference[] {
+  const endpoint = obj(stored['endpointConfiguration']);
+  const found: Difference[] = [];
+  const target = `${relay.subscriptionId}/${relay.resourceGroupName}/${relay.logicAppWorkflowName}`;
+  const now = `${String(endpoint['subscriptionId'])}/${String(endpoint['resourceGroupName'])}/${String(endpoint['logicAppWorkflowName'])}`;
+  if (lower(now) !== lower(target) || !sameType(endpoint['@odata.type'], LOGIC_APP)) {
+    found.push({ property: 'endpointConfiguration', label: 'relay', stored: now, wanted: target });
+  }
+  const auth = obj(stored['authenticationConfiguration'])['@odata.type'];
+  if (!sameType(auth, POP)) found.push({ property: 'authenticationConfiguration', label: 'authentication', stored: String(auth), wanted: 'azureAdPopTokenAuthentication' });
+  const window = obj(stored['callbackConfiguration'])['timeoutDuration'];
+  if (windowMs(window) !== windowMs(callback)) {
+    found.push({ property: 'callbackConfiguration.timeoutDuration', label: 'callback window', stored: typeof window === 'string' ? window : 'none', wanted: callback });
+  }
+  return found;
+}
+
+/** `relay A → B`: how the plan says it. */
+export const planWords = (d: Difference): string => `${d.label} ${d.stored} → ${d.wanted}`;
+
