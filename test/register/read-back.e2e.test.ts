@@ -1,7 +1,7 @@
 // `register` reads every object back after writing it: a tenant that holds something otherwise than it was written fails the run, naming the property.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { EMPLOYEES, FINANCE, freshEmulator, lines, register } from './register-run.js';
+import { ATTACH, BASE, EMPLOYEES, FINANCE, freshEmulator, lines, register } from './register-run.js';
 
 let emulator: TenantEmulator;
 beforeEach(async () => {
@@ -9,8 +9,6 @@ beforeEach(async () => {
 });
 afterEach(() => emulator.close());
 
-const BASE = ['--catalog', FINANCE];
-const ATTACH = [...BASE, '--policy', EMPLOYEES, '--stage', 'assignmentRequestCreated'];
 const EXTENSION = /\/customWorkflowExtensions\/[0-9a-f-]{36}$/;
 const FAST = { settleMs: 5 };
 

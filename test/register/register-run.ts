@@ -9,6 +9,10 @@ export const PAYMENTS = '97979783-38c5-40ae-b74e-404935a04ffd';
 export const FUNCTION_IDENTITY = '3f1e2d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
 export const ASSIGNMENT_MANAGER = 'e2182095-804a-4656-ae11-64734e9b7ae5';
 
+/** The catalog alone, and the catalog with the Employees policy calling the extension when a request is created. */
+export const BASE = ['--catalog', FINANCE] as const;
+export const ATTACH = [...BASE, '--policy', EMPLOYEES, '--stage', 'assignmentRequestCreated'] as const;
+
 /** azd's outputs, as the infra names them. */
 export const AZD_ENV = {
   AZURE_SUBSCRIPTION_ID: '6d1f7a52-2c0b-4e0e-9a55-7d2d5c1b9e41',

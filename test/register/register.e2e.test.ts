@@ -1,7 +1,7 @@
 // `npm run register` in-process against the tenant emulator (sample tenant): create, re-run, update, stages, what-if, unregister, role, LCW.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { ASSIGNMENT_MANAGER, AZD_ENV, EMPLOYEES, FINANCE, freshEmulator, FUNCTION_IDENTITY, lines, register } from './register-run.js';
+import { ASSIGNMENT_MANAGER, ATTACH, AZD_ENV, BASE, EMPLOYEES, FINANCE, freshEmulator, FUNCTION_IDENTITY, lines, register } from './register-run.js';
 
 let emulator: TenantEmulator;
 beforeEach(async () => {
@@ -9,8 +9,6 @@ beforeEach(async () => {
 });
 afterEach(() => emulator.close());
 
-const BASE = ['--catalog', FINANCE];
-const ATTACH = [...BASE, '--policy', EMPLOYEES, '--stage', 'assignmentRequestCreated'];
 const ELM = '/v1.0/identityGovernance/entitlementManagement';
 const ours = () => emulator.registry.extensionsOf(FINANCE);
 
