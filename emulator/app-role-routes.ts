@@ -10,7 +10,8 @@ import { odataContext, resolveSelect } from './user-resource.js';
 function appRoleCollection(t: TenantFacts, call: DirectoryCall, set: (id: string) => string, assignments: (id: string) => readonly TenantAppRoleAssignment[] | undefined): GraphReply {
   const q = readGovernanceQuery(call.query);
   if ('status' in q) return q;
-  const properties = resolveSelect(q.select, APP_ROLE_ASSIGNMENT_PROPERTIES, APP_ROLE_ASSIGNMENT_PROPERTIES, 'microsoft.graph.appRoleAssignment');
+  const known = APP_ROLE_ASSIGNMENT_PROPERTIES[call.version] ?? [];
+  const properties = resolveSelect(q.select, known, known, 'microsoft.graph.appRoleAssignment');
   if ('status' in properties) return properties;
   const id = call.path[1] ?? '';
   const items = assignments(id);

@@ -7,16 +7,22 @@ const STAGE_KEYS = [
 ] as const;
 const LISTS = ['primaryApprovers', 'fallbackPrimaryApprovers', 'escalationApprovers', 'fallbackEscalationApprovers'] as const;
 
+/**
+ * One approver set. The user or group is `userId`/`groupId` (v1.0's subjectSet) or `id` (beta's
+ * userSet, as Entra's dynamic approval example writes it); which names a version takes is the
+ * type index's check, made before this one.
+ */
 function subjectSetProblem(set: unknown, where: string): string | undefined {
   if (!isObject(set)) return `${where} is not an object`;
   const type = set['@odata.type'];
+  const guid = (value: unknown): boolean => typeof value === 'string' && GUID.test(value);
   switch (type) {
     case '#microsoft.graph.singleUser':
-      if (typeof set['userId'] !== 'string' || !GUID.test(set['userId'])) return `${where}.userId must be a user id`;
-      return unknownProperty(set, ['@odata.type', 'userId', 'description', 'isBackup']) === undefined ? undefined : `${where} has an unknown property`;
+      if (!guid(set['userId'] ?? set['id'])) return `${where}.userId must be a user id`;
+      return unknownProperty(set, ['@odata.type', 'userId', 'id', 'description', 'isBackup']) === undefined ? undefined : `${where} has an unknown property`;
     case '#microsoft.graph.groupMembers':
-      if (typeof set['groupId'] !== 'string' || !GUID.test(set['groupId'])) return `${where}.groupId must be a group id`;
-      return unknownProperty(set, ['@odata.type', 'groupId', 'description', 'isBackup']) === undefined ? undefined : `${where} has an unknown property`;
+      if (!guid(set['groupId'] ?? set['id'])) return `${where}.groupId must be a group id`;
+      return unknownProperty(set, ['@odata.type', 'groupId', 'id', 'description', 'isBackup']) === undefined ? undefined : `${where} has an unknown property`;
     case '#microsoft.graph.requestorManager':
       if (set['managerLevel'] !== 1 && set['managerLevel'] !== 2) return `${where}.managerLevel must be 1 or 2`;
       return unknownProperty(set, ['@odata.type', 'managerLevel', 'isBackup']) === undefined ? undefined : `${where} has an unknown property`;

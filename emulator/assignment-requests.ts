@@ -1,5 +1,7 @@
 import { approvalStageProblem } from './approval-stage-rules.js';
+import { resumeRefusal } from './graph-actions.js';
 import { graphError, isObject, unknownProperty, type GraphReply } from './graph-errors.js';
+import { graphVersion } from './graph-types.js';
 import type { RequestState, TenantRequest, TenantSchedule } from './tenant-values.js';
 
 /** A custom extension callout Entra made for a request, as `customExtensionCalloutInstances` lists it. */
@@ -50,11 +52,11 @@ export interface RequestFilter {
   readonly accessPackageId?: string | undefined;
 }
 
-/** Properties of an accessPackageAssignmentRequest $select may name, per version. */
-const COMMON_PROPERTIES = ['id', 'requestType', 'justification', 'createdDateTime', 'completedDateTime', 'schedule', 'answers', 'customExtensionCalloutInstances'];
+/** Properties of an accessPackageAssignmentRequest $select may name, per version (beta's type says completedDate). */
+const COMMON_PROPERTIES = ['id', 'requestType', 'justification', 'createdDateTime', 'schedule', 'answers', 'customExtensionCalloutInstances'];
 export const REQUEST_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
-  'v1.0': [...COMMON_PROPERTIES, 'state', 'status'],
-  beta: [...COMMON_PROPERTIES, 'requestState', 'requestStatus'],
+  'v1.0': [...COMMON_PROPERTIES, 'completedDateTime', 'state', 'status'],
+  beta: [...COMMON_PROPERTIES, 'completedDate', 'requestState', 'requestStatus'],
 };
 
 /** Graph's status for a request state (what it says beside the state while no callout is pending). */
@@ -228,9 +230,9 @@ export class AssignmentRequests {
     };
   }
 
-  /** A request's properties as Graph answers them on this version (v1.0: state/status, beta: requestState/requestStatus), live. */
+  /** A request's properties as Graph answers them on this version (v1.0: state/status/completedDateTime, beta: requestState/requestStatus/completedDate), live. */
   resource(version: string, request: EmulatedRequest): Record<string, unknown> {
-    const [stateKey, statusKey] = version === 'beta' ? ['requestState', 'requestStatus'] : ['state', 'status'];
+    const [stateKey, statusKey, completedKey] = version === 'beta' ? ['requestState', 'requestStatus', 'completedDate'] : ['state', 'status', 'completedDateTime'];
     return {
       id: request.id,
       requestType: request.requestType,
@@ -238,7 +240,7 @@ export class AssignmentRequests {
       [statusKey]: request.status,
       justification: request.justification ?? null,
       createdDateTime: request.createdDateTime,
-      completedDateTime: null,
+      [completedKey]: null,
       schedule: { startDateTime: request.schedule.startDateTime, recurrence: null, expiration: { ...request.schedule.expiration } },
       ...(version === 'beta' || this.v1ListsCalloutInstances
         ? {
@@ -259,8 +261,8 @@ export class AssignmentRequests {
     const request = this.get(id);
     if (request === undefined) return graphError(404, 'ResourceNotFound', `Assignment request ${id} not found.`);
     if (!isObject(body) || !isObject(body['data'])) return graphError(400, 'BadRequest', 'The resume body must have a data object.');
-    const extra = unknownProperty(body, ['source', 'type', 'data']);
-    if (extra !== undefined) return graphError(400, 'BadRequest', `The property '${extra}' does not exist on the resume action.`);
+    const refused = resumeRefusal(graphVersion(version), 'assignmentRequest', body);
+    if (refused !== undefined) return refused;
     const data = body['data'];
     const instance = request.instances.at(-1);
     if (request.status !== 'WaitingForCallback' || instance === undefined || instance.status !== 'calloutSent') {

@@ -4,6 +4,8 @@ import { expandOptionsProblem, readGovernanceQuery } from './collection-query.js
 import { extensionResource } from './extension-registry.js';
 import { graphError, type GraphReply } from './graph-errors.js';
 import { collectionReply } from './graph-paging.js';
+import { schemaRefusal } from './graph-schema-check.js';
+import { graphVersion } from './graph-types.js';
 import { stageSettingsResource } from './policy-stage-settings.js';
 import type { TenantFacts } from './routes.js';
 import { odataContext } from './user-resource.js';
@@ -19,6 +21,9 @@ export interface RegistrationCall {
 }
 
 const ELM_SET = 'identityGovernance/entitlementManagement';
+/** What a catalog's customWorkflowExtensions hold; a body names the kind with @odata.type. */
+const EXTENSION_TYPE = 'microsoft.graph.customCalloutExtension';
+const POLICY_TYPE = 'microsoft.graph.accessPackageAssignmentPolicy';
 const notAllowed = (): GraphReply => graphError(405, 'Request_BadRequest', 'The HTTP method is not allowed on this resource.');
 const notFound = (what: string): GraphReply => graphError(404, 'ResourceNotFound', `${what} does not exist.`);
 
@@ -44,6 +49,9 @@ export function customWorkflowExtensions(t: TenantFacts, call: RegistrationCall)
   const catalogId = call.path[3] ?? '';
   const extensionId = call.path[5];
   const r = t.registry;
+  // Graph's schema first: a property the extension's type does not have is refused before any rule of the emulator's.
+  const refused = call.method === 'POST' || call.method === 'PUT' ? schemaRefusal(graphVersion(call.version), call.body, EXTENSION_TYPE) : undefined;
+  if (refused !== undefined) return refused;
   if (extensionId !== undefined) {
     if (call.method === 'GET') return r.getExtension(catalogId, extensionId);
     if (call.method === 'PUT') return r.updateExtension(catalogId, extensionId, call.body);
@@ -91,7 +99,8 @@ export function assignmentPolicy(t: TenantFacts, call: RegistrationCall): GraphR
   const beta = call.path[2]?.toLowerCase() === 'accesspackageassignmentpolicies';
   if (beta && call.version !== 'beta') return graphError(400, 'BadRequest', "Resource not found for the segment 'accessPackageAssignmentPolicies'.");
   const id = call.path[3] ?? '';
-  if (call.method === 'PUT') return t.registry.putPolicy(beta ? 'beta' : 'v1.0', id, call.body);
+  // A PUT body is the policy as read: read-only and expanded properties are the type's too, and pass this check.
+  if (call.method === 'PUT') return schemaRefusal(graphVersion(call.version), call.body, POLICY_TYPE) ?? t.registry.putPolicy(beta ? 'beta' : 'v1.0', id, call.body);
   if (call.method !== 'GET') return notAllowed();
   const policy = t.registry.policy(id);
   if (policy === undefined) return notFound(`The assignment policy '${id}'`);

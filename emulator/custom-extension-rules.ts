@@ -107,6 +107,10 @@ export function taskCallbackProblem(value: unknown): string | undefined {
   return windowProblem('callbackConfiguration.timeoutDuration', value['timeoutDuration'], LCW_CALLBACK_RANGE);
 }
 
+/**
+ * What a body may write. Graph's schema is checked first (graph-schema-check.ts); the type's other
+ * properties (id, createdBy, createdDateTime, lastModifiedBy, lastModifiedDateTime) are read-only.
+ */
 const EXTENSION_KEYS = ['@odata.type', 'displayName', 'description', 'endpointConfiguration', 'authenticationConfiguration', 'callbackConfiguration', 'clientConfiguration'];
 
 /**
@@ -119,7 +123,7 @@ export function workflowExtensionProblem(body: unknown, storedType?: string): st
   if (!EXTENSION_TYPES.includes(String(type))) return `@odata.type ${JSON.stringify(type ?? null)} is not one of ${EXTENSION_TYPES.join(', ')}`;
   if (storedType !== undefined && type !== storedType) return `@odata.type cannot change from ${storedType} to ${String(type)}`;
   const unknown = unknownProperty(body, EXTENSION_KEYS);
-  if (unknown !== undefined) return `${unknown} is not a property of ${String(type).slice(1)}`;
+  if (unknown !== undefined) return `${unknown} is read-only in ${String(type).slice(1)}`;
   const update = storedType !== undefined;
   if (!(update && body['displayName'] === undefined) && !text(body['displayName'])) return 'displayName is required';
   if (body['description'] !== undefined && body['description'] !== null && typeof body['description'] !== 'string') return 'description must be a string';
@@ -143,7 +147,7 @@ export function taskExtensionProblem(body: unknown, update: boolean): string | u
   if (!isObject(body)) return 'the body must be a JSON object';
   if (body['@odata.type'] !== undefined && body['@odata.type'] !== TASK_TYPE) return `@odata.type ${JSON.stringify(body['@odata.type'])} is not ${TASK_TYPE}`;
   const unknown = unknownProperty(body, TASK_KEYS);
-  if (unknown !== undefined) return `${unknown} is not a property of customTaskExtension`;
+  if (unknown !== undefined) return `${unknown} is read-only in microsoft.graph.identityGovernance.customTaskExtension`;
   if (!(update && body['displayName'] === undefined) && !text(body['displayName'])) return 'displayName is required';
   if (body['description'] !== undefined && body['description'] !== null && typeof body['description'] !== 'string') return 'description must be a string';
   if (!(update && body['endpointConfiguration'] === undefined)) {

@@ -16,10 +16,11 @@ const PACKAGE_TYPE = 'microsoft.graph.accessPackage';
 const SUBJECT_TYPE = 'microsoft.graph.accessPackageSubject';
 
 /** `$expand=accessPackage(…)` and a subject (target or requestor), resolved: the properties to answer of each, undefined when not expanded. */
-function expandedRefs(expansions: ReadonlyMap<string, ExpandItem>, subject: string): { pkg: string[] | undefined; subject: string[] | undefined } | GraphReply {
+function expandedRefs(expansions: ReadonlyMap<string, ExpandItem>, subject: string, version: string): { pkg: string[] | undefined; subject: string[] | undefined } | GraphReply {
   const pkg = expandedProperties(expansions.get('accessPackage'), ACCESS_PACKAGE_PROPERTIES, ACCESS_PACKAGE_PROPERTIES, PACKAGE_TYPE);
   if (pkg !== undefined && 'status' in pkg) return pkg;
-  const person = expandedProperties(expansions.get(subject), SUBJECT_PROPERTIES, SUBJECT_PROPERTIES, SUBJECT_TYPE);
+  const known = SUBJECT_PROPERTIES[version] ?? [];
+  const person = expandedProperties(expansions.get(subject), known, known, SUBJECT_TYPE);
   if (person !== undefined && 'status' in person) return person;
   return { pkg, subject: person };
 }
@@ -29,11 +30,13 @@ function expandedRefs(expansions: ReadonlyMap<string, ExpandItem>, subject: stri
  * `accessPackage/id eq '…'`, `$expand=accessPackage($select=…)` and/or `target`, `$select`, paged.
  */
 export function assignmentList(t: TenantFacts, call: DirectoryCall): GraphReply {
+  // Beta has no assignments set (its accessPackageAssignments answers another model: assignmentState, assignmentStatus…).
+  if (call.version === 'beta') return graphError(400, 'BadRequest', "Resource not found for the segment 'assignments'.");
   const q = readGovernanceQuery(call.query, ['target/objectId', 'accessPackage/id'], ['accessPackage', 'target']);
   if ('status' in q) return q;
   const properties = resolveSelect(q.select, ASSIGNMENT_PROPERTIES, ASSIGNMENT_PROPERTIES, 'microsoft.graph.accessPackageAssignment');
   if ('status' in properties) return properties;
-  const expand = expandedRefs(q.expansions, 'target');
+  const expand = expandedRefs(q.expansions, 'target', call.version);
   if ('status' in expand) return expand;
   const g = t.governance;
   const assignments = g.assignments.where({ target: q.filters.get('target/objectId'), accessPackage: q.filters.get('accessPackage/id') });
@@ -56,7 +59,7 @@ export function requestList(t: TenantFacts, call: DirectoryCall): GraphReply {
   const known = REQUEST_PROPERTIES[call.version] ?? [];
   const properties = q.select === undefined ? undefined : resolveSelect(q.select, known, known, 'microsoft.graph.accessPackageAssignmentRequest');
   if (properties !== undefined && 'status' in properties) return properties;
-  const expand = expandedRefs(q.expansions, 'requestor');
+  const expand = expandedRefs(q.expansions, 'requestor', call.version);
   if ('status' in expand) return expand;
   const requests = t.requests.where({ requestorId: q.filters.get('requestor/objectId'), accessPackageId: q.filters.get('accessPackage/id') });
   const context = odataContext(call.version, `${ELM_SET}/assignmentRequests`, properties && selection(q, properties), false);

@@ -151,7 +151,8 @@ export class ExtensionRegistry {
   createRoleAssignment(body: unknown): GraphReply {
     if (!isObject(body)) return badRequest('The body must be a unifiedRoleAssignment.');
     const extra = Object.keys(body).find((k) => !['@odata.type', 'principalId', 'roleDefinitionId', 'appScopeId', 'directoryScopeId'].includes(k));
-    if (extra !== undefined) return badRequest(`${extra} is not a property of unifiedRoleAssignment.`);
+    // Graph's schema is checked first (registration-routes.ts); these are the properties a catalog role takes.
+    if (extra !== undefined) return badRequest(`A catalog role assignment takes principalId, roleDefinitionId and appScopeId, not ${extra}.`);
     const { principalId, roleDefinitionId, appScopeId, directoryScopeId } = body;
     if (typeof principalId !== 'string' || !GUID.test(principalId)) return badRequest('principalId must be the object id of a user, group or service principal.');
     if (typeof roleDefinitionId !== 'string' || CATALOG_ROLES[roleDefinitionId.toLowerCase()] === undefined) return badRequest(`roleDefinitionId '${String(roleDefinitionId)}' is not a role of entitlement management.`);

@@ -11,14 +11,20 @@ import type { TenantUser } from './tenant-values.js';
 export const GROUP_PROPERTIES = ['id', 'displayName', 'description', 'securityEnabled', 'mailEnabled', 'groupTypes', 'mail'] as const;
 export const ASSIGNMENT_PROPERTIES = ['id', 'state', 'status'] as const;
 export const ACCESS_PACKAGE_PROPERTIES = ['id', 'displayName', 'description'] as const;
-/** microsoft.graph.accessPackageSubject: `id` is the subject's own, `objectId` the user's. */
-export const SUBJECT_PROPERTIES = ['id', 'objectId', 'displayName', 'principalName', 'email', 'subjectType'] as const;
+/** microsoft.graph.accessPackageSubject: `id` is the subject's own, `objectId` the user's; beta's type says `type` for v1.0's subjectType. */
+export const SUBJECT_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  'v1.0': ['id', 'objectId', 'displayName', 'principalName', 'email', 'subjectType'],
+  beta: ['id', 'objectId', 'displayName', 'principalName', 'email', 'type'],
+};
 export const ROLE_ASSIGNMENT_PROPERTIES = ['id', 'principalId', 'roleDefinitionId', 'directoryScopeId'] as const;
 export const ROLE_ELIGIBILITY_PROPERTIES = [...ROLE_ASSIGNMENT_PROPERTIES, 'memberType', 'status', 'scheduleInfo'] as const;
 export const PRINCIPAL_PROPERTIES = ['id', 'displayName'] as const;
-export const APP_ROLE_ASSIGNMENT_PROPERTIES = [
-  'id', 'appRoleId', 'createdDateTime', 'deletedDateTime', 'principalId', 'principalType', 'principalDisplayName', 'resourceId', 'resourceDisplayName',
-] as const;
+const APP_ROLE_V1 = ['id', 'appRoleId', 'createdDateTime', 'deletedDateTime', 'principalId', 'principalType', 'principalDisplayName', 'resourceId', 'resourceDisplayName'];
+/** appRoleAssignment: beta's type says creationTimestamp for v1.0's createdDateTime. */
+export const APP_ROLE_ASSIGNMENT_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  'v1.0': APP_ROLE_V1,
+  beta: APP_ROLE_V1.map((p) => (p === 'createdDateTime' ? 'creationTimestamp' : p)),
+};
 
 const ASSIGNMENT_STATUS: Readonly<Record<AssignmentState, string>> = {
   delivered: 'Delivered',
@@ -62,7 +68,7 @@ export function accessPackageResource(id: string, pkg: TenantAccessPackage | und
 /** The accessPackageSubject of a user (a target or a requestor); a user no longer in the directory answers its objectId only. */
 export function subjectResource(userId: string, user: TenantUser | undefined, properties: readonly string[]): Record<string, unknown> {
   return pick(
-    { id: derivedId('subject', userId), objectId: userId, displayName: user?.displayName, principalName: user?.userPrincipalName, email: user?.mail, subjectType: 'user' },
+    { id: derivedId('subject', userId), objectId: userId, displayName: user?.displayName, principalName: user?.userPrincipalName, email: user?.mail, subjectType: 'user', type: 'User' },
     properties,
   );
 }
@@ -94,6 +100,7 @@ export function appRoleAssignmentResource(governance: Governance, assignment: Te
     id: assignment.id,
     appRoleId: assignment.appRole,
     createdDateTime: assignment.createdDateTime,
+    creationTimestamp: assignment.createdDateTime,
     deletedDateTime: null,
     principalId: assignment.principal,
     principalType: principal?.kind === 'group' ? 'Group' : 'User',

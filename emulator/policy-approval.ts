@@ -46,6 +46,18 @@ export function approvalV1(a: StoredApproval): Record<string, unknown> {
 
 const minutes = (value: unknown): number => Math.round((exactDurationMs(value) ?? 0) / 60_000);
 
+/**
+ * A v1.0 subject set as beta's userSet: beta's singleUser and groupMembers name the user or group
+ * as `id` (v1.0: userId, groupId), and every userSet says isBackup (beta's types and policy examples).
+ */
+function betaUserSet(set: unknown): unknown {
+  if (!isObject(set)) return set;
+  const { userId, groupId, ...rest } = set;
+  return { ...rest, ...(userId === undefined && groupId === undefined ? {} : { id: userId ?? groupId }), isBackup: false };
+}
+
+const betaUserSets = (sets: unknown): unknown => (Array.isArray(sets) ? sets.map(betaUserSet) : []);
+
 /** A fixed stage as beta's approvalStage shows it (days and minutes instead of durations; no fallback approvers). */
 function betaStatic(stage: Readonly<Record<string, unknown>>): Record<string, unknown> {
   return {
@@ -53,8 +65,8 @@ function betaStatic(stage: Readonly<Record<string, unknown>>): Record<string, un
     isApproverJustificationRequired: stage['isApproverJustificationRequired'] ?? false,
     isEscalationEnabled: stage['isEscalationEnabled'] ?? false,
     escalationTimeInMinutes: minutes(stage['durationBeforeEscalation']),
-    primaryApprovers: stage['primaryApprovers'] ?? [],
-    escalationApprovers: stage['escalationApprovers'] ?? [],
+    primaryApprovers: betaUserSets(stage['primaryApprovers']),
+    escalationApprovers: betaUserSets(stage['escalationApprovers']),
   };
 }
 

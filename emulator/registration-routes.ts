@@ -4,6 +4,8 @@ import { taskExtensionResource } from './extension-registry.js';
 import { grantedRoles, hasAnyRole, insufficientPrivileges } from './graph-auth.js';
 import { graphError, type GraphReply } from './graph-errors.js';
 import { collectionReply } from './graph-paging.js';
+import { schemaRefusal } from './graph-schema-check.js';
+import { graphVersion } from './graph-types.js';
 import type { TenantFacts } from './routes.js';
 import { odataContext } from './user-resource.js';
 
@@ -21,6 +23,7 @@ export interface RegistrationRoute {
   readonly serve: (t: TenantFacts, call: RegistrationCall) => GraphReply;
 }
 
+const TASK_EXTENSION_TYPE = 'microsoft.graph.identityGovernance.customTaskExtension';
 const notAllowed = (): GraphReply => graphError(405, 'Request_BadRequest', 'The HTTP method is not allowed on this resource.');
 
 /** roleManagement/entitlementManagement/roleAssignments[/{id}]: list (`$filter=principalId eq '…'`), create, get and delete one. */
@@ -33,7 +36,7 @@ function roleAssignments(t: TenantFacts, call: RegistrationCall): GraphReply {
     const found = r.roleAssignments().find((a) => a.id === id.toLowerCase());
     return found === undefined ? graphError(404, 'ResourceNotFound', `The role assignment '${id}' does not exist.`) : { status: 200, body: found };
   }
-  if (call.method === 'POST') return r.createRoleAssignment(call.body);
+  if (call.method === 'POST') return schemaRefusal(graphVersion(call.version), call.body, 'microsoft.graph.unifiedRoleAssignment') ?? r.createRoleAssignment(call.body);
   if (call.method !== 'GET') return notAllowed();
   const q = readGovernanceQuery(call.query, ['principalId']);
   if ('status' in q) return q;
@@ -46,6 +49,8 @@ function roleAssignments(t: TenantFacts, call: RegistrationCall): GraphReply {
 function customTaskExtensions(t: TenantFacts, call: RegistrationCall): GraphReply {
   const r = t.registry;
   const id = call.path[3];
+  const refused = call.method === 'POST' || call.method === 'PATCH' ? schemaRefusal(graphVersion(call.version), call.body, TASK_EXTENSION_TYPE) : undefined;
+  if (refused !== undefined) return refused;
   if (id !== undefined) {
     if (call.method === 'GET') return r.getTaskExtension(id);
     if (call.method === 'PATCH') return r.updateTaskExtension(id, call.body);

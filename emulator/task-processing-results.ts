@@ -1,4 +1,6 @@
-import { graphError, isObject, unknownProperty, type GraphReply } from './graph-errors.js';
+import { resumeRefusal } from './graph-actions.js';
+import { graphError, isObject, type GraphReply } from './graph-errors.js';
+import { graphVersion } from './graph-types.js';
 
 export interface EmulatedTaskResult {
   readonly id: string;
@@ -78,8 +80,8 @@ export class TaskProcessingResults {
 
   resume(version: string, result: EmulatedTaskResult, body: unknown): GraphReply {
     if (!isObject(body) || !isObject(body['data'])) return graphError(400, 'BadRequest', 'The resume body must have a data object.');
-    const extra = unknownProperty(body, ['source', 'type', 'data']) ?? unknownProperty(body['data'], ['@odata.type', 'operationStatus']);
-    if (extra !== undefined) return graphError(400, 'BadRequest', `The property '${extra}' does not exist on the resume action.`);
+    const refused = resumeRefusal(graphVersion(version), 'taskProcessingResult', body);
+    if (refused !== undefined) return refused;
     if (body['type'] !== 'lifecycleEvent') return graphError(400, 'BadRequest', 'type must be lifecycleEvent.');
     const status = body['data']['operationStatus'];
     if (status !== 'completed' && status !== 'failed') return graphError(400, 'BadRequest', 'data.operationStatus must be completed or failed.');

@@ -71,7 +71,7 @@ describe('PUT in v1.0', () => {
   });
 
   test.each([
-    ['an unknown stage', (a: string) => [{ stage: 'assignmentRequestDenied', customExtension: { id: a } }], 'customExtensionStageSettings[0].stage "assignmentRequestDenied" is not one of'],
+    ['an unknown stage', (a: string) => [{ stage: 'assignmentRequestDenied', customExtension: { id: a } }], "'assignmentRequestDenied' of customExtensionStageSettings[0].stage is not a member of the enum type 'microsoft.graph.accessPackageCustomExtensionStage'"],
     ['an extension that does not exist', () => [setting('assignmentRequestCreated', '99999999-9999-4999-8999-999999999999')], 'custom extension 99999999-9999-4999-8999-999999999999 is not in catalog'],
     ['two extensions at one stage', (a: string, b: string) => [setting('assignmentRequestCreated', a), setting('assignmentRequestCreated', b)], 'stage assignmentRequestCreated already has a custom extension in this policy'],
     ['a request extension at a pre-expiration stage', (a: string) => [setting('assignmentOneDayBeforeExpiration', a)], 'stage assignmentOneDayBeforeExpiration takes an accessPackageAssignmentWorkflowExtension'],
@@ -96,7 +96,9 @@ describe('PUT in v1.0', () => {
   });
 
   test.each([
-    ['a read-only property', { createdDateTime: '2026-01-01T00:00:00Z' }, 'createdDateTime is not a property of accessPackageAssignmentPolicy here'],
+    ['a property the type does not have', { approvalSettings: {} }, "The property 'approvalSettings' does not exist on type 'microsoft.graph.accessPackageAssignmentPolicy'"],
+    ['a beta property', { accessPackageId: PAYMENTS }, "The property 'accessPackageId' does not exist on type 'microsoft.graph.accessPackageAssignmentPolicy'"],
+    ['a nested property the type does not have', { requestApprovalSettings: { isApprovalRequiredForAdd: false, stages: [], approvalMode: 'NoApproval' } }, "The property 'approvalMode' does not exist on type 'microsoft.graph.accessPackageAssignmentApprovalSettings'"],
     ['another policy id', { id: '99999999-9999-4999-8999-999999999999' }, 'is not the id of the policy updated'],
     ['another access package', { accessPackage: { id: '99999999-9999-4999-8999-999999999999' } }, 'is not the access package of this policy'],
     ['no displayName', { displayName: '' }, 'displayName is required'],
@@ -106,6 +108,13 @@ describe('PUT in v1.0', () => {
     const refused = await graphSend(emulator, 'PUT', V1, token, { ...(await v1Body()), ...change });
     expect(refused.status).toBe(400);
     expect(message(refused)).toContain(text);
+  });
+
+  test('the policy as read, read-only and expanded properties included, is taken back', async () => {
+    const read = (await graphGet(emulator, `${V1}?${EXPAND}`, token)).json;
+    expect(read).toHaveProperty('createdDateTime');
+    expect(read).toHaveProperty('catalog');
+    expect((await graphSend(emulator, 'PUT', V1, token, read)).status).toBe(200);
   });
 
   test('404 for a policy that does not exist', async () => {

@@ -47,8 +47,10 @@ describe('create', () => {
   });
 
   test.each([
-    ['an unknown @odata.type', { '@odata.type': '#microsoft.graph.customCalloutExtension' }, '@odata.type "#microsoft.graph.customCalloutExtension" is not one of'],
-    ['no @odata.type', { '@odata.type': undefined }, '@odata.type null is not one of'],
+    // Graph's schema comes first: the base type (named or not) has no callback window.
+    ['an unknown @odata.type', { '@odata.type': '#microsoft.graph.customCalloutExtension' }, "The property 'callbackConfiguration' does not exist on type 'microsoft.graph.customCalloutExtension'"],
+    ['no @odata.type', { '@odata.type': undefined }, "The property 'callbackConfiguration' does not exist on type 'microsoft.graph.customCalloutExtension'"],
+    ['an unknown @odata.type, no window', { '@odata.type': '#microsoft.graph.customCalloutExtension', callbackConfiguration: undefined }, '@odata.type "#microsoft.graph.customCalloutExtension" is not one of'],
     ['no displayName', { displayName: ' ' }, 'displayName is required'],
     ['a window under 5 minutes', { callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: 'PT4M' } }, 'callbackConfiguration.timeoutDuration PT4M is outside PT5M to P14D'],
     ['a window over 14 days', { callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: 'P15D' } }, 'callbackConfiguration.timeoutDuration P15D is outside PT5M to P14D'],
@@ -57,14 +59,17 @@ describe('create', () => {
     ['the abstract window type', { callbackConfiguration: { '@odata.type': '#microsoft.graph.customExtensionCallbackConfiguration', timeoutDuration: 'PT1H' } }, 'cannot create an instance of the abstract type microsoft.graph.customExtensionCallbackConfiguration'],
     ['a window without a type', { callbackConfiguration: { timeoutDuration: 'PT1H' } }, 'cannot create an instance of the abstract type'],
     ['a window in months', { callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: 'P1M' } }, 'must be an ISO 8601 duration'],
-    ['an unknown endpoint type', { endpointConfiguration: endpoint({ '@odata.type': '#microsoft.graph.httpRequestEndpoint' }) }, 'endpointConfiguration.@odata.type must be'],
+    ['another endpoint type with the Logic App\'s properties', { endpointConfiguration: endpoint({ '@odata.type': '#microsoft.graph.httpRequestEndpoint' }) }, "The property 'subscriptionId' does not exist on type 'microsoft.graph.httpRequestEndpoint'"],
+    ['an unknown endpoint type', { endpointConfiguration: { '@odata.type': '#microsoft.graph.httpRequestEndpoint', targetUrl: 'https://example.org' } }, 'endpointConfiguration.@odata.type must be'],
     ['a subscription that is not a GUID', { endpointConfiguration: endpoint({ subscriptionId: 'prod' }) }, 'endpointConfiguration.subscriptionId must be a subscription id'],
     ['no Logic App name', { endpointConfiguration: endpoint({ logicAppWorkflowName: '' }) }, 'endpointConfiguration.logicAppWorkflowName is required'],
     ['a Logic App path over 150 characters', { endpointConfiguration: endpoint({ logicAppWorkflowName: 'x'.repeat(80) }) }, "the Logic App's resource path is 204 characters; at most 150 are accepted"],
     ['no authentication', { authenticationConfiguration: undefined }, 'authenticationConfiguration is required'],
     ['an unknown authentication', { authenticationConfiguration: { '@odata.type': '#microsoft.graph.basicAuthentication' } }, 'authenticationConfiguration.@odata.type "#microsoft.graph.basicAuthentication" is not one of'],
     ['a token authentication without resource', { authenticationConfiguration: { '@odata.type': '#microsoft.graph.azureAdTokenAuthentication' } }, 'authenticationConfiguration.resourceId must be an application id'],
-    ['an unknown property', { url: 'https://example.org' }, 'url is not a property of microsoft.graph.accessPackageAssignmentRequestWorkflowExtension'],
+    ['an unknown property', { url: 'https://example.org' }, "The property 'url' does not exist on type 'microsoft.graph.accessPackageAssignmentRequestWorkflowExtension'. Make sure to only use property names that are defined by the type or mark the type as open type."],
+    ['a read-only property', { createdDateTime: '2026-01-01T00:00:00Z' }, 'createdDateTime is read-only in microsoft.graph.accessPackageAssignmentRequestWorkflowExtension'],
+    ['an unknown property of a nested object', { clientConfiguration: { maximumRetries: 1, retryOn: [429] } }, "The property 'retryOn' does not exist on type 'microsoft.graph.customExtensionClientConfiguration'"],
     ['a retry count over 1', { clientConfiguration: { maximumRetries: 3 } }, 'clientConfiguration.maximumRetries must be 0 or 1'],
   ])('400 for %s', async (_, change, message) => {
     const refused = await create(extensionBody(change));

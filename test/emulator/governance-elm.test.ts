@@ -49,12 +49,17 @@ describe('GET …/assignments', () => {
   });
 
   test('without $filter: every assignment; without $select: id, state and status', async () => {
-    const { json } = await get(`/beta/identityGovernance/entitlementManagement/assignments`);
+    const { json } = await get(`${ELM}/assignments`);
     expect(json['value']).toEqual([
       { id: TAYLOR_ASSIGNMENT, state: 'delivered', status: 'Delivered' },
       { id: ROWAN_ASSIGNMENT, state: 'delivered', status: 'Delivered' },
       { id: 'aa000000-0000-4000-8000-000000000003', state: 'delivered', status: 'Delivered' },
     ]);
+  });
+
+  test('beta has no assignments set (its accessPackageAssignments is another model): 400 as Graph answers an unknown segment', async () => {
+    const { status, json } = await get('/beta/identityGovernance/entitlementManagement/assignments');
+    expect([status, (json['error'] as Json)['message']]).toEqual([400, "Resource not found for the segment 'assignments'."]);
   });
 
   test('$expand=accessPackage($select=id,displayName) with $select=id,state: what the holding read asks', async () => {
@@ -140,7 +145,8 @@ describe('GET …/assignmentRequests (the list)', () => {
     const { json } = await get(`/beta/identityGovernance/entitlementManagement/assignmentRequests?${filter(`requestor/objectId eq '${PEOPLE.taylor}'`)}&$expand=requestor`);
     const [item] = json['value'] as Json[];
     expect(item).toMatchObject({ id: REQUEST.taylor, requestState: 'submitted', requestStatus: 'Accepted', justification: expect.stringContaining('CHG0012399') as unknown });
-    expect(item?.['requestor']).toMatchObject({ objectId: PEOPLE.taylor, displayName: 'Taylor Brooks', principalName: 'taylor@contoso.example', subjectType: 'user' });
+    expect(item?.['requestor']).toMatchObject({ objectId: PEOPLE.taylor, displayName: 'Taylor Brooks', principalName: 'taylor@contoso.example', type: 'User' });
+    expect(item?.['requestor']).not.toHaveProperty('subjectType'); // beta's accessPackageSubject says `type`
     expect(item).not.toHaveProperty('@odata.context');
   });
 

@@ -45,7 +45,8 @@ describe('entitlement management role assignments', () => {
     ['no catalog scope', { appScopeId: '/' }, "A catalog role needs appScopeId '/AccessPackageCatalog/{catalog id}'"],
     ['a directory scope', { directoryScopeId: '/' }, 'and no directoryScopeId'],
     ['a principal that is not a GUID', { principalId: 'function-app' }, 'principalId must be the object id'],
-    ['an unknown property', { condition: 'x' }, 'condition is not a property of unifiedRoleAssignment'],
+    ['a property a catalog role does not take', { condition: 'x' }, 'A catalog role assignment takes principalId, roleDefinitionId and appScopeId, not condition.'],
+    ['a property the type does not have', { scope: '/' }, "The property 'scope' does not exist on type 'microsoft.graph.unifiedRoleAssignment'"],
   ])('400 for %s', async (_, change, text) => {
     const refused = await graphSend(emulator, 'POST', ROLES, await tokenWith(defaultRoles), { principalId: principal(), roleDefinitionId: MANAGER, appScopeId: `/AccessPackageCatalog/${FINANCE}`, ...change });
     expect(refused.status).toBe(400);

@@ -1,0 +1,59 @@
+import type { GraphVersion } from './graph-types.js';
+
+/**
+ * Where Microsoft's published types (the index, emulator/graph-type-index.json) lag behind
+ * documented Graph and the emulator follows the documentation. The index check takes each entry
+ * as if the types had it; each names the page that documents it. Kinds are written as the index
+ * writes them (`string`, `enum:…`, `object:…`, `[]` for a collection).
+ */
+interface Documented {
+  readonly page: string;
+}
+
+export interface TypeLag {
+  /** Types the published types lack. */
+  readonly types: Readonly<Record<string, Documented & { readonly base: string | null; readonly properties: Readonly<Record<string, string>> }>>;
+  /** Properties a published type lacks. */
+  readonly properties: Readonly<Record<string, Documented & { readonly properties: Readonly<Record<string, string>> }>>;
+  /** Members a published enum lacks. */
+  readonly enumMembers: Readonly<Record<string, Documented & { readonly members: readonly string[] }>>;
+}
+
+export const TYPE_LAG: Readonly<Record<GraphVersion, TypeLag>> = {
+  'v1.0': {
+    types: {
+      // v1.0 documents the dynamic stage (no customExtension there); the v1.0 types do not have it.
+      'microsoft.graph.accessPackageDynamicApprovalStage': {
+        base: 'microsoft.graph.accessPackageApprovalStage',
+        properties: {},
+        page: 'https://learn.microsoft.com/en-us/graph/api/resources/accesspackagedynamicapprovalstage?view=graph-rest-1.0',
+      },
+    },
+    properties: {},
+    enumMembers: {
+      // The stage of a dynamic approval's extension: v1.0's policy example with dynamic approval writes it.
+      'microsoft.graph.accessPackageCustomExtensionStage': {
+        members: ['assignmentRequestDeterminingApprovalRequirements'],
+        page: 'https://learn.microsoft.com/en-us/graph/api/entitlementmanagement-post-assignmentpolicies?view=graph-rest-1.0',
+      },
+    },
+  },
+  beta: {
+    types: {},
+    properties: {
+      // The approval-requirements callback's approvalStage "must follow accessPackageApprovalStage" with
+      // "the parameters using the v1.0 endpoint" (Entra's dynamic approval page), whose subject sets
+      // name userId and groupId; the beta types have singleUser and groupMembers only as userSets (id).
+      // The same page's own example writes beta's shape (id, isBackup): which one beta takes is unconfirmed.
+      'microsoft.graph.singleUser': { properties: { userId: 'string' }, page: 'https://learn.microsoft.com/en-us/entra/id-governance/entitlement-management-dynamic-approval' },
+      'microsoft.graph.groupMembers': { properties: { groupId: 'string' }, page: 'https://learn.microsoft.com/en-us/entra/id-governance/entitlement-management-dynamic-approval' },
+    },
+    enumMembers: {
+      // The stage a dynamic approval's callout and resume name: beta's resume example writes it.
+      'microsoft.graph.accessPackageCustomExtensionStage': {
+        members: ['assignmentRequestDeterminingApprovalRequirements'],
+        page: 'https://learn.microsoft.com/en-us/graph/api/accesspackageassignmentrequest-resume?view=graph-rest-beta',
+      },
+    },
+  },
+};
