@@ -1,3 +1,5 @@
+import type * as V1 from '@microsoft/microsoft-graph-types';
+import type { Keyed, OrUndefined, Present } from '../graph/graph-types.js';
 import type { HoldingFactValues } from './holding-fact-types.js';
 
 /**
@@ -25,67 +27,53 @@ export const FACT_NAMES = [
 
 export type FactName = (typeof FACT_NAMES)[number];
 
-/** A directory object named by id (and display name where Graph gave one). */
-export interface DirectoryRef {
-  readonly id: string;
-  readonly displayName: string | undefined;
-}
+/** What users, groups and access packages all have: Graph's id and display name. */
+type Named = Pick<V1.User | V1.Group | V1.AccessPackage, 'id' | 'displayName'>;
 
-/** The directory attributes checks and approver strategies read (GET /users/{id}?$select=…). */
-export interface DirectoryUser extends DirectoryRef {
-  readonly accountEnabled: boolean | undefined;
-  readonly userType: string | undefined;
-  readonly employeeType: string | undefined;
-  readonly department: string | undefined;
-  readonly companyName: string | undefined;
-  readonly jobTitle: string | undefined;
-  readonly country: string | undefined;
-  readonly usageLocation: string | undefined;
-  readonly officeLocation: string | undefined;
-  readonly employeeId: string | undefined;
-  readonly employeeHireDate: string | undefined;
-  /** extensionAttribute1 … extensionAttribute15, only those with a value. */
-  readonly onPremisesExtensionAttributes: Readonly<Record<string, string>>;
-}
+/** A directory object (or access package) named by id, and by display name where Graph gave one. */
+export interface DirectoryRef extends Present<Pick<Named, 'id'>>, OrUndefined<Pick<Named, 'displayName'>> {}
 
-/** The requested schedule (`entitlementManagementSchedule`). */
-export interface RequestedSchedule {
-  readonly startDateTime: string | undefined;
-  readonly endDateTime: string | undefined;
-  /** ISO 8601 duration when the expiration is a duration. */
-  readonly duration: string | undefined;
-  /** noExpiration | afterDateTime | afterDuration | notSpecified. */
+/**
+ * The user properties checks and approver strategies read (GET /users/{id}?$select=…, USER_SELECT);
+ * of onPremisesExtensionAttributes, extensionAttribute1 … extensionAttribute15 that have a value.
+ */
+export interface DirectoryUser
+  extends DirectoryRef,
+    OrUndefined<Pick<V1.User, 'accountEnabled' | 'userType' | 'employeeType' | 'department' | 'companyName' | 'jobTitle' | 'country' | 'usageLocation' | 'officeLocation' | 'employeeId' | 'employeeHireDate'>>,
+    Keyed<V1.User, 'onPremisesExtensionAttributes', Readonly<Record<string, string>>> {}
+
+/** The requested schedule (`entitlementManagementSchedule`), its `expiration` flattened into it. */
+export interface RequestedSchedule
+  extends OrUndefined<Pick<V1.EntitlementManagementSchedule, 'startDateTime'>>,
+    OrUndefined<Pick<V1.ExpirationPattern, 'endDateTime' | 'duration'>> {
+  /** The expiration's `type`: noExpiration | afterDateTime | afterDuration | notSpecified. */
   readonly expirationType: string | undefined;
 }
 
 /** What the callout body does not carry: the justification and the schedule (PROTOCOL.md §4). */
-export interface RequestFact {
-  readonly id: string;
-  readonly justification: string | undefined;
-  readonly schedule: RequestedSchedule | undefined;
-  readonly createdDateTime: string | undefined;
-}
+export interface RequestFact
+  extends Present<Pick<V1.AccessPackageAssignmentRequest, 'id'>>,
+    OrUndefined<Pick<V1.AccessPackageAssignmentRequest, 'justification' | 'createdDateTime'>>,
+    Keyed<V1.AccessPackageAssignmentRequest, 'schedule', RequestedSchedule | undefined> {}
 
-/** Identity Protection's view of the target; a user never flagged reads as level none. */
-export interface RiskFact {
-  /** low | medium | high | hidden | none | unknownFutureValue. */
-  readonly riskLevel: string;
-  /** none | confirmedSafe | remediated | dismissed | atRisk | confirmedCompromised | unknownFutureValue. */
-  readonly riskState: string;
-  readonly riskDetail: string | undefined;
-  readonly riskLastUpdatedDateTime: string | undefined;
-}
+/**
+ * Identity Protection's view of the target; a user never flagged reads as level none. riskLevel:
+ * low | medium | high | hidden | none | unknownFutureValue; riskState: none | confirmedSafe |
+ * remediated | dismissed | atRisk | confirmedCompromised | unknownFutureValue.
+ */
+export interface RiskFact
+  extends Present<Pick<V1.RiskyUser, 'riskLevel' | 'riskState'>>,
+    OrUndefined<Pick<V1.RiskyUser, 'riskDetail' | 'riskLastUpdatedDateTime'>> {}
 
 /** A manager in the requestor's chain: level 1 is the direct manager. */
-export interface ChainedManager extends DirectoryRef {
+export interface ChainedManager extends DirectoryRef, OrUndefined<Pick<V1.User, 'accountEnabled'>> {
   readonly level: number;
-  readonly accountEnabled: boolean | undefined;
 }
 
 export interface FactValues extends HoldingFactValues {
   readonly request: RequestFact;
   readonly targetUser: DirectoryUser;
-  readonly targetLeaveDate: { readonly employeeLeaveDateTime: string | undefined };
+  readonly targetLeaveDate: OrUndefined<Pick<V1.User, 'employeeLeaveDateTime'>>;
   /** null: the target has no manager. */
   readonly targetManager: DirectoryRef | null;
   readonly targetSponsors: readonly DirectoryRef[];

@@ -2,8 +2,9 @@ import type { CheckedCallout } from '../checks/define-check.js';
 import type { FactRead } from './fact-reads.js';
 import type { AppRoleHolding, PackageGrant, RoleHolding } from './holding-fact-types.js';
 import { odataEq } from '../graph/graph-path.js';
-import { get, str, targetOf, toRef, validated, type Json } from './read-support.js';
+import { get, str, targetOf, toRef, validated } from './read-support.js';
 import type { AnswerValidators } from './answer-schemas.js';
+import type { AnswerTypes } from './answer-validators.js';
 import type { Guid } from '../guid.js';
 
 /** Advanced queries (OData casts, complete counts) need this header and $count=true. */
@@ -11,46 +12,46 @@ const EVENTUAL = { ConsistencyLevel: 'eventual' } as const;
 const ELM = ['identityGovernance', 'entitlementManagement'] as const;
 
 type Items = readonly unknown[];
-const each = <T>(items: unknown, validate: (v: AnswerValidators) => AnswerValidators[keyof AnswerValidators], what: string, v: AnswerValidators, map: (json: Json) => T): T[] =>
-  (items as Items).map((item) => map(validated(item, validate(v), what)));
+const each = <K extends keyof AnswerValidators, T>(items: unknown, name: K, what: string, v: AnswerValidators, map: (json: AnswerTypes[K]) => T): T[] =>
+  (items as Items).map((item) => map(validated(item, v, name, what)));
+
+type RoleScope = AnswerTypes['accessPackage']['resourceRoleScopes'][number];
 
 /** A resource role scope → what it grants: group membership or ownership, an app role, or something rules cannot name. */
-function toGrant(scope: Json): PackageGrant {
-  const role = scope['role'] as Json;
-  const resource = scope['scope'] as Json;
-  const system = String(role['originSystem']);
-  const roleOrigin = String(role['originId']);
+function toGrant({ role, scope: resource }: RoleScope): PackageGrant {
+  const system = role.originSystem;
+  const roleOrigin = role.originId;
   if (system.toLowerCase() === 'aadgroup') {
-    const [kind = '', groupId = String(resource['originId'])] = roleOrigin.split('_');
-    return { kind: 'group', groupId: groupId.toLowerCase(), role: kind, displayName: str(resource['displayName']) };
+    const [kind = '', groupId = resource.originId] = roleOrigin.split('_');
+    return { kind: 'group', groupId: groupId.toLowerCase(), role: kind, displayName: str(resource.displayName) };
   }
   if (system.toLowerCase() === 'aadapplication') {
-    return { kind: 'appRole', servicePrincipalId: String(resource['originId']).toLowerCase(), appRoleId: roleOrigin.toLowerCase(), displayName: str(role['displayName']), resourceDisplayName: str(resource['displayName']) };
+    return { kind: 'appRole', servicePrincipalId: resource.originId.toLowerCase(), appRoleId: roleOrigin.toLowerCase(), displayName: str(role.displayName), resourceDisplayName: str(resource.displayName) };
   }
-  return { kind: 'other', originSystem: system, displayName: str(resource['displayName']) };
+  return { kind: 'other', originSystem: system, displayName: str(resource.displayName) };
 }
 
-function toRole(json: Json): RoleHolding {
-  const schedule = json['scheduleInfo'] as Json | null | undefined;
-  const expiration = schedule?.['expiration'] as Json | null | undefined;
+function toRole(json: AnswerTypes['roleAssignment']): RoleHolding {
+  const schedule = json.scheduleInfo;
+  const expiration = schedule?.expiration;
   return {
-    id: String(json['id']),
-    roleTemplateId: String(json['roleDefinitionId']).toLowerCase(),
-    directoryScopeId: str(json['directoryScopeId']) ?? '/',
-    startDateTime: str(schedule?.['startDateTime']),
-    endDateTime: str(expiration?.['endDateTime']),
+    id: json.id,
+    roleTemplateId: json.roleDefinitionId.toLowerCase(),
+    directoryScopeId: str(json.directoryScopeId) ?? '/',
+    startDateTime: str(schedule?.startDateTime),
+    endDateTime: str(expiration?.endDateTime),
   };
 }
 
-function toAppRole(json: Json): AppRoleHolding {
+function toAppRole(json: AnswerTypes['appRoleAssignment']): AppRoleHolding {
   return {
-    id: String(json['id']),
-    appRoleId: String(json['appRoleId']).toLowerCase(),
-    resourceId: String(json['resourceId']).toLowerCase(),
-    resourceDisplayName: str(json['resourceDisplayName']),
-    principalType: str(json['principalType']) ?? 'User',
-    principalId: String(json['principalId']).toLowerCase(),
-    principalDisplayName: str(json['principalDisplayName']),
+    id: json.id,
+    appRoleId: json.appRoleId.toLowerCase(),
+    resourceId: json.resourceId.toLowerCase(),
+    resourceDisplayName: str(json.resourceDisplayName),
+    principalType: str(json.principalType) ?? 'User',
+    principalId: json.principalId.toLowerCase(),
+    principalDisplayName: str(json.principalDisplayName),
   };
 }
 
@@ -64,7 +65,7 @@ export const HOLDING_READS = {
     subjectOf: targetOf,
     call: (id) => get([...ELM, 'assignments'], { $filter: odataEq('target/objectId', id), $expand: 'accessPackage($select=id,displayName)', $select: 'id,state' }),
     paged: true,
-    parse: (items, v) => each(items, (x) => x.packageAssignment, 'access package assignment', v, (j) => ({ id: String(j['id']), state: String(j['state']), accessPackage: toRef(j['accessPackage'] as Json) })),
+    parse: (items, v) => each(items, 'packageAssignment', 'access package assignment', v, (j) => ({ id: j.id, state: j.state, accessPackage: toRef(j.accessPackage) })),
   },
   targetPackageRequests: {
     fact: 'targetPackageRequests',
@@ -74,11 +75,11 @@ export const HOLDING_READS = {
     call: (id) => get([...ELM, 'assignmentRequests'], { $filter: odataEq('requestor/objectId', id), $expand: 'accessPackage($select=id,displayName)', $select: 'id,state,requestType' }),
     paged: true,
     parse: (items, v) =>
-      each(items, (x) => x.packageRequest, 'access package assignment request', v, (j) => ({
-        id: String(j['id']).toLowerCase(),
-        state: String(j['state']),
-        requestType: String(j['requestType']),
-        accessPackage: toRef(j['accessPackage'] as Json),
+      each(items, 'packageRequest', 'access package assignment request', v, (j) => ({
+        id: j.id.toLowerCase(),
+        state: j.state,
+        requestType: j.requestType,
+        accessPackage: toRef(j.accessPackage),
       })),
   },
   requestedPackage: {
@@ -88,8 +89,8 @@ export const HOLDING_READS = {
     call: (id) => get([...ELM, 'accessPackages', id], { $select: 'id,displayName', $expand: 'resourceRoleScopes($expand=role,scope)' }),
     paged: false,
     parse: (json, v) => {
-      const pkg = validated(json, v.accessPackage, 'access package');
-      return { ...toRef(pkg), grants: (pkg['resourceRoleScopes'] as Json[]).map(toGrant) };
+      const pkg = validated(json, v, 'accessPackage', 'access package');
+      return { ...toRef(pkg), grants: pkg.resourceRoleScopes.map(toGrant) };
     },
   },
   targetGroups: {
@@ -98,7 +99,7 @@ export const HOLDING_READS = {
     subjectOf: targetOf,
     call: (id) => get(['users', id, 'transitiveMemberOf', 'microsoft.graph.group'], { $select: 'id,displayName', $top: '999', $count: 'true' }, EVENTUAL),
     paged: true,
-    parse: (items, v) => each(items, (x) => x.groupRef, 'group', v, toRef),
+    parse: (items, v) => each(items, 'groupRef', 'group', v, toRef),
   },
   targetDirectGroups: {
     fact: 'targetDirectGroups',
@@ -106,7 +107,7 @@ export const HOLDING_READS = {
     subjectOf: targetOf,
     call: (id) => get(['users', id, 'memberOf', 'microsoft.graph.group'], { $select: 'id,displayName', $top: '999', $count: 'true' }, EVENTUAL),
     paged: true,
-    parse: (items, v) => each(items, (x) => x.groupRef, 'group', v, toRef),
+    parse: (items, v) => each(items, 'groupRef', 'group', v, toRef),
   },
   targetActiveRoles: {
     fact: 'targetActiveRoles',
@@ -114,7 +115,7 @@ export const HOLDING_READS = {
     subjectOf: targetOf,
     call: (id) => get(['roleManagement', 'directory', 'roleAssignments'], { $filter: odataEq('principalId', id), $select: 'id,roleDefinitionId,directoryScopeId' }),
     paged: true,
-    parse: (items, v) => each(items, (x) => x.roleAssignment, 'directory role assignment', v, toRole),
+    parse: (items, v) => each(items, 'roleAssignment', 'directory role assignment', v, toRole),
   },
   targetEligibleRoles: {
     fact: 'targetEligibleRoles',
@@ -122,7 +123,7 @@ export const HOLDING_READS = {
     subjectOf: targetOf,
     call: (id) => get(['roleManagement', 'directory', 'roleEligibilitySchedules'], { $filter: odataEq('principalId', id), $select: 'id,roleDefinitionId,directoryScopeId,scheduleInfo' }),
     paged: true,
-    parse: (items, v) => each(items, (x) => x.roleAssignment, 'directory role eligibility', v, toRole),
+    parse: (items, v) => each(items, 'roleAssignment', 'directory role eligibility', v, toRole),
   },
   targetAppRoles: {
     fact: 'targetAppRoles',
@@ -131,6 +132,6 @@ export const HOLDING_READS = {
     subjectOf: targetOf,
     call: (id) => get(['users', id, 'appRoleAssignments'], { $select: 'id,appRoleId,resourceId,resourceDisplayName,principalId,principalType,principalDisplayName', $top: '999', $count: 'true' }, EVENTUAL),
     paged: true,
-    parse: (items, v) => each(items, (x) => x.appRoleAssignment, 'app role assignment', v, toAppRole),
+    parse: (items, v) => each(items, 'appRoleAssignment', 'app role assignment', v, toAppRole),
   },
 } satisfies { readonly [K in keyof import('./holding-fact-types.js').HoldingFactValues]: FactRead<K> };

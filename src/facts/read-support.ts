@@ -3,6 +3,7 @@ import type { GraphCall } from '../graph/graph-http.js';
 import { graphPath, type Query, type Segment } from '../graph/graph-path.js';
 import type { Guid } from '../guid.js';
 import type { AnswerValidators } from './answer-schemas.js';
+import type { AnswerTypes } from './answer-validators.js';
 import type { DirectoryRef } from './fact-types.js';
 
 /** Helpers the fact reads share: validation of answers, plain values, the subjects of a callout. */
@@ -11,18 +12,20 @@ export class InvalidAnswer extends Error {
   override readonly name = 'InvalidAnswer';
 }
 
-export type Json = Record<string, unknown>;
-
-export function validated(json: unknown, validate: AnswerValidators[keyof AnswerValidators], what: string): Json {
+/** The answer the validator `name` accepts, as the type its schema checks (AnswerTypes); throws InvalidAnswer. */
+export function validated<K extends keyof AnswerValidators>(json: unknown, validators: AnswerValidators, name: K, what: string): AnswerTypes[K] {
+  const validate = validators[name];
   if (!validate(json)) {
     const error = validate.errors?.[0];
     throw new InvalidAnswer(`Graph's ${what} is not valid at ${error?.instancePath || '/'}: ${error?.message ?? 'invalid'}`);
   }
-  return json as Json;
+  // AnswerTypes[K] is derived from this very validator's schema (graph-types.ts, Answer).
+  return json as AnswerTypes[K];
 }
 
 export const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-export const toRef = (json: Json): DirectoryRef => ({ id: String(json['id']).toLowerCase(), displayName: str(json['displayName']) });
+/** Any answer naming an object by id and display name, as a group reference does. */
+export const toRef = (json: AnswerTypes['groupRef']): DirectoryRef => ({ id: json.id.toLowerCase(), displayName: str(json.displayName) });
 
 export const targetOf = (callout: CheckedCallout): Guid | undefined =>
   callout.kind === 'lcw-task' ? callout.subject?.objectId : callout.target?.objectId;

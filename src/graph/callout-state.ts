@@ -1,9 +1,12 @@
+import type * as V1 from '@microsoft/microsoft-graph-types';
+import type * as Beta from '@microsoft/microsoft-graph-types-beta';
 import { asciiLower } from '../ascii.js';
 import { AppError } from '../errors.js';
 import type { ResumeRequest } from '../decision/resume-request.js';
 import { parseGuid } from '../guid.js';
 import type { ElmStage } from '../stages.js';
 import { forbidden, type GraphHttp } from './graph-http.js';
+import type { Unchecked } from './graph-types.js';
 import { sendWithRetry, type Deadline, type RetryOptions } from './retry.js';
 
 /** What reading a request (or LCW task result) back says about our callout. */
@@ -18,8 +21,25 @@ export interface CalloutState {
   readonly calloutDetail?: string;
 }
 
+/**
+ * An accessPackageAssignmentRequest read back, by Graph's names, nothing checked yet: v1.0 names
+ * its state and status `state` and `status`, beta `requestState` and `requestStatus`; both list
+ * `customExtensionCalloutInstances`.
+ */
+type RequestReadBack = Unchecked<V1.AccessPackageAssignmentRequest, 'id' | 'state' | 'status' | 'customExtensionCalloutInstances'> &
+  Unchecked<Beta.AccessPackageAssignmentRequest, 'requestState' | 'requestStatus' | 'customExtensionCalloutInstances'>;
+/** A customExtensionCalloutInstance (the same in v1.0 and beta), nothing checked yet. */
+type InstanceReadBack = Unchecked<V1.CustomExtensionCalloutInstance, 'id' | 'status' | 'detail'>;
+/** A Lifecycle Workflows taskProcessingResult, nothing checked yet. */
+type TaskResultReadBack = Unchecked<V1.IdentityGovernanceNamespace.TaskProcessingResult, 'processingStatus'>;
+
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.length <= 200 ? value : undefined;
+}
+
+/** Any object (an array too), for a read-back type to name its fields; anything else is undefined. */
+function fieldsOf(value: unknown): object | undefined {
+  return typeof value === 'object' && value !== null ? value : undefined;
 }
 
 function invalidAnswer(what: string): AppError {
@@ -29,10 +49,15 @@ function invalidAnswer(what: string): AppError {
   });
 }
 
-const ANSWERED = new Set(['callbackreceived']);
-const STILL_OURS = new Set(['calloutsent', 'waitingforcallback']);
-/** Our callout instance is over without an answer of ours: Entra gave up on it. */
-const INSTANCE_OVER = new Set(['callouttimedout', 'callbacktimedout', 'calloutfailed']);
+/** An instance status as Graph's enum spells it (the same in v1.0 and beta), folded as we compare it. */
+type InstanceStatus = Lowercase<V1.CustomExtensionCalloutInstanceStatus>;
+const ANSWERED: ReadonlySet<string> = new Set<InstanceStatus>(['callbackreceived']);
+const STILL_OURS: ReadonlySet<string> = new Set<InstanceStatus>(['calloutsent', 'waitingforcallback']);
+/**
+ * Our callout instance is over without an answer of ours: Entra gave up on it. calloutTimedOut is
+ * in neither version's enum nor on the resource's page (callbackTimedOut is).
+ */
+const INSTANCE_OVER: ReadonlySet<string> = new Set<InstanceStatus | 'callouttimedout'>(['callouttimedout', 'callbacktimedout', 'calloutfailed']);
 /**
  * Request statuses that positively say the request waits for no callback: the status texts Graph
  * shows beside each `accessPackageRequestState` (submitted → Accepted, pendingApproval →
@@ -58,11 +83,13 @@ const STAGES_FOR_STATE: Readonly<Record<string, readonly ElmStage[]>> = {
   delivering: ['assignmentRequestApproved', 'assignmentRequestGranted', 'assignmentRequestRemoved'],
   delivered: ['assignmentRequestGranted', 'assignmentRequestRemoved'],
   partiallydelivered: ['assignmentRequestGranted', 'assignmentRequestRemoved'],
-};
+} satisfies Partial<Record<Lowercase<V1.AccessPackageRequestState>, readonly ElmStage[]>>;
 
 /** Which stages a request in `state` can be waiting at; undefined when the state does not tell. */
 export function stagesForState(state: string | undefined): readonly ElmStage[] | undefined {
-  return state === undefined ? undefined : STAGES_FOR_STATE[asciiLower(state)];
+  // Own keys only: a state of `constructor` or `__proto__` from a hostile answer is unknown, not Object's own.
+  const key = state === undefined ? undefined : asciiLower(state);
+  return key !== undefined && Object.hasOwn(STAGES_FOR_STATE, key) ? STAGES_FOR_STATE[key] : undefined;
 }
 
 /**
@@ -76,20 +103,18 @@ export function stagesForState(state: string | undefined): readonly ElmStage[] |
  * not understood) throws GRAPH.INVALID_RESPONSE: 503, and nothing is concluded or remembered.
  */
 export function classifyRequest(json: unknown, stageInstanceId: string, requestId?: string): CalloutState {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalidAnswer('the assignment request');
-  const request = json as Record<string, unknown>;
-  const id = parseGuid(request['id']);
+  const request: RequestReadBack | undefined = Array.isArray(json) ? undefined : fieldsOf(json);
+  if (request === undefined) throw invalidAnswer('the assignment request');
+  const id = parseGuid(request.id);
   if (id === undefined || (requestId !== undefined && id !== parseGuid(requestId))) throw invalidAnswer('the assignment request (not the request read)');
-  const requestState = text(request['state']) ?? text(request['requestState']);
-  const requestStatus = text(request['status']) ?? text(request['requestStatus']);
+  const requestState = text(request.state) ?? text(request.requestState);
+  const requestStatus = text(request.status) ?? text(request.requestStatus);
   if (requestStatus === undefined) throw invalidAnswer('the assignment request (no status)');
-  const instances = Array.isArray(request['customExtensionCalloutInstances']) ? (request['customExtensionCalloutInstances'] as unknown[]) : [];
-  const ours = instances.find(
-    (i): i is Record<string, unknown> =>
-      typeof i === 'object' && i !== null && asciiLower(text((i as Record<string, unknown>)['id']) ?? '') === asciiLower(stageInstanceId),
-  );
-  const calloutStatus = text(ours?.['status']);
-  const detail = typeof ours?.['detail'] === 'string' ? ours['detail'].slice(0, 1000) : undefined;
+  const listed = request.customExtensionCalloutInstances;
+  const instances: readonly (InstanceReadBack | undefined)[] = Array.isArray(listed) ? listed.map(fieldsOf) : [];
+  const ours = instances.find((i): i is InstanceReadBack => i !== undefined && asciiLower(text(i.id) ?? '') === asciiLower(stageInstanceId));
+  const calloutStatus = text(ours?.status);
+  const detail = typeof ours?.detail === 'string' ? ours.detail.slice(0, 1000) : undefined;
   const base = { requestState, requestStatus, calloutStatus, ...(detail === undefined ? {} : { calloutDetail: detail }) };
   const instance = calloutStatus === undefined ? undefined : asciiLower(calloutStatus);
   if (instance !== undefined && ANSWERED.has(instance)) {
@@ -101,7 +126,7 @@ export function classifyRequest(json: unknown, stageInstanceId: string, requestI
   if (instance !== undefined && !STILL_OURS.has(instance)) throw invalidAnswer(`the assignment request (callout instance status ${calloutStatus ?? ''})`);
   const status = asciiLower(requestStatus);
   if (status === 'waitingforcallback') {
-    const open = instances.some((i) => typeof i === 'object' && i !== null && i !== ours && STILL_OURS.has(asciiLower(text((i as Record<string, unknown>)['status']) ?? '')));
+    const open = instances.some((i) => i !== undefined && i !== ours && STILL_OURS.has(asciiLower(text(i.status) ?? '')));
     if (ours === undefined && open) {
       return { ...base, verdict: 'not-waiting', reason: 'The request waits for another callout instance, not this one.' };
     }
@@ -115,14 +140,17 @@ export function classifyRequest(json: unknown, stageInstanceId: string, requestI
   return { ...base, verdict: 'not-waiting', reason: `The request is no longer waiting for a callback (status ${requestStatus}).` };
 }
 
-const LCW_DONE = new Set(['completed', 'completedwitherrors', 'failed']);
-const LCW_OPEN = new Set(['queued', 'inprogress']);
-const LCW_OVER = new Set(['canceled', 'cancelled']);
+/** A task's processingStatus as Graph's enum spells it, folded as we compare it; cancelled is not Graph's spelling. */
+type TaskStatus = Lowercase<V1.IdentityGovernanceNamespace.LifecycleWorkflowProcessingStatus>;
+const LCW_DONE: ReadonlySet<string> = new Set<TaskStatus>(['completed', 'completedwitherrors', 'failed']);
+const LCW_OPEN: ReadonlySet<string> = new Set<TaskStatus>(['queued', 'inprogress']);
+const LCW_OVER: ReadonlySet<string> = new Set<TaskStatus | 'cancelled'>(['canceled', 'cancelled']);
 
 /** A Lifecycle Workflows taskProcessingResult: open while queued or inProgress; a status not understood concludes nothing. */
 export function classifyTaskResult(json: unknown): CalloutState {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalidAnswer('the task processing result');
-  const status = text((json as Record<string, unknown>)['processingStatus']);
+  const result: TaskResultReadBack | undefined = Array.isArray(json) ? undefined : fieldsOf(json);
+  if (result === undefined) throw invalidAnswer('the task processing result');
+  const status = text(result.processingStatus);
   const base = { requestState: undefined, requestStatus: status, calloutStatus: undefined };
   const lower = asciiLower(status ?? '');
   if (LCW_DONE.has(lower)) return { ...base, verdict: 'answered', reason: `The task processing result is already ${status ?? ''}.` };
@@ -132,7 +160,8 @@ export function classifyTaskResult(json: unknown): CalloutState {
 }
 
 function hasInstanceList(json: unknown): boolean {
-  return typeof json === 'object' && json !== null && Array.isArray((json as Record<string, unknown>)['customExtensionCalloutInstances']);
+  const request: RequestReadBack | undefined = fieldsOf(json);
+  return Array.isArray(request?.customExtensionCalloutInstances);
 }
 
 const UNKNOWN = { requestState: undefined, requestStatus: undefined, calloutStatus: undefined };

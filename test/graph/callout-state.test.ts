@@ -47,6 +47,8 @@ describe('reading a request back', () => {
     expect(stagesForState('Delivered')).toContain('assignmentRequestGranted');
     expect(stagesForState('somethingNew')).toBeUndefined();
     expect(stagesForState(undefined)).toBeUndefined();
+    // Names of Object's own members are states no request has.
+    for (const hostile of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(stagesForState(hostile)).toBeUndefined();
   });
 });
 

@@ -81,7 +81,7 @@ export function createMemberReader(http: GraphHttp, options: MemberReaderOptions
     return pending;
   }
 
-  function refusal(answer: GraphAnswer, read: CollectionRead<unknown>, what: string): ScanError {
+  function refusal(answer: GraphAnswer, read: Pick<CollectionRead<unknown, unknown>, 'call' | 'permission'>, what: string): ScanError {
     const call = describeRead(read.call);
     if (answer.status === 401 || answer.status === 403) {
       return new ScanError('forbidden', `Graph refused ${call} (${answer.status} ${graphErrorCode(answer)}) reading ${what}; the scanning identity needs the Graph permission ${read.permission}.`, read.permission);
@@ -90,7 +90,7 @@ export function createMemberReader(http: GraphHttp, options: MemberReaderOptions
   }
 
   /** Reads a whole collection under the limiter, handing each valid item on; 'missing' on 404. */
-  function walk<T>(read: CollectionRead<T>, what: string, onItem: (item: T) => void): Promise<'read' | 'missing'> {
+  function walk<T, A>(read: CollectionRead<T, A>, what: string, onItem: (item: T) => void): Promise<'read' | 'missing'> {
     return limiter.run(async () => {
       counters.reads++;
       const send = (call: GraphCall) => {
@@ -104,7 +104,7 @@ export function createMemberReader(http: GraphHttp, options: MemberReaderOptions
             const error = validate.errors?.[0];
             throw new InvalidItem(`${read.item} ${String(i)} of a page is not valid at ${error?.instancePath || '/'}: ${error?.message ?? 'invalid'}`);
           }
-          const parsed = read.parse(item as Record<string, unknown>);
+          const parsed = read.parse(item);
           if (parsed !== undefined) onItem(parsed);
         }
       };

@@ -1,10 +1,9 @@
+import type * as V1 from '@microsoft/microsoft-graph-types';
+import type { OrUndefined, Present } from '../../graph/graph-types.js';
 import type { Entitlement, EntitlementKind, Exemption, Rule } from '../sod-model.js';
 
 /** A group through which a user holds something (a role or app role assigned to the group). */
-export interface GroupRef {
-  readonly id: string;
-  readonly displayName: string | undefined;
-}
+export interface GroupRef extends Present<Pick<V1.Group, 'id'>>, OrUndefined<Pick<V1.Group, 'displayName'>> {}
 
 /** How a user holds an entitlement, as the tenant-wide reads show it. */
 export type Via =

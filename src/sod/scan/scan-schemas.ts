@@ -1,5 +1,8 @@
+import type * as V1 from '@microsoft/microsoft-graph-types';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { collectionPageSchema } from '../../facts/answer-schemas.js';
+import type { Answer, ODataTyped } from '../../graph/graph-types.js';
+import type { GraphPage } from '../../graph/paging.js';
 
 /**
  * JSON Schemas of the items of the collections a scan reads: the types of the fields it uses,
@@ -70,22 +73,37 @@ export const scanAppRoleAssignmentSchema = {
   },
 } as const;
 
+/**
+ * A role grant's principal: a user, group or service principal, which Graph returns as its
+ * concrete type, named by `@odata.type`; directoryObject itself declares no displayName.
+ */
+type Principal = V1.DirectoryObject & Pick<V1.User | V1.Group | V1.ServicePrincipal, 'displayName'> & ODataTyped;
+/** An active assignment (unifiedRoleAssignment) or an eligibility schedule, which adds scheduleInfo. */
+type RoleGrant = Omit<V1.UnifiedRoleAssignment & Pick<V1.UnifiedRoleEligibilitySchedule, 'scheduleInfo'>, 'principal'> & { readonly principal?: Principal | null };
+
+/** The items each schema validates, typed from Graph's published types as far as the schema checks them. */
+export type ScanAssignment = Answer<V1.AccessPackageAssignment, typeof scanAssignmentSchema>;
+export type ScanUser = Answer<V1.User, typeof scanUserSchema>;
+export type ScanRoleGrant = Answer<RoleGrant, typeof scanRoleGrantSchema>;
+export type ScanAppRoleAssignment = Answer<V1.AppRoleAssignment, typeof scanAppRoleAssignmentSchema>;
+
+/** Each validator narrows `unknown` to the type of what its schema checks. */
 export interface ScanValidators {
-  readonly page: ValidateFunction;
-  readonly assignment: ValidateFunction;
-  readonly user: ValidateFunction;
-  readonly roleGrant: ValidateFunction;
-  readonly appRoleAssignment: ValidateFunction;
+  readonly page: ValidateFunction<GraphPage>;
+  readonly assignment: ValidateFunction<ScanAssignment>;
+  readonly user: ValidateFunction<ScanUser>;
+  readonly roleGrant: ValidateFunction<ScanRoleGrant>;
+  readonly appRoleAssignment: ValidateFunction<ScanAppRoleAssignment>;
 }
 
 /** Compiled once per process (ajv compiles to code). */
 export function compileScanValidators(): ScanValidators {
   const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, strict: true });
   return {
-    page: ajv.compile(collectionPageSchema),
-    assignment: ajv.compile(scanAssignmentSchema),
-    user: ajv.compile(scanUserSchema),
-    roleGrant: ajv.compile(scanRoleGrantSchema),
-    appRoleAssignment: ajv.compile(scanAppRoleAssignmentSchema),
+    page: ajv.compile<GraphPage>(collectionPageSchema),
+    assignment: ajv.compile<ScanAssignment>(scanAssignmentSchema),
+    user: ajv.compile<ScanUser>(scanUserSchema),
+    roleGrant: ajv.compile<ScanRoleGrant>(scanRoleGrantSchema),
+    appRoleAssignment: ajv.compile<ScanAppRoleAssignment>(scanAppRoleAssignmentSchema),
   };
 }
