@@ -2,6 +2,7 @@
  * `npm start`: serves the functions on http://127.0.0.1:${PORT:-7071}/api/..., configured only
  * from the environment (ARCHITECTURE.md), so it can point at a real tenant or any emulator.
  */
+import { getDeps } from '../functions/deps.js';
 import { isAppError } from '../src/errors.js';
 import { startLocalHost } from './local-host.js';
 
@@ -21,8 +22,10 @@ async function main(): Promise<void> {
     },
   });
   console.log(`entitlement-guard local host listening on ${host.url} (POST ${host.url}/api/callout)`);
+  const { ledger, recordings } = getDeps();
+  console.log(ledger.durable ? `decisions are recorded in the ledger: ${ledger.where}` : `no DECISION_LEDGER_URL: decisions are kept in ${ledger.where}, not shared with other instances and lost at restart`);
   const stop = () => {
-    void host.close().then(() => process.exit(0));
+    void host.close().then(() => recordings.flush()).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -1,3 +1,4 @@
+import { TableClient } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import { createDecisionMemory } from './callout/decision-memory.js';
 import type { CalloutServices } from './callout/handle-callout.js';
@@ -16,6 +17,10 @@ import { SigningKeys } from './ingress/signing-keys.js';
 import type { Policy } from './policy/policy-types.js';
 import { readPolicyFile } from './policy/read-policy-file.js';
 import { systemClock, type Clock } from './ports.js';
+import type { DecisionLedger } from './ledger/ledger.js';
+import { createMemoryLedger } from './ledger/memory-ledger.js';
+import { Recordings } from './ledger/recordings.js';
+import { createTableLedger } from './ledger/table-ledger.js';
 
 export interface Deps extends CalloutServices {
   /**
@@ -33,6 +38,8 @@ export interface DepsOverrides {
   readonly graphHttp?: GraphHttp;
   /** A loaded policy instead of reading POLICY_PATH. */
   readonly policy?: Policy;
+  /** A ledger instead of the one DECISION_LEDGER_URL names. */
+  readonly ledger?: DecisionLedger;
 }
 
 /**
@@ -60,6 +67,8 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     engine: new PolicyEngine(policy, createFactGatherer(graphHttp, compileAnswerValidators(), config.graphBaseUrl, retry), clock),
     resumer: createResumer(graphHttp, retry),
     memory: createDecisionMemory(),
+    ledger: overrides.ledger ?? (config.decisionLedger === undefined ? createMemoryLedger() : createTableLedger(config.decisionLedger, new TableClient(config.decisionLedger.accountUrl, config.decisionLedger.table, credential))),
+    recordings: new Recordings(),
     prefetch: async () => {
       await Promise.allSettled([keys.prefetch(), overrides.graphHttp === undefined ? credential.getToken(graphScope(config.graphBaseUrl)) : undefined]);
     },

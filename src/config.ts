@@ -1,6 +1,7 @@
 import { AppError } from './errors.js';
 import { httpsOrigin } from './https-origin.js';
 import { MIN_REFRESH_COOLDOWN_MS } from './ingress/signing-keys.js';
+import { ledgerLocation, type LedgerLocation } from './ledger/ledger-url.js';
 
 /** Everything the app reads from its environment (app settings in Azure, env vars locally). */
 export interface Config {
@@ -27,6 +28,10 @@ export interface Config {
   readonly keyRefreshCooldownMs: number;
   /** The policy document; undefined: the one deployed with the app (policy/policy.json). */
   readonly policyPath: string | undefined;
+  /** DECISION_LEDGER_URL: the table every instance records decisions in; undefined: this instance's memory. */
+  readonly decisionLedger: LedgerLocation | undefined;
+  /** LEDGER_RETENTION_DAYS: entries older than this are purged (default 400). */
+  readonly ledgerRetentionDays: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -89,6 +94,28 @@ class Reader {
     return fallback;
   }
 
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.invalid.push(`${name} must be a whole number between ${min} and ${max}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  ledger(name: string): LedgerLocation | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const found = ledgerLocation(value);
+    if ('problem' in found) {
+      this.invalid.push(`${name} ${found.problem}`);
+      return undefined;
+    }
+    return found;
+  }
+
   seconds(name: string, fallback: number, min: number, max: number): number {
     const value = this.raw(name);
     if (value === undefined) return fallback * 1000;
@@ -122,6 +149,8 @@ export function loadConfig(env: Env): Config {
     // At least 1 s: with none, every token with a forged kid would re-read the tenant's keys.
     keyRefreshCooldownMs: r.seconds('SIGNING_KEY_REFRESH_COOLDOWN_SECONDS', 5, MIN_REFRESH_COOLDOWN_MS / 1000, 3600),
     policyPath: r.raw('POLICY_PATH'),
+    decisionLedger: r.ledger('DECISION_LEDGER_URL'),
+    ledgerRetentionDays: r.integer('LEDGER_RETENTION_DAYS', 400, 1, 3650),
   };
   r.required('IDENTITY_ENDPOINT');
   r.required('IDENTITY_HEADER');

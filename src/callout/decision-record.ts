@@ -3,6 +3,7 @@ import type { ApproverRecord, PolicyEvaluation } from '../engine/policy-engine.j
 import type { CheckRun } from '../engine/run-checks.js';
 import type { FactSource } from '../facts/gather-facts.js';
 import type { CalloutState } from '../graph/callout-state.js';
+import type { DecidedBy, DecisionLedger, LedgerEntry, LedgerState } from '../ledger/ledger.js';
 import type { CalloutRequest, Named } from './model.js';
 
 /**
@@ -75,8 +76,25 @@ export interface DecisionRecord {
   readonly facts: readonly FactSource[];
   readonly approvers: ApproverRecord | undefined;
   readonly resume: ResumeSummary | undefined;
+  /** The ledger's entry for this callout: whose decision it is and how far it got. */
+  readonly ledger?: LedgerNote;
   readonly timings: Timings;
   readonly correlation: Readonly<Record<string, string>>;
+}
+
+export interface LedgerNote {
+  /** Where the entry is kept: a table every instance shares, or this instance's memory. */
+  readonly where: string;
+  readonly state: LedgerState;
+  readonly decidedBy: DecidedBy;
+  readonly decidedAt: string;
+  /** The entry was there before this delivery (another delivery's, the sweeper's or an operator's): carried out, not decided again. */
+  readonly adopted: boolean;
+  readonly policyVersion: string | undefined;
+}
+
+export function ledgerNote(entry: LedgerEntry, adopted: boolean, ledger: DecisionLedger): LedgerNote {
+  return { where: ledger.where, state: entry.state, decidedBy: entry.decidedBy, decidedAt: entry.decidedAt, adopted, policyVersion: entry.policy?.version };
 }
 
 function defined<T extends object>(value: T): T {

@@ -6,7 +6,9 @@ import type { CalloutParser } from '../ingress/callout-parser.js';
 import type { CallerVerifier, VerifiedCaller } from '../ingress/caller-verifier.js';
 import type { Clock, Logger } from '../ports.js';
 import type { DecisionMemory } from './decision-memory.js';
-import { summarize, type DecisionRecord } from './decision-record.js';
+import { ledgerNote, summarize, type DecisionRecord } from './decision-record.js';
+import type { DecisionLedger } from '../ledger/ledger.js';
+import type { Recordings } from '../ledger/recordings.js';
 import { calloutKey, type CalloutRequest } from './model.js';
 import { settleCallout } from './settle-callout.js';
 
@@ -27,6 +29,8 @@ export interface CalloutServices {
   readonly resumer: Resumer;
   readonly memory: DecisionMemory;
   readonly clock: Clock;
+  readonly ledger: DecisionLedger;
+  readonly recordings: Recordings;
 }
 
 const SETTLED_IN_GRAPH = new Set(['resumed', 'already-resumed', 'not-waiting']);
@@ -79,7 +83,12 @@ export async function handleCallout(input: CalloutInput, services: CalloutServic
     const parsed = callout;
     const verified = caller;
     const { record, joined } = await services.memory.settleOnce(key, async () => {
-      const settled = await settleCallout(parsed, services);
+      const settled = await settleCallout(parsed, services, { by: 'callout', callerAppId: verified.appId });
+      if (settled.recording !== undefined) {
+        services.recordings.track(settled.recording, (error) => {
+          logger.warn('ledger.update-failed', { key, cause: describeError(error), correlation: input.correlation });
+        });
+      }
       const evaluation = settled.evaluation;
       const made: DecisionRecord = {
         outcome: settled.outcome,
@@ -92,6 +101,7 @@ export async function handleCallout(input: CalloutInput, services: CalloutServic
         facts: evaluation?.facts ?? [],
         approvers: evaluation?.approvers,
         resume: settled.resume,
+        ...(settled.entry === undefined ? {} : { ledger: ledgerNote(settled.entry, settled.adopted, services.ledger) }),
         timings: {
           totalMs: round(clock.now() - started),
           verifyMs: round(verifyMs),

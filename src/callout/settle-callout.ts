@@ -4,9 +4,11 @@ import { decideWithoutChecks, type Decision } from '../decision/decision.js';
 import { elmResume, flaggedInstead, lcwResume, type ShapedResume } from '../decision/resume-request.js';
 import type { PolicyEngine, PolicyEvaluation } from '../engine/policy-engine.js';
 import { Deadline } from '../graph/retry.js';
-import type { Resumer } from '../graph/resumer.js';
+import type { ResumeOutcome, Resumer } from '../graph/resumer.js';
+import type { DecisionLedger, LedgerEntry } from '../ledger/ledger.js';
 import type { Clock } from '../ports.js';
 import type { Outcome, ResumeSummary } from './decision-record.js';
+import { claimEntry, entryOf, keyOf, readEntry, releaseEntry, resumeOf, type Decider, type ResumableCallout } from './ledger-entries.js';
 import type { CalloutRequest } from './model.js';
 
 export interface Settled {
@@ -15,6 +17,12 @@ export interface Settled {
   readonly evaluation: PolicyEvaluation | undefined;
   readonly resume: ResumeSummary | undefined;
   readonly resumeMs: number;
+  /** The ledger entry this settling carried out, as it stands after the resume. */
+  readonly entry: LedgerEntry | undefined;
+  /** Whether the entry was another delivery's (or an operator's): this one did not decide. */
+  readonly adopted: boolean;
+  /** The entry's state written after the resume, off the answer's path (the next reader re-confirms if it is lost). */
+  readonly recording: Promise<void> | undefined;
 }
 
 export interface SettleServices {
@@ -22,43 +30,84 @@ export interface SettleServices {
   readonly engine: PolicyEngine;
   readonly resumer: Resumer;
   readonly clock: Clock;
+  readonly ledger: DecisionLedger;
 }
 
-function shape(callout: CalloutRequest, decision: Decision, config: Config): ShapedResume | undefined {
-  if (callout.kind === 'elm-request' && callout.resume !== null) {
-    return elmResume(callout, callout.resume, decision, config.allowDenyAtApprovedStage);
+function shape(callout: ResumableCallout, decision: Decision, config: Config): ShapedResume {
+  return callout.kind === 'elm-request'
+    ? elmResume(callout, callout.resume, decision, config.allowDenyAtApprovedStage)
+    : lcwResume(callout, callout.resume, decision);
+}
+
+const resumable = (callout: CalloutRequest): callout is ResumableCallout =>
+  (callout.kind === 'elm-request' || callout.kind === 'lcw-task') && callout.resume !== null;
+
+/**
+ * Decides a parsed callout and carries the decision out. A callout Entra waits for is first
+ * looked up in the ledger (alongside the fact reads, so the lookup costs no time of its own): an
+ * entry there is carried out as it is and nothing is evaluated again; otherwise the decision is
+ * written insert-if-absent before the resume, and if another delivery wrote first, its entry is
+ * carried out instead. The callout's Graph budget is shared: the round of fact reads may use half
+ * of it, so the resume always keeps at least the other half.
+ */
+export async function settleCallout(callout: CalloutRequest, services: SettleServices, decider: Decider): Promise<Settled> {
+  const none = { entry: undefined, adopted: false, recording: undefined } as const;
+  if (callout.kind === 'connection-test') {
+    return { outcome: 'connection-test', decision: decideWithoutChecks(callout), evaluation: undefined, resume: undefined, resumeMs: 0, ...none };
   }
-  if (callout.kind === 'lcw-task' && callout.resume !== null) return lcwResume(callout, callout.resume, decision);
+  const { clock, config, ledger } = services;
+  const deadline = Deadline.after(clock, config.graphBudgetMs);
+  if (!resumable(callout)) {
+    const evaluation = await services.engine.evaluate(callout, Deadline.after(clock, config.graphBudgetMs / 2));
+    const outcome = callout.kind === 'elm-assignment' ? 'not-resumable' : 'launch-and-continue';
+    return { outcome, decision: evaluation.decision, evaluation, resume: undefined, resumeMs: 0, ...none };
+  }
+  const evaluating = services.engine.evaluate(callout, Deadline.after(clock, config.graphBudgetMs / 2));
+  // Settled here so that an evaluation made moot by a ledger entry never surfaces as unhandled.
+  const evaluated = evaluating.then((evaluation) => ({ evaluation }), (error: unknown) => ({ error }));
+  const prior = await readEntry(ledger, keyOf(callout));
+  if (prior !== undefined) return carryOut(prior, true, undefined, callout, deadline, services);
+  const result = await evaluated;
+  if ('error' in result) throw result.error;
+  const shaped = shape(callout, result.evaluation.decision, config);
+  const claim = await claimEntry(ledger, entryOf(callout, shaped, result.evaluation, decider, new Date()));
+  return carryOut(claim.entry, !claim.won, claim.won ? result.evaluation : undefined, callout, deadline, services);
+}
+
+/** The entry's state once Graph answered: accepted (sent), or shown by a read-back (confirmed). */
+function advanced(entry: LedgerEntry, result: ResumeOutcome, sent: ShapedResume, refused: ResumeSummary['refused']): LedgerEntry | undefined {
+  const at = new Date().toISOString();
+  const body = refused === undefined ? {} : { decision: sent.sent.kind, detail: sent.sent.detail, resume: { ...entry.resume, body: sent.request.body }, refusedBody: refused.body };
+  if (result.confirmation !== undefined && result.outcome !== 'not-waiting') return { ...entry, ...body, state: 'confirmed', sentAt: entry.sentAt ?? at, confirmedAt: at };
+  if (result.outcome === 'resumed') return { ...entry, ...body, state: 'sent', sentAt: at };
   return undefined;
 }
 
-/**
- * Decides a parsed callout and carries the decision out. The callout's Graph budget is shared:
- * the round of fact reads may use half of it, so the resume always keeps at least the other half.
- */
-export async function settleCallout(callout: CalloutRequest, services: SettleServices): Promise<Settled> {
-  if (callout.kind === 'connection-test') {
-    return { outcome: 'connection-test', decision: decideWithoutChecks(callout), evaluation: undefined, resume: undefined, resumeMs: 0 };
+async function carryOut(entry: LedgerEntry, adopted: boolean, evaluation: PolicyEvaluation | undefined, callout: ResumableCallout, deadline: Deadline, services: SettleServices): Promise<Settled> {
+  const { clock, ledger } = services;
+  const shaped = resumeOf(entry, callout);
+  const base = { adopted, evaluation, decision: shaped.sent };
+  if (entry.state === 'confirmed') {
+    const resume: ResumeSummary = {
+      apiVersion: entry.resume.apiVersion, path: entry.resume.path, body: entry.resume.body, sent: true, graphStatus: undefined, attempts: 0, confirmation: undefined,
+      note: `Graph holds this decision (the ledger says confirmed at ${entry.confirmedAt ?? '?'}); nothing was sent again.`,
+    };
+    return { ...base, outcome: 'already-resumed', resume, resumeMs: 0, entry, recording: undefined };
   }
-  const { clock, config } = services;
-  const deadline = Deadline.after(clock, config.graphBudgetMs);
-  const evaluation = await services.engine.evaluate(callout, Deadline.after(clock, config.graphBudgetMs / 2));
-  const { decision } = evaluation;
-  if (callout.kind === 'elm-assignment') return { outcome: 'not-resumable', decision, evaluation, resume: undefined, resumeMs: 0 };
-  const shaped = shape(callout, decision, config);
-  if (shaped === undefined) return { outcome: 'launch-and-continue', decision, evaluation, resume: undefined, resumeMs: 0 };
   const started = clock.now();
-  const { sent, request, result, refused } = await resumeOrFlag(callout, shaped, deadline, services);
-  // Graph took this body only when it accepted our resume; `already-resumed` means another
-  // delivery's answer (another instance, or before a restart) settled the callout: what it sent is
-  // not ours to report, beyond the detail Graph stored for the instance.
-  const ours = result.outcome === 'resumed';
+  const { sent, request, result, refused } = await resumeOrRelease(entry, callout, shaped, deadline, services);
+  // With a durable ledger every delivery sends the entry's body and nothing else, so a callout
+  // found answered was answered with it; without one, another instance may have sent another body.
+  const ours = result.outcome === 'resumed' || (ledger.durable && result.outcome === 'already-resumed');
   const stored = result.confirmation?.calloutDetail;
+  const next = advanced(entry, result, { sent, request }, refused);
   return {
+    ...base,
     outcome: result.outcome,
     decision: sent,
-    evaluation,
     resumeMs: clock.now() - started,
+    entry: next ?? entry,
+    recording: next === undefined ? undefined : ledger.update(next),
     resume: {
       apiVersion: request.apiVersion,
       path: request.target.path,
@@ -74,19 +123,34 @@ export async function settleCallout(callout: CalloutRequest, services: SettleSer
 }
 
 /**
+ * Sends the entry's resume. When Graph refuses it while the request still waits for this callout
+ * (GRAPH.REJECTED, or a stage the request is not at), the body never reached Graph: the entry is
+ * released, so that it does not turn every later delivery (an honest one after a lying one) into
+ * the same refusal; the refusal itself is the callout's answer and log event.
+ */
+async function resumeOrRelease(entry: LedgerEntry, callout: ResumableCallout, shaped: ShapedResume, deadline: Deadline, services: SettleServices) {
+  try {
+    return await resumeOrFlag(callout, shaped, deadline, services);
+  } catch (error) {
+    if (isAppError(error) && (error.code === 'GRAPH.REJECTED' || error.code === 'CALLOUT.STAGE_MISMATCH')) await releaseEntry(services.ledger, entry.key);
+    throw error;
+  }
+}
+
+/**
  * Sends the resume. Sources disagree whether `assignmentRequestApproved` may deny (PROTOCOL.md
  * §5): with ALLOW_DENY_AT_APPROVED_STAGE a deny is tried there, and when Graph refuses it while
  * the request still waits, the request is not stranded until it expires: it is resumed with
  * continue and the finding in the detail, and the record keeps both (the refused body in `refused`).
  */
-async function resumeOrFlag(callout: CalloutRequest, shaped: ShapedResume, deadline: Deadline, services: SettleServices) {
+async function resumeOrFlag(callout: ResumableCallout, shaped: ShapedResume, deadline: Deadline, services: SettleServices) {
   try {
     return { sent: shaped.sent, request: shaped.request, result: await services.resumer.resume(shaped.request, deadline), refused: undefined };
   } catch (error) {
     const denyAtApproved = callout.kind === 'elm-request' && callout.stage === 'assignmentRequestApproved' && shaped.sent.kind === 'deny';
     // A refusal of this stage's deny may also read back as a stage mismatch (the request's state is our inference): either way, continue.
     const refusedHere = isAppError(error) && (error.code === 'GRAPH.REJECTED' || error.code === 'CALLOUT.STAGE_MISMATCH');
-    if (!denyAtApproved || !refusedHere || callout.resume === null) throw error;
+    if (!denyAtApproved || !refusedHere) throw error;
     const graphStatus = Number(error.details['graphStatus']);
     const graphCode = String(error.details['graphCode']);
     const retry = elmResume(callout, callout.resume, flaggedInstead(shaped.sent, `Graph refused a deny at ${callout.stage}: ${String(graphStatus)} ${graphCode}`), false);
