@@ -32,6 +32,12 @@ export interface Deps extends CalloutServices {
   prefetch(): Promise<void>;
 }
 
+/**
+ * The ledger's own retries stay short: a callout that cannot record its decision answers 503 and
+ * the relay asks again, rather than spending the Graph budget waiting on a table.
+ */
+const LEDGER_CLIENT = { retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 } } as const;
+
 export interface DepsOverrides {
   readonly clock?: Clock;
   readonly credential?: TokenCredential;
@@ -67,7 +73,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     engine: new PolicyEngine(policy, createFactGatherer(graphHttp, compileAnswerValidators(), config.graphBaseUrl, retry), clock),
     resumer: createResumer(graphHttp, retry),
     memory: createDecisionMemory(),
-    ledger: overrides.ledger ?? (config.decisionLedger === undefined ? createMemoryLedger() : createTableLedger(config.decisionLedger, new TableClient(config.decisionLedger.accountUrl, config.decisionLedger.table, credential))),
+    ledger: overrides.ledger ?? (config.decisionLedger === undefined ? createMemoryLedger() : createTableLedger(config.decisionLedger, new TableClient(config.decisionLedger.accountUrl, config.decisionLedger.table, credential, LEDGER_CLIENT))),
     recordings: new Recordings(),
     prefetch: async () => {
       await Promise.allSettled([keys.prefetch(), overrides.graphHttp === undefined ? credential.getToken(graphScope(config.graphBaseUrl)) : undefined]);

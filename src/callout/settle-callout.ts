@@ -87,10 +87,12 @@ async function carryOut(entry: LedgerEntry, adopted: boolean, evaluation: Policy
   const { clock, ledger } = services;
   const shaped = resumeOf(entry, callout);
   const base = { adopted, evaluation, decision: shaped.sent };
-  if (entry.state === 'confirmed') {
+  if (entry.state !== 'decided') {
+    // Graph accepted this body (sent) or a read-back showed it holds it (confirmed): nothing is sent again.
+    const how = entry.state === 'sent' ? `accepted it at ${entry.sentAt ?? '?'}` : `holds it (confirmed at ${entry.confirmedAt ?? '?'})`;
     const resume: ResumeSummary = {
       apiVersion: entry.resume.apiVersion, path: entry.resume.path, body: entry.resume.body, sent: true, graphStatus: undefined, attempts: 0, confirmation: undefined,
-      note: `Graph holds this decision (the ledger says confirmed at ${entry.confirmedAt ?? '?'}); nothing was sent again.`,
+      note: `The ledger says Graph ${how}; nothing was sent again.`,
     };
     return { ...base, outcome: 'already-resumed', resume, resumeMs: 0, entry, recording: undefined };
   }
