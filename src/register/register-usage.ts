@@ -3,7 +3,9 @@ export const REGISTER_USAGE = `Usage: npm run register -- --catalog <catalog id>
 Registers entitlement-guard with Entra: creates or updates the catalog's custom extension that
 calls the relay Logic App (PoP tokens, launch and wait), attaches it to the assignment policies'
 stages, and with the options below gives the function's identity the catalog role and registers
-a Lifecycle Workflows custom task extension. A second run changes nothing and says so.
+a Lifecycle Workflows custom task extension. Every object written is read back and compared
+with what was meant; a difference fails the run naming the property. A second run changes
+nothing and says so.
 
   --catalog <id>                 the access package catalog (its custom extension, its policies)
   --relay-subscription <id>      the relay Logic App's subscription (default: AZURE_SUBSCRIPTION_ID)
@@ -31,5 +33,6 @@ a Lifecycle Workflows custom task extension. A second run changes nothing and sa
   --graph <origin>               Graph origin for --live (default https://graph.microsoft.com)
   --help                         this text
 
-Exit codes: 0 done (or nothing to change), 1 Graph, a permission or the sign-in failed,
+Exit codes: 0 done (or nothing to change), 1 Graph, a permission or the sign-in failed, or Graph
+holds a write otherwise than it was written,
 2 bad arguments, a catalog or policy that does not exist, a stage or policy that cannot take the extension.`;

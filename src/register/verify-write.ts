@@ -3,7 +3,7 @@ import type { Guid } from '../guid.js';
 import type { Clock } from '../ports.js';
 import { extensionDifferences } from './extension-differences.js';
 import { BETA_POLICY_EXPAND, DYNAMIC_STAGE_TYPE, POLICY_EXPAND } from './graph-shapes.js';
-import { ELM_PERMISSION, LCW_PERMISSION, type RegisterGraph } from './register-graph.js';
+import { ELM_PERMISSION, LCW_PERMISSION, type Permission, type RegisterGraph } from './register-graph.js';
 import { RegisterError } from './register-error.js';
 import type { Desired, PlannedCall } from './register-model.js';
 
@@ -14,21 +14,39 @@ const list = (value: unknown): Json[] => (Array.isArray(value) ? value.map(obj) 
 const text = (value: unknown): string => (typeof value === 'string' ? value : 'none');
 const same = (a: unknown, b: unknown): boolean => typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
 
-/** Reads after a write that disagree are read again this many times, `settleMs` apart: Graph may take a moment to show a write. */
-const SETTLE_READS = 2;
+/**
+ * Waits (in units of `settleMs`) before reading again a written object that does not yet show
+ * the write: a property that differs is read twice more; an object not found after a create, or
+ * still there after a delete, longer (directory replication can take seconds), about 30 units in
+ * all, so that a run does not fail, and a re-run does not create a duplicate, on a slow replica.
+ */
+const PROPERTY_SETTLE = [1, 1];
+const EXISTENCE_SETTLE = [1, 2, 4, 8, 15];
 
 /** `stage → extension id`, one per stage setting: what a policy's customExtensionStageSettings say. */
 function stageSettings(policy: Json): string[] {
   return list(policy['customExtensionStageSettings']).map((s) => `${text(s['stage'])} → ${text(obj(s['customExtension'])['id']).toLowerCase()}`).sort();
 }
 
-/** The approval stages as `dynamic(extension id)` or `static`, in order: what beta's requestApprovalSettings say. */
-function approvalStages(policy: Json): string[] {
+/**
+ * The approval stages as `dynamic (extension id)` or `static`, in order: what beta's
+ * requestApprovalSettings say. A dynamic stage that names no extension is read as `ours` (the
+ * extension written), as the planner reads it (plan-policy.ts): Graph may leave the reference out.
+ */
+function approvalStages(policy: Json, ours: string | undefined): string[] {
   return list(obj(policy['requestApprovalSettings'])['approvalStages']).map((s) => {
     const type = text(s['@odata.type']);
     const dynamic = (type.startsWith('#') ? type : `#${type}`) === DYNAMIC_STAGE_TYPE;
-    return dynamic ? `dynamic (${text(obj(s['customExtension'])['id']).toLowerCase()})` : 'static';
+    const named = obj(s['customExtension'])['id'];
+    return dynamic ? `dynamic (${(typeof named === 'string' ? named : (ours ?? 'none')).toLowerCase()})` : 'static';
   });
+}
+
+/** The extension a written body's dynamic stage names. */
+function dynamicExtension(body: Json): string | undefined {
+  const stage = list(obj(body['requestApprovalSettings'])['approvalStages']).find((s) => obj(s['customExtension'])['id'] !== undefined);
+  const id = stage === undefined ? undefined : obj(stage['customExtension'])['id'];
+  return typeof id === 'string' ? id : undefined;
 }
 
 function sameList(property: string, stored: readonly string[], written: readonly string[]): string[] {
@@ -48,7 +66,9 @@ function differences(call: PlannedCall, desired: Desired, stored: Json): string[
     }
     case 'assignment policy': {
       const found = sameList('customExtensionStageSettings', stageSettings(stored), stageSettings(body));
-      return body['requestApprovalSettings'] === undefined ? found : [...found, ...sameList('requestApprovalSettings.approvalStages', approvalStages(stored), approvalStages(body))];
+      if (body['requestApprovalSettings'] === undefined) return found;
+      const ours = dynamicExtension(body);
+      return [...found, ...sameList('requestApprovalSettings.approvalStages', approvalStages(stored, ours), approvalStages(body, ours))];
     }
     case 'role assignment':
       return ['principalId', 'roleDefinitionId', 'appScopeId'].flatMap((key) => (same(stored[key], body[key]) ? [] : [`${key}: Graph holds ${text(stored[key])}, ${text(body[key])} was written`]));
@@ -65,6 +85,16 @@ function readBackPath(call: PlannedCall, createdId: Guid | undefined): GraphPath
   return withQuery(call.path, call.version === 'beta' ? BETA_POLICY_EXPAND : POLICY_EXPAND);
 }
 
+/** The read-back; a refusal says the write itself was made, so the operator knows what stands. */
+async function readBack(graph: RegisterGraph, call: PlannedCall, path: GraphPath, permission: Permission) {
+  try {
+    return await graph.read({ method: 'GET', version: call.version, path }, `read back after the request to ${call.what}`, permission);
+  } catch (error) {
+    if (!(error instanceof RegisterError)) throw error;
+    throw new RegisterError(error.exitCode, `${error.message} (the write itself was made; run again once it can be read)`, { cause: error });
+  }
+}
+
 /**
  * Reads what a write made back from Graph and compares it with what was meant: a create or an
  * update must show every property the command manages as written (the callback window under
@@ -75,11 +105,15 @@ export async function verifyWrite(graph: RegisterGraph, call: PlannedCall, creat
   const permission = call.kind === 'custom task extension' ? LCW_PERMISSION : ELM_PERMISSION;
   const path = readBackPath(call, createdId);
   let found: string[] = [];
-  for (let read = 0; read <= SETTLE_READS; read++) {
-    if (read > 0) await clock.sleep(settleMs);
-    const answer = await graph.read({ method: 'GET', version: call.version, path }, `read back after the request to ${call.what}`, permission);
-    if (call.method === 'DELETE') found = answer.status === 404 ? [] : ['it is still there'];
-    else found = answer.status === 404 ? ['Graph does not find it'] : differences(call, desired, obj(answer.json));
+  let existence = false;
+  for (let read = 0; ; read++) {
+    const waits = existence ? EXISTENCE_SETTLE : PROPERTY_SETTLE;
+    if (read > waits.length) break;
+    if (read > 0) await clock.sleep(settleMs * (waits[read - 1] ?? 1));
+    const answer = await readBack(graph, call, path, permission);
+    existence = call.method === 'DELETE' ? answer.status !== 404 : answer.status === 404;
+    if (call.method === 'DELETE') found = existence ? ['it is still there'] : [];
+    else found = existence ? ['Graph does not find it'] : differences(call, desired, obj(answer.json));
     if (found.length === 0) return;
   }
   throw new RegisterError(1, `Graph accepted the request to ${call.what}, but reading it back shows ${found.join('; ')}`);
