@@ -7,8 +7,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TableClient } from '@azure/data-tables';
 import { TenantEmulator } from '../emulator/index.js';
+import { startAzuriteTables } from './support/azurite-tables.js';
+import { emulatorCredential } from './support/emulator-credential.js';
 import { spawnLocalHost } from './support/local-host-process.js';
+import { emulatorCa } from './support/trusted-ca.js';
 import { demoScenarios, findingIds, SAMPLE_POLICY, type Scenario } from './support/scenarios.js';
 
 interface Row {
@@ -36,13 +41,20 @@ function table(rows: readonly (readonly string[])[]): string {
 
 async function main(): Promise<number> {
   const verbose = process.argv.includes('--verbose');
-  const emulator = await TenantEmulator.start();
+  // One CA for the emulator and Azurite, trusted by this process (it reads the ledger) and the host.
+  const trust = await emulatorCa(fileURLToPath(import.meta.url), process.argv.slice(2), 'demo');
+  if ('rerun' in trust) return trust.rerun;
+  const { ca } = trust;
+  const [emulator, azurite] = await Promise.all([TenantEmulator.start({ ca }), startAzuriteTables({ ca })]);
+  const ledger = new TableClient(azurite.accountUrl, 'decisions', emulatorCredential(emulator));
+  await ledger.createTable();
   const dir = mkdtempSync(join(tmpdir(), 'eg-demo-'));
   writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
-  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), POLICY_PATH: SAMPLE_POLICY });
+  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), POLICY_PATH: SAMPLE_POLICY, DECISION_LEDGER_URL: azurite.tableUrl('decisions') });
   const rows: Row[] = [];
+  const states = new Map<string, number>();
   try {
-    console.log(`tenant emulator ${emulator.origin} (tenant ${emulator.tenantId}); local host ${host.url}\n`);
+    console.log(`tenant emulator ${emulator.origin} (tenant ${emulator.tenantId}); decision ledger ${azurite.tableUrl('decisions')} (Azurite); local host ${host.url}\n`);
     for (const scenario of demoScenarios()) {
       if (scenario.awaitFirst) emulator.awaitCallout(scenario.body);
       const before = emulator.acceptedResumes().length;
@@ -72,9 +84,11 @@ async function main(): Promise<number> {
           (expect.findings === undefined || expect.findings.join() === findings.join()),
       });
     }
+    await host.stop();
+    for await (const entity of ledger.listEntities<{ state: string }>()) states.set(entity.state, (states.get(entity.state) ?? 0) + 1);
   } finally {
     await host.stop();
-    await emulator.close();
+    await Promise.all([emulator.close(), azurite.stop()]);
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(
@@ -87,6 +101,8 @@ async function main(): Promise<number> {
   rows.forEach((r, i) => {
     for (const body of r.received) console.log(`  #${String(i + 1)} ${JSON.stringify(body)}`);
   });
+  const entries = [...states.values()].reduce((a, b) => a + b, 0);
+  console.log(`\nDecision ledger: ${String(entries)} entries (${[...states].map(([state, count]) => `${String(count)} ${state}`).join(', ')}), one per callout Entra waited for; every resume above is one of them.`);
   const failed = rows.filter((r) => !r.ok);
   if (verbose || failed.length > 0) console.log(`\nLocal host output:\n${host.output.join('\n')}`);
   console.log(failed.length === 0 ? `\nAll ${String(rows.length)} callouts got their expected outcome.` : `\n${String(failed.length)} callout(s) did not: ${failed.map((r) => r.scenario.name).join(', ')}`);
