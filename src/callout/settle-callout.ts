@@ -43,11 +43,11 @@ const resumable = (callout: CalloutRequest): callout is ResumableCallout =>
   (callout.kind === 'elm-request' || callout.kind === 'lcw-task') && callout.resume !== null;
 
 /**
- * Decides a parsed callout and carries the decision out. A callout Entra waits for is first
- * looked up in the ledger (alongside the fact reads, so the lookup costs no time of its own): an
- * entry there is carried out as it is and nothing is evaluated again; otherwise the decision is
- * written insert-if-absent before the resume, and if another delivery wrote first, its entry is
- * carried out instead. The callout's Graph budget is shared: the round of fact reads may use half
+ * Decides a parsed callout and carries the decision out. A callout Entra waits for is looked up
+ * in the ledger alongside the fact reads: an entry found before the evaluation ends is carried
+ * out as it is, and the evaluation is dropped; otherwise the decision is written
+ * insert-if-absent before the resume, and if another delivery wrote first, its entry is carried
+ * out instead. Either way Graph only ever receives the ledger's body. The callout's Graph budget is shared: the round of fact reads may use half
  * of it, so the resume always keeps at least the other half.
  */
 export async function settleCallout(callout: CalloutRequest, services: SettleServices, decider: Decider): Promise<Settled> {
@@ -63,12 +63,20 @@ export async function settleCallout(callout: CalloutRequest, services: SettleSer
     return { outcome, decision: evaluation.decision, evaluation, resume: undefined, resumeMs: 0, ...none };
   }
   const evaluating = services.engine.evaluate(callout, Deadline.after(clock, config.graphBudgetMs / 2));
-  // Settled here so that an evaluation made moot by a ledger entry never surfaces as unhandled.
+  // Both settled here, so that the one made moot never surfaces as unhandled.
   const evaluated = evaluating.then((evaluation) => ({ evaluation }), (error: unknown) => ({ error }));
-  const prior = await readEntry(ledger, keyOf(callout));
-  if (prior !== undefined) return carryOut(prior, true, undefined, callout, deadline, services);
+  const reading = readEntry(ledger, keyOf(callout)).then((entry) => ({ entry }), (error: unknown) => ({ error }));
+  const first = await Promise.race([reading, evaluated]);
+  if ('entry' in first && first.entry !== undefined) return carryOut(first.entry, true, undefined, callout, deadline, services);
   const result = await evaluated;
-  if ('error' in result) throw result.error;
+  if ('error' in result) {
+    // A decision recorded by another delivery still stands when this one could not evaluate.
+    const read = await reading;
+    if ('entry' in read && read.entry !== undefined) return carryOut(read.entry, true, undefined, callout, deadline, services);
+    throw result.error;
+  }
+  // The claim does not wait for the lookup: an insert-if-absent finds an earlier entry by itself,
+  // so a decision made before the lookup answers costs one ledger round trip, not two.
   const shaped = shape(callout, result.evaluation.decision, config);
   const claim = await claimEntry(ledger, entryOf(callout, shaped, result.evaluation, decider, new Date()));
   return carryOut(claim.entry, !claim.won, claim.won ? result.evaluation : undefined, callout, deadline, services);
