@@ -19,3 +19,4 @@ void getDeps().prefetch();
 // The scan's module (and @azure/storage-blob) is loaded only when the timer is configured: most
 // deployments do not pay its import on every cold start. Its settings are validated either way.
 if (loadScanSettings(process.env) !== undefined) (await import('./sod-scan.js')).registerSodScan(process.env);
+if ((process.env['DECISION_LEDGER_URL']?.trim() ?? '') !== '') (await import('./ledger-retention.js')).registerLedgerRetention(process.env);

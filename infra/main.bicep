@@ -55,6 +55,20 @@ param authorityHost string = substring(environment().authentication.loginEndpoin
 @description('Issuer of the PoP tokens Entra sends the relay (v1 issuer, trailing slash kept).')
 param popTokenIssuer string = 'https://sts.windows.net/${tenant().tenantId}/'
 
+@description('LEDGER_RETENTION_DAYS: days an entry of the decision ledger is kept before it is purged.')
+@minValue(1)
+@maxValue(3650)
+param ledgerRetentionDays int = 400
+
+@description('STUCK_SWEEP_SCHEDULE: NCRONTAB schedule (six fields) of the sweep that settles callouts the relay did not deliver; default every 10 minutes.')
+param stuckSweepSchedule string = '0 */10 * * * *'
+
+@description('STUCK_AFTER: ISO 8601 duration after which a callout not yet settled counts as stuck and the sweep settles it.')
+param stuckAfter string = 'PT10M'
+
+@description('E-mail address the alerts are sent to (an action group with one e-mail receiver); empty: no action group, the alerts only show in Azure Monitor.')
+param alertEmail string = ''
+
 @description('Create the API app registration and every Graph app role grant with the Microsoft Graph Bicep extension. false: the register command creates them (national clouds, or a deployer without Entra rights); then apiClientId is required.')
 param deployEntraObjects bool = true
 
@@ -76,6 +90,8 @@ var calloutRoleValue = 'Callout.Invoke'
 var scanEnabled = !empty(sodScanSchedule)
 var reportContainerName = 'sod-reports'
 var deploymentContainerName = 'app-package'
+// The decision ledger's table (DECISION_LEDGER_URL), in the function's storage account.
+var ledgerTableName = 'decisions'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: rgName
@@ -104,6 +120,7 @@ module storage 'app/storage.bicep' = {
     deploymentContainerName: deploymentContainerName
     reportContainerName: reportContainerName
     createReportContainer: scanEnabled
+    ledgerTableName: ledgerTableName
   }
 }
 
@@ -123,6 +140,7 @@ module roleAssignments 'app/role-assignments.bicep' = {
   scope: rg
   params: {
     storageAccountName: storage.outputs.name
+    ledgerTableName: storage.outputs.ledgerTableName
     applicationInsightsName: monitoring.outputs.name
     functionPrincipalId: identities.outputs.functionPrincipalId
   }
@@ -169,6 +187,11 @@ module functionApp 'app/function-app.bicep' = {
     identityClientId: identities.outputs.functionClientId
     storageAccountName: storage.outputs.name
     blobEndpoint: storage.outputs.blobEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
+    ledgerTableName: storage.outputs.ledgerTableName
+    ledgerRetentionDays: ledgerRetentionDays
+    stuckSweepSchedule: stuckSweepSchedule
+    stuckAfter: stuckAfter
     deploymentContainerName: deploymentContainerName
     reportContainerName: reportContainerName
     applicationInsightsConnectionString: monitoring.outputs.connectionString
@@ -185,6 +208,32 @@ module functionApp 'app/function-app.bicep' = {
   }
   // The host reaches storage and Application Insights with the identity from its first start.
   dependsOn: [roleAssignments]
+}
+
+// Alerts on the function's structured events (Log Analytics, AppTraces) and the decisions workbook.
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    namePrefix: 'entitlement-guard-${resourceToken}'
+    actionGroupName: 'ag-${resourceToken}'
+    alertEmail: alertEmail
+    logAnalyticsName: monitoring.outputs.workspaceName
+  }
+}
+
+module workbook 'app/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    displayName: 'entitlement-guard decisions (${environmentName})'
+    logAnalyticsName: monitoring.outputs.workspaceName
+    applicationInsightsName: monitoring.outputs.name
+  }
 }
 
 module relay 'app/relay.bicep' = {
@@ -223,3 +272,5 @@ output LEAST_PRIVILEGE bool = leastPrivilege
 output LIFECYCLE_WORKFLOWS_ENABLED bool = enableLifecycleWorkflows
 output GRAPH_BASE_URL string = graphBaseUrl
 output AZURE_AUTHORITY_HOST string = authorityHost
+output DECISION_LEDGER_URL string = '${storage.outputs.tableEndpoint}${storage.outputs.ledgerTableName}'
+output DECISIONS_WORKBOOK_ID string = workbook.outputs.id

@@ -9,6 +9,16 @@ param identityId string
 param identityClientId string
 param storageAccountName string
 param blobEndpoint string
+@description('The account\'s table endpoint, from its primaryEndpoints (ends with a slash).')
+param tableEndpoint string
+@description('The decision ledger\'s table in the function\'s storage account.')
+param ledgerTableName string
+@description('LEDGER_RETENTION_DAYS: days a ledger entry is kept.')
+param ledgerRetentionDays int
+@description('STUCK_SWEEP_SCHEDULE: NCRONTAB schedule (six fields) of the sweep that settles callouts left undelivered.')
+param stuckSweepSchedule string
+@description('STUCK_AFTER: ISO 8601 duration after which an unsettled callout counts as stuck.')
+param stuckAfter string
 param deploymentContainerName string
 @description('Container of the scheduled scan\'s reports, used when sodScanSchedule is set.')
 param reportContainerName string
@@ -47,6 +57,14 @@ var coreSettings = {
   ALLOW_DENY_AT_APPROVED_STAGE: string(allowDenyAtApprovedStage)
   // Easy Auth: tokens of other tenants are refused before any code runs.
   WEBSITE_AUTH_AAD_ALLOWED_TENANTS: tenantId
+}
+// The decision ledger, reached with the identity (Storage Table Data Contributor on the table):
+// the URL is the table's own, built from the account's endpoint, so every cloud gets its suffix.
+var ledgerSettings = {
+  DECISION_LEDGER_URL: '${tableEndpoint}${ledgerTableName}'
+  LEDGER_RETENTION_DAYS: string(ledgerRetentionDays)
+  STUCK_SWEEP_SCHEDULE: stuckSweepSchedule
+  STUCK_AFTER: stuckAfter
 }
 var policySettings = empty(policyPath) ? {} : { POLICY_PATH: policyPath }
 var scanSettings = empty(sodScanSchedule)
@@ -116,7 +134,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(coreSettings, policySettings, scanSettings)
+  properties: union(coreSettings, ledgerSettings, policySettings, scanSettings)
 }
 
 resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {

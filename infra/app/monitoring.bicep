@@ -28,5 +28,6 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
 }
 
 output name string = appInsights.name
+output workspaceName string = workspace.name
 // Names the resource to send to; with DisableLocalAuth its instrumentation key authenticates nothing.
 output connectionString string = appInsights.properties.ConnectionString

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TenantEmulator } from '../../emulator/index.js';
+import { createCertificateAuthority, TenantEmulator } from '../../emulator/index.js';
+import { startAzuriteTables, type AzuriteTablesProcess } from './azurite-tables.js';
 import { freshCallout, graphRoundTrips } from './graph-floor.js';
+import { createTableRaw, ledgerRoundTrips } from './ledger-floor.js';
 import { spawnLocalHost } from './local-host-process.js';
 import { floorRounds, measureScenario, POLICY_SCENARIOS, type PolicyFigures } from './policy-bench.js';
 import { SAMPLE_POLICY } from './scenarios.js';
@@ -28,54 +30,77 @@ export interface LatencyFigures {
   readonly samples: number[];
   /** One Graph round trip at that latency, as the app makes it. */
   readonly roundTrips: number[];
+  /** One ledger insert, raw (the round trip a decision cannot do without). */
+  readonly ledgerTrips: number[];
 }
 
-/** Through the local host (its own process) without a policy: the decision needs only the resume. */
-export async function noPolicyLatencies(callouts: number, graphLatencies: readonly number[]): Promise<LatencyFigures[]> {
-  const emulator = await TenantEmulator.start();
+interface Rig {
+  readonly emulator: TenantEmulator;
+  readonly azurite: AzuriteTablesProcess;
+  readonly table: string;
+  readonly dir: string;
+  close(): Promise<void>;
+}
+
+/** The tenant emulator and Azurite's tables on one CA, a ledger table made, and the CA written for the host to trust. */
+async function rig(): Promise<Rig> {
+  const ca = await createCertificateAuthority();
+  const [emulator, azurite] = await Promise.all([TenantEmulator.start({ ca }), startAzuriteTables({ ca })]);
+  await createTableRaw(emulator, azurite.accountUrl, 'decisions');
   const dir = mkdtempSync(join(tmpdir(), 'eg-bench-'));
   writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
-  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') });
+  return {
+    emulator, azurite, table: azurite.tableUrl('decisions'), dir,
+    close: async () => {
+      await Promise.all([emulator.close(), azurite.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Through the local host (its own process, with the ledger) without a policy: the decision needs the ledger insert and the resume. */
+export async function noPolicyLatencies(callouts: number, graphLatencies: readonly number[]): Promise<LatencyFigures[]> {
+  const r = await rig();
+  const { emulator } = r;
+  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(r.dir, 'ca.pem'), DECISION_LEDGER_URL: r.table });
   try {
     await calloutLatencies(emulator, host.url, 30); // warm: keys, token, JIT
     const figures: LatencyFigures[] = [];
     for (const graphMs of graphLatencies) {
       emulator.faults.setLatency('graph', graphMs);
       const n = graphMs === 0 ? callouts : Math.min(callouts, 100);
-      figures.push({ graphMs, samples: await calloutLatencies(emulator, host.url, n), roundTrips: await graphRoundTrips(emulator, n) });
+      figures.push({ graphMs, samples: await calloutLatencies(emulator, host.url, n), roundTrips: await graphRoundTrips(emulator, n), ledgerTrips: await ledgerRoundTrips(emulator, r.table, n) });
     }
     return figures;
   } finally {
     await host.stop();
-    await emulator.close();
-    rmSync(dir, { recursive: true, force: true });
+    await r.close();
   }
 }
 
 export interface ScenarioFigures extends PolicyFigures {
-  /** The round trips its decision cannot do without, at the measured latency, ms. */
+  /** The round trips its decision cannot do without (Graph at the measured latency, and the ledger insert), ms. */
   readonly floorMs: number;
 }
 
 /** Each policy scenario through the local host on the sample policy, Graph at a set latency. */
 export async function policyScenarioLatencies(callouts: number, graphMs: number): Promise<ScenarioFigures[]> {
-  const emulator = await TenantEmulator.start();
-  const dir = mkdtempSync(join(tmpdir(), 'eg-bench-'));
-  writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
-  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), POLICY_PATH: SAMPLE_POLICY });
+  const r = await rig();
+  const { emulator } = r;
+  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(r.dir, 'ca.pem'), POLICY_PATH: SAMPLE_POLICY, DECISION_LEDGER_URL: r.table });
   try {
     for (const [i, scenario] of POLICY_SCENARIOS.entries()) await measureScenario(emulator, host.url, scenario, 5, `aaaaaaa${String(i)}`); // warm
     emulator.faults.setLatency('graph', graphMs);
     const roundTrip = median(await graphRoundTrips(emulator, 30));
+    const ledgerTrip = median(await ledgerRoundTrips(emulator, r.table, 30));
     const rows: ScenarioFigures[] = [];
     for (const [i, scenario] of POLICY_SCENARIOS.entries()) {
       const figures = await measureScenario(emulator, host.url, scenario, callouts, `bbbbbbb${String(i)}`);
-      rows.push({ ...figures, floorMs: floorRounds(figures) * roundTrip });
+      rows.push({ ...figures, floorMs: floorRounds(figures) * roundTrip + ledgerTrip });
     }
     return rows;
   } finally {
     await host.stop();
-    await emulator.close();
-    rmSync(dir, { recursive: true, force: true });
+    await r.close();
   }
 }

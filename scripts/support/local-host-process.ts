@@ -62,7 +62,8 @@ export async function spawnListening(script: string, env: Record<string, string>
     output,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) {
+        // Ended already (by itself, or killed by a signal from outside).
+        if (child.exitCode !== null || child.signalCode !== null) {
           resolve();
           return;
         }

@@ -94,4 +94,5 @@ async function guarded<T>(what: string, run: () => Promise<T>): Promise<T> {
 
 export const readEntry = (ledger: DecisionLedger, key: LedgerKey): Promise<LedgerEntry | undefined> => guarded('be read', () => ledger.read(key));
 export const releaseEntry = (ledger: DecisionLedger, key: LedgerKey): Promise<void> => guarded('release a refused entry', () => ledger.release(key));
+export const updateEntry = (ledger: DecisionLedger, entry: LedgerEntry): Promise<void> => guarded('record the decision', () => ledger.update(entry));
 export const claimEntry = (ledger: DecisionLedger, entry: LedgerEntry): Promise<Claim> => guarded('record the decision', () => ledger.claim(entry));

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { isAppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import { decideWithoutChecks, type Decision } from '../decision/decision.js';
 import { elmResume, flaggedInstead, lcwResume, type ShapedResume } from '../decision/resume-request.js';
 import type { PolicyEngine, PolicyEvaluation } from '../engine/policy-engine.js';
@@ -8,7 +8,7 @@ import type { ResumeOutcome, Resumer } from '../graph/resumer.js';
 import type { DecisionLedger, LedgerEntry } from '../ledger/ledger.js';
 import type { Clock } from '../ports.js';
 import type { Outcome, ResumeSummary } from './decision-record.js';
-import { claimEntry, entryOf, keyOf, readEntry, releaseEntry, resumeOf, type Decider, type ResumableCallout } from './ledger-entries.js';
+import { claimEntry, entryOf, keyOf, readEntry, releaseEntry, resumeOf, updateEntry, type Decider, type ResumableCallout } from './ledger-entries.js';
 import type { CalloutRequest } from './model.js';
 
 export interface Settled {
@@ -80,6 +80,26 @@ export async function settleCallout(callout: CalloutRequest, services: SettleSer
   const shaped = shape(callout, result.evaluation.decision, config);
   const claim = await claimEntry(ledger, entryOf(callout, shaped, result.evaluation, decider, new Date()));
   return carryOut(claim.entry, !claim.won, claim.won ? result.evaluation : undefined, callout, deadline, services);
+}
+
+/**
+ * A decision made elsewhere (an operator's, `npm run resume`), recorded and carried out through
+ * the same ledger rules as a callout's: written insert-if-absent before the resume; when the
+ * ledger already holds a decision for the callout, that one is carried out instead (`adopted`),
+ * unless `replace` asks for ours and the entry never reached Graph (state decided). Replacing a
+ * decision Graph already received is refused: it cannot be undone.
+ */
+export async function settleDecision(callout: ResumableCallout, decision: Decision, services: SettleServices, decider: Decider, replace: boolean): Promise<Settled> {
+  const { clock, config, ledger } = services;
+  const deadline = Deadline.after(clock, config.graphBudgetMs);
+  const entry = entryOf(callout, shape(callout, decision, config), undefined, decider, new Date());
+  const claim = await claimEntry(ledger, entry);
+  if (claim.won || !replace) return carryOut(claim.entry, !claim.won, undefined, callout, deadline, services);
+  if (claim.entry.state !== 'decided') {
+    throw new AppError('CALLOUT.ALREADY_DECIDED', `Graph already received the ledger's ${claim.entry.decision} for this callout (${claim.entry.state}); it cannot be replaced.`, { details: { decision: claim.entry.decision, state: claim.entry.state } });
+  }
+  await updateEntry(ledger, entry);
+  return carryOut(entry, false, undefined, callout, deadline, services);
 }
 
 /** The entry's state once Graph answered: accepted (sent), or shown by a read-back (confirmed). */

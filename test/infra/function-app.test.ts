@@ -1,41 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REQUIRED_SETTINGS, loadConfig } from '../../src/config.js';
 import { loadScanSettings } from '../../src/sod/scan/scan-settings.js';
 import { DEPLOYMENT, evaluate, type Value } from './support/bicep-eval.js';
+import { GUIDS, IDENTITY_ID, MODULE_PARAMS } from './support/function-app-params.js';
 import { moduleDeclaration, prop, requireProp, resource, resources, squeeze } from './support/bicep-query.js';
 import { REPO, bicepFile } from './support/bicep-tree.js';
 
 // The function app as src/config.ts needs it, on Flex Consumption, behind App Service authentication.
-
-const GUIDS = {
-  identityClientId: 'aaaaaaaa-0000-4000-8000-000000000001',
-  apiClientId: 'aaaaaaaa-0000-4000-8000-000000000002',
-  relayClientId: 'aaaaaaaa-0000-4000-8000-000000000003',
-  relayPrincipalId: 'aaaaaaaa-0000-4000-8000-000000000004',
-};
-const IDENTITY_ID = '/subscriptions/s/resourceGroups/r/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-func-test';
-const MODULE_PARAMS: Record<string, Value> = {
-  ...GUIDS,
-  name: 'func-test',
-  planName: 'plan-test',
-  location: 'swedencentral',
-  tags: {},
-  identityId: IDENTITY_ID,
-  storageAccountName: 'sttest',
-  blobEndpoint: 'https://sttest.blob.core.windows.net/',
-  deploymentContainerName: 'app-package',
-  reportContainerName: 'sod-reports',
-  applicationInsightsConnectionString: 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/',
-  apiIdentifierUri: `api://${DEPLOYMENT.tenantId}/entitlement-guard-test`,
-  calloutRoleValue: 'Callout.Invoke',
-  graphBaseUrl: 'https://graph.microsoft.com',
-  authorityHost: 'https://login.microsoftonline.com',
-  policyPath: '',
-  allowDenyAtApprovedStage: false,
-  sodScanSchedule: '',
-};
 
 async function appSettings(overrides: Record<string, Value> = {}): Promise<Record<string, string>> {
   const file = await bicepFile('app/function-app.bicep');
@@ -43,11 +16,16 @@ async function appSettings(overrides: Record<string, Value> = {}): Promise<Recor
   return evaluate(file, value, { params: { ...MODULE_PARAMS, ...overrides } }) as Record<string, string>;
 }
 
-/** App settings the code reads: every quoted SCREAMING_CASE name in the settings readers. */
+/** App settings the code reads: every quoted SCREAMING_CASE name in the settings readers, the ledger's and the functions' (timers read theirs at registration). */
 function settingsTheCodeReads(): Set<string> {
-  const sources = ['src/config.ts', 'src/sod/scan/scan-settings.ts'].map((p) => readFileSync(join(REPO, p), 'utf8'));
+  const ts = (dir: string) => readdirSync(join(REPO, dir), { recursive: true, encoding: 'utf8' }).filter((p) => p.endsWith('.ts')).map((p) => `${dir}/${p}`);
+  const sources = ['src/config.ts', 'src/sod/scan/scan-settings.ts', ...ts('src/ledger'), ...ts('functions')].map((p) => readFileSync(join(REPO, p), 'utf8'));
   return new Set(sources.flatMap((s) => [...s.matchAll(/'([A-Z][A-Z0-9_]{3,})'/g)].map((m) => m[1] as string)));
 }
+
+// Issue 14's sweep of stuck callouts reads these; the code that reads them is being written. Once
+// a settings reader above names them, they need not be listed here.
+const AWAITED_BY_THE_SWEEP = ['STUCK_SWEEP_SCHEDULE', 'STUCK_AFTER'];
 
 // Read by the Functions host and App Service authentication, not by the code.
 const PLATFORM_SETTINGS = [
@@ -122,7 +100,7 @@ describe('infra: the function app', () => {
 
   it('sets only settings the code or the platform reads, none that Flex deprecates', async () => {
     const settings = await appSettings({ policyPath: 'p.json', sodScanSchedule: '0 0 2 * * *' });
-    const known = new Set([...settingsTheCodeReads(), ...PLATFORM_SETTINGS]);
+    const known = new Set([...settingsTheCodeReads(), ...PLATFORM_SETTINGS, ...AWAITED_BY_THE_SWEEP]);
     for (const name of Object.keys(settings)) expect(known, name).toContain(name);
     for (const name of FLEX_DEPRECATED) expect(Object.keys(settings)).not.toContain(name);
   });

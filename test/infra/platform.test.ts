@@ -7,6 +7,7 @@ import { bicepFile, bicepPaths } from './support/bicep-tree.js';
 
 const ROLE = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
 };
 
@@ -49,12 +50,13 @@ describe('infra: storage, monitoring and identities', () => {
     expect(squeeze(requireProp(moduleDeclaration(main, 'relay').body, 'params.identityId'))).toBe('identities.outputs.relayIdentityId');
   });
 
-  it('assigns the function\'s identity only Storage Blob Data Owner on its storage and Monitoring Metrics Publisher on Application Insights', async () => {
+  it('assigns the function\'s identity only Storage Blob Data Owner on its storage, Storage Table Data Contributor on the ledger\'s table and Monitoring Metrics Publisher on Application Insights', async () => {
     const file = await bicepFile('app/role-assignments.bicep');
     expect(evalVar(file, 'roles')).toEqual(ROLE);
     const assignments = resources(file).filter((r) => r.target.startsWith('Microsoft.Authorization/roleAssignments@'));
     expect(assignments.map((a) => [squeeze(requireProp(a.body, 'scope')), squeeze(requireProp(a.body, 'properties.roleDefinitionId'))])).toEqual([
       ['storage', "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)"],
+      ['ledgerTable', "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)"],
       ['appInsights', "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)"],
     ]);
     for (const a of assignments) {
@@ -78,7 +80,7 @@ describe('infra: no secrets', () => {
 
   it('sends the App Insights connection string only with AAD authentication', async () => {
     const file = await bicepFile('app/function-app.bicep');
-    expect(squeeze(requireProp(resource(file, 'appSettings').body, 'properties'))).toBe('union(coreSettings, policySettings, scanSettings)');
+    expect(squeeze(requireProp(resource(file, 'appSettings').body, 'properties'))).toBe('union(coreSettings, ledgerSettings, policySettings, scanSettings)');
     const core = variable(file, 'coreSettings');
     expect(squeeze(requireProp(core, 'APPLICATIONINSIGHTS_CONNECTION_STRING'))).toBe('applicationInsightsConnectionString');
     expect(squeeze(requireProp(core, 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'))).toBe("'ClientId=${identityClientId};Authorization=AAD'");

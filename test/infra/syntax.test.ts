@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { evalVar } from './support/bicep-eval.js';
 import { keys, modules, params, requireProp } from './support/bicep-query.js';
 import { INFRA, REPO, bicepFile, bicepPaths, parseBicepText, readInfraJson } from './support/bicep-tree.js';
 
@@ -27,6 +28,23 @@ describe('infra: syntax', () => {
     expect(broken.problems[0]).toMatch(/^broken\.bicep:3:\d+ /);
     const extension = await parseBicepText('ext.bicep', 'extension microsoftGraphV1 with {\n');
     expect(extension.problems[0]).toBe('ext.bicep:1:1 malformed extension statement');
+  });
+
+  it('the test evaluator reads strings as Bicep does: every character kept, escapes, interpolation, verbatim multi-line strings', async () => {
+    const file = await parseBicepText('strings.bicep', [
+      'param a string',
+      "var heading = '## ${a}\\n# x  ${a} #'",
+      "var escaped = 'it\\'s \\${a} \\\\'",
+      "var multi = '''",
+      '  AppTraces | where x == "y" and z == \'${a}\'',
+      "'''",
+      '',
+    ].join('\n'));
+    expect(file.problems).toEqual([]);
+    const scope = { params: { a: 'A' } };
+    expect(evalVar(file, 'heading', scope)).toBe('## A\n# x  A #');
+    expect(evalVar(file, 'escaped', scope)).toBe("it's ${a} \\");
+    expect(evalVar(file, 'multi', scope)).toBe('  AppTraces | where x == "y" and z == \'${a}\'\n');
   });
 
   it('declares the Microsoft Graph extension every file that uses it names', async () => {

@@ -71,3 +71,19 @@ describe('the table ledger', () => {
     await expect(ledger.read({ subject: 'bad', stageInstance: 'row' })).rejects.toThrow('the ledger entry bad/row is malformed: its decision "maybe" is not one of');
   });
 });
+
+describe("the bench's ledger floor", () => {
+  test('is a raw insert per sample, each a new entity the table holds', async () => {
+    const { ledgerRoundTrips } = await import('../../scripts/support/ledger-floor.js');
+    const count = async () => {
+      let n = 0;
+      for await (const e of client.listEntities()) n += e.partitionKey === 'bad' ? 0 : 1;
+      return n;
+    };
+    const before = await count();
+    const samples = await ledgerRoundTrips(emulator, azurite.tableUrl('ledgertest'), 3);
+    expect(samples).toHaveLength(3);
+    expect(samples.every((ms) => ms > 0)).toBe(true);
+    expect(await count()).toBe(before + 3);
+  });
+});

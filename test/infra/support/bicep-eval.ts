@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Node } from 'web-tree-sitter';
-import { hasVariable, named, param, variable } from './bicep-query.js';
+import { hasVariable, named, param, prop, requireProp, resources, variable } from './bicep-query.js';
 import type { BicepFile } from './bicep-tree.js';
 
 /**
  * Evaluates the small part of Bicep that names, settings and conditions are written in: literals,
  * interpolation, params and vars of the same file, member and index access, ternaries, boolean and
  * comparison operators, and a handful of functions. Anything else throws, so a test never passes
- * on a guess. Deployment functions return fixed, recognisable values (see DEPLOYMENT).
+ * on a guess. Deployment functions return fixed, recognisable values (see DEPLOYMENT); a resource
+ * symbol of the same file gives its id, name and type (not its runtime properties).
  */
 
 export type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
@@ -37,7 +38,7 @@ function str(v: Value): string {
 const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   subscription: () => ({ subscriptionId: DEPLOYMENT.subscriptionId, id: `/subscriptions/${DEPLOYMENT.subscriptionId}` }),
   tenant: () => ({ tenantId: DEPLOYMENT.tenantId }),
-  resourceGroup: () => ({ name: DEPLOYMENT.resourceGroup }),
+  resourceGroup: () => ({ name: DEPLOYMENT.resourceGroup, id: `/subscriptions/${DEPLOYMENT.subscriptionId}/resourceGroups/${DEPLOYMENT.resourceGroup}` }),
   environment: () => environment,
   // uniqueString always yields 13 characters; the content does not matter here.
   uniqueString: () => 'u'.repeat(13),
@@ -61,18 +62,33 @@ export interface Scope {
   readonly params?: Readonly<Record<string, Value>>;
 }
 
+/**
+ * A string literal's value. '''…''' is verbatim (no escapes, no interpolation; a line break right
+ * after the opening quotes is dropped). Otherwise the parts are joined, and so is whatever the parser
+ * leaves between them: after a `#` it gives the next space to the interpolation's span, and it has no
+ * node for the escape `\$`.
+ */
+function stringValue(node: Node, interpolate: (expression: Node) => string): string {
+  if (node.text.startsWith("'''")) return node.text.slice(3, -3).replace(/^\r?\n/, '');
+  const raw = (from: number, to: number) => node.text.slice(from - node.startIndex, to - node.startIndex).replaceAll('\\$', '$');
+  let value = '';
+  let at = node.startIndex + 1; // after the opening quote
+  for (const part of named(node)) {
+    value += raw(at, part.startIndex);
+    if (part.type === 'string_content') value += part.text;
+    else if (part.type === 'escape_sequence') value += part.text === "\\'" ? "'" : JSON.parse(`"${part.text}"`) as string;
+    else if (part.type === 'interpolation') value += raw(part.startIndex, part.startIndex + part.text.indexOf('${')) + interpolate(named(part)[0] as Node);
+    else throw new Error(`unexpected ${part.type} in a string`);
+    at = part.endIndex;
+  }
+  return value + raw(at, node.endIndex - 1);
+}
+
 export function evaluate(file: BicepFile, node: Node, scope: Scope = {}): Value {
   const ev = (n: Node): Value => evaluate(file, n, scope);
   switch (node.type) {
     case 'string':
-      return named(node)
-        .map((part) => {
-          if (part.type === 'string_content') return part.text;
-          if (part.type === 'escape_sequence') return part.text === "\\'" ? "'" : JSON.parse(`"${part.text}"`) as string;
-          if (part.type === 'interpolation') return text(ev(named(part)[0] as Node));
-          throw new Error(`unexpected ${part.type} in a string`);
-        })
-        .join('');
+      return stringValue(node, (n) => text(ev(n)));
     case 'number':
       return Number(node.text);
     case 'boolean':
@@ -85,7 +101,7 @@ export function evaluate(file: BicepFile, node: Node, scope: Scope = {}): Value 
       return named(node).map(ev);
     case 'object':
       return Object.fromEntries(
-        named(node).filter((p) => p.type === 'object_property').map((p) => {
+        named(node).filter((p) => p.type === 'object_property' && named(p)[0]?.type !== 'resource_declaration').map((p) => {
           const key = named(p)[0] as Node;
           return [key.type === 'string' ? str(ev(key)) : key.text, ev(named(p).at(-1) as Node)];
         }),
@@ -156,9 +172,34 @@ function identifier(file: BicepFile, name: string, scope: Scope): Value {
   const given = scope.params?.[name];
   if (given !== undefined) return given;
   if (hasVariable(file, name)) return evaluate(file, variable(file, name), scope);
+  if (resources(file).some((r) => r.symbol === name)) return resourceValue(file, name, scope);
   const declared = param(file, name);
   if (declared.defaultValue === undefined) throw new Error(`${file.path}: param ${name} has no default and no value was given`);
   return evaluate(file, declared.defaultValue, scope);
+}
+
+/**
+ * A resource declared at the top of the file, as a reference: `{ id, name, type }`, the id built
+ * the way Azure Resource Manager builds it (in the resource group DEPLOYMENT names, under its
+ * `parent` when it has one). Its runtime properties are unknown here: reading them throws.
+ */
+function resourceValue(file: BicepFile, symbol: string, scope: Scope): Value {
+  const declared = resources(file).find((r) => r.symbol === symbol);
+  if (declared === undefined || declared.loop !== undefined) throw new Error(`${file.path}: ${symbol} is not a single resource`);
+  const type = declared.target.split('@')[0] ?? '';
+  const name = str(evaluate(file, requireProp(declared.body, 'name'), scope));
+  const parentNode = prop(declared.body, 'parent');
+  if (parentNode !== undefined) {
+    const parent = evaluate(file, parentNode, scope) as { id: string };
+    return { id: `${parent.id}/${type.split('/').at(-1) ?? ''}/${name}`, name, type };
+  }
+  const group = `/subscriptions/${DEPLOYMENT.subscriptionId}/resourceGroups`;
+  if (type === 'Microsoft.Resources/resourceGroups') return { id: `${group}/${name}`, name, type };
+  const [namespace, ...types] = type.split('/');
+  const names = name.split('/');
+  if (names.length !== types.length) throw new Error(`${file.path}: ${symbol}'s name ${name} does not fit its type ${type}`);
+  const path = types.map((t, i) => `${t}/${names[i] ?? ''}`).join('/');
+  return { id: `${group}/${DEPLOYMENT.resourceGroup}/providers/${namespace ?? ''}/${path}`, name, type };
 }
 
 /** A var of the file, evaluated. */

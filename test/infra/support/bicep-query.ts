@@ -84,23 +84,28 @@ export function outputs(file: BicepFile): Map<string, Node> {
 
 export interface Declared {
   readonly symbol: string;
-  /** Resource type with API version, or a module's path. */
+  /** Resource type with API version, or a module's path; a nested resource's is relative to its parent's (`tables`). */
   readonly target: string;
   readonly body: Node;
   readonly condition: Node | undefined;
   readonly loop: Node | undefined;
+  /** `resource x '…' existing = {…}`: a reference to a resource deployed elsewhere. */
+  readonly existing: boolean;
+  /** The declaration itself, for positions. */
+  readonly node: Node;
 }
 
 function declared(d: Node): Declared {
   const target = named(d).find((c) => c.type === 'string')?.text.slice(1, -1) ?? '';
   const last = named(d).at(-1) as Node;
+  const common = { symbol: nameOf(d), target, existing: d.children.some((c) => c.type === 'existing'), node: d };
   if (last.type === 'if_statement') {
-    return { symbol: nameOf(d), target, body: named(last).at(-1) as Node, condition: named(last)[0], loop: undefined };
+    return { ...common, body: named(last).at(-1) as Node, condition: named(last)[0], loop: undefined };
   }
   if (last.type === 'for_statement') {
-    return { symbol: nameOf(d), target, body: last.childForFieldName('body') as Node, condition: undefined, loop: last };
+    return { ...common, body: last.childForFieldName('body') as Node, condition: undefined, loop: last };
   }
-  return { symbol: nameOf(d), target, body: last, condition: undefined, loop: undefined };
+  return { ...common, body: last, condition: undefined, loop: undefined };
 }
 
 export function resources(file: BicepFile): Declared[] {
@@ -109,6 +114,16 @@ export function resources(file: BicepFile): Declared[] {
 
 export function resource(file: BicepFile, symbol: string): Declared {
   return declared(one(file, 'resource_declaration', symbol));
+}
+
+/** Resources declared inside a resource's body (`resource tables 'tableServices' = {…}`). */
+export function nestedResources(body: Node): Declared[] {
+  if (body.type !== 'object') return [];
+  return named(body)
+    .filter((c) => c.type === 'object_property')
+    .map((c) => named(c)[0])
+    .filter((c): c is Node => c?.type === 'resource_declaration')
+    .map(declared);
 }
 
 export function modules(file: BicepFile): Declared[] {
@@ -124,9 +139,18 @@ function keyOf(property: Node): string {
   return key.type === 'string' ? key.text.slice(1, -1) : key.text;
 }
 
-/** The keys of an object literal, in order. */
+function isProperty(c: Node): boolean {
+  return c.type === 'object_property' && named(c)[0]?.type !== 'resource_declaration';
+}
+
+/** The keys of an object literal, in order (nested resource declarations are not keys). */
 export function keys(object: Node): string[] {
-  return named(object).filter((c) => c.type === 'object_property').map(keyOf);
+  return named(object).filter(isProperty).map(keyOf);
+}
+
+/** The properties of an object literal: key and value node, in order. */
+export function entries(object: Node): [string, Node][] {
+  return named(object).filter(isProperty).map((p) => [keyOf(p), named(p).at(-1) as Node]);
 }
 
 /** A property's value by dotted path (`properties.siteConfig.minTlsVersion`), through any(...). */
@@ -135,7 +159,7 @@ export function prop(object: Node, path: string): Node | undefined {
   for (const key of path.split('.')) {
     current = current === undefined ? undefined : unwrapAny(current);
     if (current?.type !== 'object') return undefined;
-    const property: Node | undefined = named(current).find((c) => c.type === 'object_property' && keyOf(c) === key);
+    const property: Node | undefined = named(current).find((c) => isProperty(c) && keyOf(c) === key);
     current = property === undefined ? undefined : named(property).at(-1);
   }
   return current === undefined ? undefined : unwrapAny(current);

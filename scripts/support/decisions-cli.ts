@@ -1,0 +1,213 @@
+import { RestError, TableClient } from '@azure/data-tables';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { basename } from 'node:path';
+import { SAMPLE_TENANT_FILE, TenantEmulator, TenantFileError, type PemPair } from '../../emulator/index.js';
+import { describeError } from '../../src/errors.js';
+import { createGraphClient } from '../../src/graph/graph-client.js';
+import { createGraphHttp, type GraphHttp } from '../../src/graph/graph-http.js';
+import { createOperatorCredential } from '../../src/graph/operator-credential.js';
+import { Deadline } from '../../src/graph/retry.js';
+import { byDecidedAt, decisionsCsv, decisionsJson, decisionsTable } from '../../src/ledger/decisions-cli/format.js';
+import { DECISIONS_USAGE, filterWords, parseDecisionsArgs, type DecisionsArgs } from '../../src/ledger/decisions-cli/parse-args.js';
+import type { LedgerEntry, LedgerQuery } from '../../src/ledger/ledger.js';
+import { createTableLedger } from '../../src/ledger/table-ledger.js';
+import { systemClock, type Clock } from '../../src/ports.js';
+import type { TenantSource } from '../../src/tenant-source.js';
+import { resolveUser } from '../../src/what-if/resolve-subjects.js';
+import { WhatIfError } from '../../src/what-if/what-if-error.js';
+import { emulatorCredential } from './emulator-credential.js';
+
+export interface DecisionsIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface OpenedEmulator {
+  readonly emulator: TenantEmulator;
+  close(): Promise<void>;
+}
+
+export interface DecisionsCliOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The CA the emulator's certificate is issued from; this process must already trust it (NODE_EXTRA_CA_CERTS). */
+  readonly emulatorCa?: PemPair;
+  /** An emulator for a tenant file instead of a new one (tests keep one). */
+  readonly openEmulator?: (tenantFile: string) => Promise<OpenedEmulator>;
+  /**
+   * The credential the table is read with, instead of the operator's own sign-in (tests: the
+   * emulator's managed identity, whose tokens Azurite takes).
+   */
+  readonly tableCredential?: TokenCredential;
+  readonly clock?: Clock;
+  /** Time between two progress lines while entries are read (default 1 s). */
+  readonly progressEveryMs?: number;
+}
+
+/** A failure with the exit code it ends the command with. */
+class DecisionsError extends Error {
+  constructor(
+    readonly exitCode: 1 | 2,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The scope of Azure Storage's data plane, whatever the cloud (what @azure/data-tables asks for). */
+const STORAGE_SCOPE = 'https://storage.azure.com/.default';
+/** Graph time for resolving a UPN: the function's defaults for GRAPH_TIMEOUT_SECONDS and GRAPH_RETRY_BUDGET_SECONDS. */
+const GRAPH_TIMEOUT_MS = 10_000;
+const GRAPH_BUDGET_MS = 25_000;
+
+const firstLine = (error: unknown): string => describeError(error).split('\n')[0]?.slice(0, 200) ?? '';
+
+/** The operator's sign-in: for the --live tenant, else DefaultAzureCredential's own choice of tenant. */
+function operatorCredential(source: TenantSource): TokenCredential {
+  return source.kind === 'live' ? createOperatorCredential(source.tenantId) : new DefaultAzureCredential();
+}
+
+/** A token for storage now, so a missing sign-in is one line before anything is read, not a failure after retries. */
+async function signIn(credential: TokenCredential, source: TenantSource): Promise<void> {
+  try {
+    await credential.getToken(STORAGE_SCOPE);
+  } catch (error) {
+    const login = source.kind === 'live' ? `az login --tenant ${source.tenantId}` : 'az login';
+    throw new DecisionsError(1, `no token for Azure Storage: sign in (${login}) or set a credential in the environment (${firstLine(error)})`);
+  }
+}
+
+interface GraphSource {
+  readonly graph: GraphHttp;
+  /** "the tenant emulator (contoso.json)", "tenant … via https://graph.microsoft.com". */
+  readonly label: string;
+  close(): Promise<void>;
+}
+
+async function emulatorGraph(tenantFile: string | undefined, options: DecisionsCliOptions): Promise<GraphSource> {
+  const file = tenantFile ?? SAMPLE_TENANT_FILE;
+  let opened: OpenedEmulator;
+  try {
+    if (options.openEmulator !== undefined) opened = await options.openEmulator(file);
+    else {
+      const emulator = await TenantEmulator.start({ tenant: file, ...(options.emulatorCa === undefined ? {} : { ca: options.emulatorCa }) });
+      opened = { emulator, close: () => emulator.close() };
+    }
+  } catch (error) {
+    if (error instanceof TenantFileError) throw new DecisionsError(2, error.message.split('\n')[0] ?? error.message);
+    throw error;
+  }
+  const { emulator } = opened;
+  return { graph: createGraphHttp(createGraphClient(emulatorCredential(emulator), emulator.origin)), label: `the tenant emulator (${basename(file)})`, close: () => opened.close() };
+}
+
+async function liveGraph(credential: TokenCredential, tenantId: string, graphBaseUrl: string): Promise<GraphSource> {
+  try {
+    await credential.getToken(`${graphBaseUrl}/.default`);
+  } catch (error) {
+    throw new DecisionsError(1, `no token for ${graphBaseUrl} in tenant ${tenantId}: sign in (az login --tenant ${tenantId}) or set a credential in the environment (${firstLine(error)})`);
+  }
+  return { graph: createGraphHttp(createGraphClient(credential, graphBaseUrl)), label: `tenant ${tenantId} via ${graphBaseUrl}`, close: () => Promise.resolve() };
+}
+
+/**
+ * The user's object id for a UPN, read as what-if reads it (src/what-if/resolve-subjects.ts):
+ * the emulator by default, the --live tenant with the operator's sign-in. An unknown user is a
+ * usage error (exit 2), naming where it was looked for.
+ */
+async function resolveUpn(upn: string, args: DecisionsArgs, credential: TokenCredential, options: DecisionsCliOptions, clock: Clock): Promise<string> {
+  const source = args.source.kind === 'live' ? await liveGraph(credential, args.source.tenantId, args.source.graphBaseUrl) : await emulatorGraph(args.source.tenantFile, options);
+  try {
+    const user = await resolveUser(source.graph, upn, Deadline.after(clock, GRAPH_BUDGET_MS), { clock, timeoutMs: GRAPH_TIMEOUT_MS });
+    return user.id;
+  } catch (error) {
+    if (!(error instanceof WhatIfError)) throw error;
+    const hint = error.exitCode === 2 && args.source.kind === 'emulator' ? '; for a real tenant give --live --tenant-id <id>, or give the user\'s object id' : '';
+    throw new DecisionsError(error.exitCode, `${error.message.replace(/ in the tenant /, ` in ${source.label} `).replace(/\.$/, '')}${hint}`);
+  } finally {
+    await source.close();
+  }
+}
+
+/** What the table said, in one line, with the exit code: a table that is not there is the operator's to fix (2). */
+function tableFailure(error: unknown, args: DecisionsArgs, where: string): DecisionsError {
+  if (error instanceof RestError) {
+    const code = error.response?.headers.get('x-ms-error-code') ?? error.code ?? '';
+    const status = error.statusCode;
+    const answered = `${String(status ?? 'no answer')}${code === '' ? '' : ` ${code}`}`;
+    if (status === 404) return new DecisionsError(2, `${where} does not exist (${answered}); check ${args.ledgerFrom}`);
+    if (status === 401 || status === 403) {
+      return new DecisionsError(1, `${where} refused the read (${answered}): the signed-in identity needs the Storage Table Data Reader role on the table or its storage account`);
+    }
+    if (status === undefined) return new DecisionsError(1, `${where} could not be reached (${code === '' ? firstLine(error) : code})`);
+    return new DecisionsError(1, `${where} failed the read (${answered})`);
+  }
+  const why = error instanceof Error ? (error.message.split('\n')[0] ?? '') : firstLine(error);
+  return new DecisionsError(1, `reading ${where} failed: ${why.slice(0, 300)}`);
+}
+
+async function readEntries(args: DecisionsArgs, query: LedgerQuery, credential: TokenCredential, io: DecisionsIo, options: DecisionsCliOptions, clock: Clock): Promise<{ entries: LedgerEntry[]; where: string }> {
+  const ledger = createTableLedger(args.ledger, new TableClient(args.ledger.accountUrl, args.ledger.table, credential));
+  const every = options.progressEveryMs ?? 1000;
+  const entries: LedgerEntry[] = [];
+  let lastAt = clock.now();
+  try {
+    for await (const entry of ledger.list(query)) {
+      entries.push(entry);
+      const now = clock.now();
+      if (now - lastAt >= every) {
+        lastAt = now;
+        io.err(`decisions: ${String(entries.length)} entries read…\n`);
+      }
+    }
+  } catch (error) {
+    throw tableFailure(error, args, `the ${ledger.where}`);
+  }
+  return { entries: entries.sort(byDecidedAt), where: ledger.where };
+}
+
+async function run(args: DecisionsArgs, io: DecisionsIo, options: DecisionsCliOptions): Promise<number> {
+  const clock = options.clock ?? systemClock;
+  const credential = options.tableCredential ?? operatorCredential(args.source);
+  await signIn(credential, args.source);
+  const userId = args.user === undefined ? undefined : args.user.kind === 'id' ? args.user.id : await resolveUpn(args.user.upn, args, credential, options, clock);
+  if (args.user?.kind === 'upn') io.err(`decisions: ${args.user.upn} is user ${userId ?? ''}\n`);
+  const query: LedgerQuery = {
+    ...(args.request === undefined ? {} : { subject: args.request }),
+    ...(userId === undefined ? {} : { targetObjectId: userId }),
+    ...(args.packageId === undefined ? {} : { accessPackageId: args.packageId }),
+    ...(args.decision === undefined ? {} : { decision: args.decision }),
+    ...(args.from === undefined ? {} : { from: args.from }),
+    ...(args.to === undefined ? {} : { to: args.to }),
+  };
+  const { entries, where } = await readEntries(args, query, credential, io, options, clock);
+  if (args.format === 'json') io.out(decisionsJson(entries));
+  else if (args.format === 'csv') io.out(decisionsCsv(entries));
+  else io.out(decisionsTable(entries, { where, filters: filterWords(args, userId) }));
+  return 0;
+}
+
+/**
+ * `npm run decisions`: the command line → the ledger's entries that match, as a table, JSON or
+ * CSV on stdout, progress on stderr. Returns the exit code: 0 read (also none), 1 the table,
+ * Graph or the sign-in failed, 2 bad arguments, no ledger given, an unknown user or table.
+ */
+export async function decisionsCli(argv: readonly string[], io: DecisionsIo, options: DecisionsCliOptions): Promise<number> {
+  const parsed = parseDecisionsArgs(argv, options.env);
+  if (parsed.kind === 'help') {
+    io.out(`${DECISIONS_USAGE}\n`);
+    return 0;
+  }
+  if (parsed.kind === 'usage-error') {
+    io.err(`decisions: ${parsed.message} (npm run decisions -- --help)\n`);
+    return 2;
+  }
+  try {
+    return await run(parsed.args, io, options);
+  } catch (error) {
+    if (error instanceof DecisionsError) {
+      io.err(`decisions: ${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}

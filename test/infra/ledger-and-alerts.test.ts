@@ -1,0 +1,353 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import { describe, expect, it } from 'vitest';
+import type { CalloutSummary, DecisionRecord, Outcome, Timings } from '../../src/callout/decision-record.js';
+import type { CheckRun, Finding } from '../../src/engine/run-checks.js';
+import { DEPLOYMENT, evaluate, evalVar, type Value } from './support/bicep-eval.js';
+import { keys, moduleDeclaration, nestedResources, outputs, param, requireProp, resource, resources, squeeze } from './support/bicep-query.js';
+import { REPO, bicepFile, bicepPaths, readInfraJson, type BicepFile } from './support/bicep-tree.js';
+import { MODULE_PARAMS } from './support/function-app-params.js';
+
+// Issue 14, "the decision is the record": the ledger's table, the function's access to it, its
+// settings, the alerts on the function's events and the decisions workbook.
+
+const TABLE_DATA_CONTRIBUTOR = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3';
+const GROUP = `/subscriptions/${DEPLOYMENT.subscriptionId}/resourceGroups/${DEPLOYMENT.resourceGroup}`;
+const WORKSPACE_ID = `${GROUP}/providers/Microsoft.OperationalInsights/workspaces/log-test`;
+const APP_INSIGHTS_ID = `${GROUP}/providers/Microsoft.Insights/components/appi-test`;
+const ALERT_PARAMS: Record<string, Value> = {
+  location: 'swedencentral',
+  tags: {},
+  namePrefix: 'entitlement-guard-test',
+  actionGroupName: 'ag-test',
+  alertEmail: '',
+  logAnalyticsName: 'log-test',
+};
+const WORKBOOK_PARAMS: Record<string, Value> = {
+  location: 'swedencentral',
+  tags: { 'azd-env-name': 'test' },
+  displayName: 'entitlement-guard decisions (test)',
+  logAnalyticsName: 'log-test',
+  applicationInsightsName: 'appi-test',
+};
+
+// The record's fields the queries read: a rename in the code fails the typecheck here.
+const RECORD_FIELDS = ['decision', 'outcome', 'checks', 'timings', 'callout', 'correlation'] as const satisfies readonly (keyof DecisionRecord)[];
+const CHECK_RUN_FIELDS = ['id', 'findings'] as const satisfies readonly (keyof CheckRun)[];
+const FINDING_FIELDS = ['checkId', 'kind', 'action', 'enforced', 'data'] as const satisfies readonly (keyof Finding)[];
+const CALLOUT_FIELDS = ['stageInstanceId', 'taskProcessingResultId'] as const satisfies readonly (keyof CalloutSummary)[];
+const TOTAL_MS = 'totalMs' satisfies keyof Timings;
+const DENY = 'deny' satisfies DecisionRecord['decision'];
+const CONNECTION_TEST = 'connection-test' satisfies Outcome;
+
+/** Every string literal in a file's syntax tree (comments are not strings). */
+function stringLiterals(file: BicepFile): string[] {
+  const out: string[] = [];
+  const walk = (node: Node): void => {
+    if (node.type === 'string') out.push(node.text);
+    else for (const child of node.namedChildren) walk(child);
+  };
+  walk(file.root);
+  return out;
+}
+
+async function appSettings(): Promise<Record<string, string>> {
+  const file = await bicepFile('app/function-app.bicep');
+  return evaluate(file, requireProp(resource(file, 'appSettings').body, 'properties'), { params: MODULE_PARAMS }) as Record<string, string>;
+}
+
+interface Rule {
+  kind: string;
+  properties: {
+    displayName: string;
+    severity: number;
+    enabled: boolean;
+    scopes: string[];
+    evaluationFrequency: string;
+    windowSize: string;
+    criteria: { allOf: { query: string; timeAggregation: string; operator: string; threshold: number; failingPeriods: Record<string, number> }[] };
+    autoMitigate: boolean;
+    actions: { actionGroups: string[] };
+  };
+}
+
+async function alertRules(overrides: Record<string, Value> = {}): Promise<Map<string, Rule & { name: string }>> {
+  const file = await bicepFile('app/alerts.bicep');
+  const scope = { params: { ...ALERT_PARAMS, ...overrides } };
+  const rules = resources(file).filter((r) => r.target === 'Microsoft.Insights/scheduledQueryRules@2023-12-01');
+  return new Map(rules.map((r) => [r.symbol, { ...(evaluate(file, r.body, scope) as unknown as Rule), name: evaluate(file, requireProp(r.body, 'name'), scope) as string }]));
+}
+
+function query(rule: Rule | undefined): string {
+  const condition = rule?.properties.criteria.allOf[0];
+  if (condition === undefined) throw new Error('no condition');
+  return condition.query;
+}
+
+/** Balanced parentheses and brackets, and double quotes in pairs: what a typo breaks first. */
+function balanced(kql: string): boolean {
+  if ((kql.match(/"/g) ?? []).length % 2 !== 0) return false;
+  let depth = 0;
+  for (const c of kql.replace(/"[^"]*"/g, '""')) {
+    if (c === '(' || c === '[') depth += 1;
+    if (c === ')' || c === ']') depth -= 1;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+interface WorkbookItem {
+  type: number;
+  name: string;
+  content: { query?: string; visualization?: string; resourceType?: string; crossComponentResources?: string[]; timeContextFromParameter?: string; queryType?: number; version?: string };
+}
+
+async function workbook(): Promise<{ resource: Record<string, Value>; content: { version: string; items: WorkbookItem[]; fallbackResourceIds: string[] } }> {
+  const file = await bicepFile('app/workbook.bicep');
+  const decisions = resource(file, 'decisions');
+  const evaluated = evaluate(file, decisions.body, { params: WORKBOOK_PARAMS }) as Record<string, Value> & { properties: { serializedData: string } };
+  return { resource: evaluated, content: JSON.parse(evaluated.properties.serializedData) as { version: string; items: WorkbookItem[]; fallbackResourceIds: string[] } };
+}
+
+describe('infra: the decision ledger', () => {
+  it('keeps its table in the function\'s storage account, which still refuses shared keys', async () => {
+    const storage = await bicepFile('app/storage.bicep');
+    const account = resource(storage, 'storage');
+    expect(evaluate(storage, requireProp(account.body, 'properties.allowSharedKeyAccess'))).toBe(false);
+    const tables = nestedResources(account.body).find((r) => r.symbol === 'tables');
+    expect(tables?.target).toBe('tableServices');
+    expect(evaluate(storage, requireProp(tables?.body as Node, 'name'))).toBe('default');
+    const ledger = nestedResources(tables?.body as Node);
+    expect(ledger.map((r) => [r.symbol, r.target, r.condition])).toEqual([['ledger', 'tables', undefined]]);
+    // Nothing but its name: no stored access policies (signedIdentifiers), so nothing signs a SAS for it.
+    expect(keys(ledger[0]?.body as Node)).toEqual(['name']);
+    expect(squeeze(requireProp(ledger[0]?.body as Node, 'name'))).toBe('ledgerTableName');
+    expect(squeeze(outputs(storage).get('ledgerTableName') as Node)).toBe('storage::tables::ledger.name');
+    expect(squeeze(outputs(storage).get('tableEndpoint') as Node)).toBe('storage.properties.primaryEndpoints.table');
+
+    const main = await bicepFile('main.bicep');
+    const name = evalVar(main, 'ledgerTableName');
+    expect(name).toBe('decisions');
+    // Azure's rule for table names (the vendored type's pattern), which the code's URL reader applies too.
+    expect(name).toMatch(/^[A-Za-z][A-Za-z0-9]{2,62}$/);
+    expect(squeeze(requireProp(moduleDeclaration(main, 'storage').body, 'params.ledgerTableName'))).toBe('ledgerTableName');
+  });
+
+  it('gives the function\'s identity Storage Table Data Contributor on the ledger\'s table only', async () => {
+    const file = await bicepFile('app/role-assignments.bicep');
+    expect((evalVar(file, 'roles') as Record<string, string>)['storageTableDataContributor']).toBe(TABLE_DATA_CONTRIBUTOR);
+    const assignment = resource(file, 'storageTableDataContributor');
+    expect(assignment.target).toBe('Microsoft.Authorization/roleAssignments@2022-04-01');
+    expect(squeeze(requireProp(assignment.body, 'scope'))).toBe('ledgerTable');
+    expect(squeeze(requireProp(assignment.body, 'properties.principalId'))).toBe('functionPrincipalId');
+    expect(evaluate(file, requireProp(assignment.body, 'properties.principalType'))).toBe('ServicePrincipal');
+
+    const params = { storageAccountName: 'sttest', ledgerTableName: 'decisions', functionPrincipalId: 'p' };
+    const scope = evaluate(file, requireProp(assignment.body, 'scope'), { params }) as { id: string; type: string };
+    expect(scope).toMatchObject({
+      type: 'Microsoft.Storage/storageAccounts/tableServices/tables',
+      id: `${GROUP}/providers/Microsoft.Storage/storageAccounts/sttest/tableServices/default/tables/decisions`,
+    });
+    expect(squeeze(requireProp(assignment.body, 'properties.roleDefinitionId'))).toBe("subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)");
+    expect(squeeze(requireProp(assignment.body, 'name'))).toBe('guid(ledgerTable.id, functionPrincipalId, roles.storageTableDataContributor)');
+  });
+
+  it('wires the table name from the storage module to the role assignment and the function app', async () => {
+    const main = await bicepFile('main.bicep');
+    expect(squeeze(requireProp(moduleDeclaration(main, 'roleAssignments').body, 'params.ledgerTableName'))).toBe('storage.outputs.ledgerTableName');
+    const fn = moduleDeclaration(main, 'functionApp').body;
+    expect(squeeze(requireProp(fn, 'params.ledgerTableName'))).toBe('storage.outputs.ledgerTableName');
+    expect(squeeze(requireProp(fn, 'params.tableEndpoint'))).toBe('storage.outputs.tableEndpoint');
+    expect(squeeze(requireProp(fn, 'dependsOn'))).toBe('[roleAssignments]');
+  });
+
+  it('sets DECISION_LEDGER_URL from the account\'s table endpoint, and the retention and sweep settings', async () => {
+    const settings = await appSettings();
+    expect(settings).toMatchObject({
+      DECISION_LEDGER_URL: 'https://sttest.table.core.windows.net/decisions',
+      LEDGER_RETENTION_DAYS: '400',
+      STUCK_SWEEP_SCHEDULE: '0 */10 * * * *',
+      STUCK_AFTER: 'PT10M',
+    });
+    // Another cloud's endpoint gives that cloud's URL: nothing assumes core.windows.net.
+    const file = await bicepFile('app/function-app.bicep');
+    const china = evalVar(file, 'ledgerSettings', { params: { ...MODULE_PARAMS, tableEndpoint: 'https://sttest.table.core.chinacloudapi.cn/' } }) as Record<string, string>;
+    expect(china['DECISION_LEDGER_URL']).toBe('https://sttest.table.core.chinacloudapi.cn/decisions');
+    for (const path of bicepPaths()) {
+      for (const literal of stringLiterals(await bicepFile(path))) expect(literal, path).not.toMatch(/core\.windows\.net|\.table\.core/);
+    }
+  });
+
+  it('reaches the ledger with its identity: no key, SAS or connection string', async () => {
+    const settings = await appSettings();
+    const url = new URL(settings['DECISION_LEDGER_URL'] ?? '');
+    expect(url.protocol).toBe('https:');
+    expect(url.search + url.username + url.password).toBe('');
+    expect(Object.keys(settings).filter((name) => /ledger|table|decision/i.test(name)).sort()).toEqual(['DECISION_LEDGER_URL', 'LEDGER_RETENTION_DAYS']);
+    for (const [name, value] of Object.entries(settings)) expect(value, name).not.toMatch(/AccountKey=|SharedAccessSignature|sig=|TableEndpoint=/i);
+  });
+
+  it('takes retention and the sweep from main.bicep\'s params, the sweep and its threshold from azd variables', async () => {
+    const main = await bicepFile('main.bicep');
+    const fn = moduleDeclaration(main, 'functionApp').body;
+    for (const name of ['ledgerRetentionDays', 'stuckSweepSchedule', 'stuckAfter']) expect(squeeze(requireProp(fn, `params.${name}`))).toBe(name);
+    const value = (name: string) => evaluate(main, param(main, name).defaultValue as Node);
+    expect(value('ledgerRetentionDays')).toBe(400);
+    // What the code accepts for LEDGER_RETENTION_DAYS (src/config.ts: 1 to 3650), the template refuses outside.
+    const retention = param(main, 'ledgerRetentionDays').decorators;
+    expect([retention.get('minValue')?.[0]?.text, retention.get('maxValue')?.[0]?.text]).toEqual(['1', '3650']);
+    expect(value('stuckSweepSchedule')).toBe('0 */10 * * * *'); // NCRONTAB, six fields (seconds first): every 10 minutes
+    expect(value('stuckAfter')).toMatch(/^P(T(\d+H)?(\d+M)?(\d+S)?)$/);
+    const given = (readInfraJson('main.parameters.json') as { parameters: Record<string, { value: string }> }).parameters;
+    expect(given['stuckSweepSchedule']?.value).toBe('${STUCK_SWEEP_SCHEDULE=0 */10 * * * *}');
+    expect(given['stuckAfter']?.value).toBe('${STUCK_AFTER=PT10M}');
+  });
+});
+
+describe('infra: alerts', () => {
+  it('has three log alert rules over the workspace\'s AppTraces, each firing on one matching event in 5 minutes', async () => {
+    const rules = await alertRules();
+    expect([...rules.keys()]).toEqual(['calloutFailed', 'calloutSwept', 'ledgerErrors']);
+    for (const [symbol, rule] of rules) {
+      expect(rule.kind, symbol).toBe('LogAlert');
+      expect(rule.name, symbol).toMatch(/^entitlement-guard-test-[a-z-]+$/);
+      expect(rule.properties, symbol).toMatchObject({ enabled: true, scopes: [WORKSPACE_ID], evaluationFrequency: 'PT5M', windowSize: 'PT5M', autoMitigate: true });
+      expect(rule.properties.criteria.allOf, symbol).toHaveLength(1);
+      expect(rule.properties.criteria.allOf[0], symbol).toMatchObject({ timeAggregation: 'Count', operator: 'GreaterThan', threshold: 0, failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } });
+      const kql = query(rule);
+      expect(kql.split('\n')[0], symbol).toBe('AppTraces');
+      expect(kql, symbol).toContain('| extend ev = parse_json(Message)');
+      expect(balanced(kql), `${symbol}:\n${kql}`).toBe(true);
+    }
+    expect(rules.get('calloutFailed')?.properties.severity).toBe(1);
+    expect(rules.get('calloutSwept')?.properties.severity).toBe(2);
+    expect(rules.get('ledgerErrors')?.properties.severity).toBe(1);
+  });
+
+  it('fires on callout.failed, on callout.swept, and on any event with a LEDGER.* code', async () => {
+    const rules = await alertRules();
+    expect(query(rules.get('calloutFailed'))).toContain('| where tostring(ev["event"]) == "callout.failed"');
+    expect(query(rules.get('calloutSwept'))).toContain('| where tostring(ev["event"]) == "callout.swept"');
+    expect(query(rules.get('ledgerErrors'))).toContain('| where tostring(ev.code) startswith "LEDGER."');
+  });
+
+  it('reads the events as the function writes them: one JSON message, the name in `event`, the error code in `code`', () => {
+    const callout = readFileSync(join(REPO, 'functions/callout.ts'), 'utf8');
+    expect(callout).toContain('JSON.stringify({ event, ...fields })');
+    const handle = readFileSync(join(REPO, 'src/callout/handle-callout.ts'), 'utf8');
+    expect(handle).toMatch(/logger\.error\('callout\.failed', fields\)/);
+    expect(handle).toMatch(/code: error\.code,/);
+    expect(readFileSync(join(REPO, 'src/errors.ts'), 'utf8')).toMatch(/'LEDGER\.[A-Z_]+'/);
+  });
+
+  it('sends to an action group with the e-mail address given, and without one creates no action group', async () => {
+    const file = await bicepFile('app/alerts.bicep');
+    expect(param(file, 'alertEmail').type).toBe('string');
+    const group = resource(file, 'actionGroup');
+    expect(group.target).toBe('Microsoft.Insights/actionGroups@2023-01-01');
+    expect(squeeze(group.condition as Node)).toBe('(sendEmail)');
+    expect(evalVar(file, 'sendEmail', { params: { alertEmail: '' } })).toBe(false);
+    expect(evalVar(file, 'sendEmail', { params: { alertEmail: 'ops@contoso.com' } })).toBe(true);
+    const properties = evaluate(file, requireProp(group.body, 'properties'), { params: { ...ALERT_PARAMS, alertEmail: 'ops@contoso.com' } });
+    expect(properties).toMatchObject({ enabled: true, emailReceivers: [{ emailAddress: 'ops@contoso.com', useCommonAlertSchema: true }] });
+    expect(evaluate(file, requireProp(group.body, 'location'))).toBe('global');
+
+    for (const rule of (await alertRules()).values()) expect(rule.properties.actions.actionGroups).toEqual([]);
+    for (const rule of (await alertRules({ alertEmail: 'ops@contoso.com' })).values()) {
+      expect(rule.properties.actions.actionGroups).toEqual([`${GROUP}/providers/Microsoft.Insights/actionGroups/ag-test`]);
+    }
+  });
+
+  it('takes the address from the azd variable ALERT_EMAIL, empty by default', async () => {
+    const main = await bicepFile('main.bicep');
+    expect(evaluate(main, param(main, 'alertEmail').defaultValue as Node)).toBe('');
+    const given = (readInfraJson('main.parameters.json') as { parameters: Record<string, { value: string }> }).parameters;
+    expect(given['alertEmail']?.value).toBe('${ALERT_EMAIL=}');
+    const alerts = moduleDeclaration(main, 'alerts').body;
+    expect(squeeze(requireProp(alerts, 'params.alertEmail'))).toBe('alertEmail');
+    expect(squeeze(requireProp(alerts, 'params.logAnalyticsName'))).toBe('monitoring.outputs.workspaceName');
+    const monitoring = await bicepFile('app/monitoring.bicep');
+    expect(squeeze(outputs(monitoring).get('workspaceName') as Node)).toBe('workspace.name');
+    expect(resource(await bicepFile('app/alerts.bicep'), 'workspace').target).toBe(resource(monitoring, 'workspace').target);
+  });
+});
+
+describe('infra: the decisions workbook', () => {
+  it('is a shared workbook of the Application Insights resource, named by a stable GUID', async () => {
+    const { resource: decisions, content } = await workbook();
+    expect(decisions).toMatchObject({
+      kind: 'shared',
+      location: 'swedencentral',
+      tags: { 'azd-env-name': 'test', 'hidden-title': 'entitlement-guard decisions (test)' },
+      properties: { displayName: 'entitlement-guard decisions (test)', category: 'workbook', sourceId: APP_INSIGHTS_ID, version: 'Notebook/1.0' },
+    });
+    expect(decisions['name']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(content.version).toBe('Notebook/1.0');
+    expect(content.fallbackResourceIds).toEqual([APP_INSIGHTS_ID]);
+    const main = await bicepFile('main.bicep');
+    const wb = moduleDeclaration(main, 'workbook').body;
+    expect(squeeze(requireProp(wb, 'params.logAnalyticsName'))).toBe('monitoring.outputs.workspaceName');
+    expect(squeeze(requireProp(wb, 'params.applicationInsightsName'))).toBe('monitoring.outputs.name');
+  });
+
+  it('runs every query in the workspace, over the TimeRange parameter', async () => {
+    const { content } = await workbook();
+    const parameters = content.items.find((i) => i.type === 9);
+    expect(JSON.stringify(parameters)).toContain('"name":"TimeRange"');
+    const queries = content.items.filter((i) => i.type === 3);
+    expect(queries.map((i) => i.name)).toEqual(['decisions-over-time', 'denials-by-check', 'denials-by-sod-rule', 'decision-time']);
+    for (const item of queries) {
+      expect(item.content, item.name).toMatchObject({
+        version: 'KqlItem/1.0',
+        queryType: 0,
+        resourceType: 'microsoft.operationalinsights/workspaces',
+        crossComponentResources: [WORKSPACE_ID],
+        timeContextFromParameter: 'TimeRange',
+      });
+      const kql = item.content.query ?? '';
+      expect(kql.split('\n')[0], item.name).toBe('AppTraces');
+      expect(kql, item.name).toContain('| where tostring(ev["event"]) == "callout.decided"');
+      expect(balanced(kql), `${item.name}:\n${kql}`).toBe(true);
+    }
+  });
+
+  it('charts decisions over time by decision and outcome, denials by check and by SoD rule, and the p95 decision time', async () => {
+    const { content } = await workbook();
+    const item = (name: string) => content.items.find((i) => i.name === name)?.content ?? {};
+    expect(item('decisions-over-time')).toMatchObject({ visualization: 'timechart' });
+    expect(item('decisions-over-time').query).toMatch(/strcat\(tostring\(ev\.decision\), " \(", tostring\(ev\.outcome\), "\)"\)/);
+    expect(item('decisions-over-time').query).toContain('summarize decisions = sum(ItemCount) by bin(TimeGenerated, {TimeRange:grain}), series');
+
+    expect(item('denials-by-check')).toMatchObject({ visualization: 'barchart' });
+    expect(item('denials-by-check').query).toContain(`tostring(ev.decision) == "${DENY}"`);
+    expect(item('denials-by-check').query).toContain('| mv-expand run = ev.checks\n| mv-expand finding = run.findings');
+    expect(item('denials-by-check').query).toContain('by checkId = tostring(finding.checkId)');
+
+    expect(item('denials-by-sod-rule')).toMatchObject({ visualization: 'barchart' });
+    expect(item('denials-by-sod-rule').query).toContain('| where tostring(run.id) == "separation-of-duties"');
+    expect(item('denials-by-sod-rule').query).toContain('tostring(finding.data.ruleId)');
+    expect(readFileSync(join(REPO, 'src/checks/separation-of-duties.ts'), 'utf8')).toMatch(/id: 'separation-of-duties'[\s\S]*ruleId: conflict\.rule\.id/);
+
+    expect(item('decision-time')).toMatchObject({ visualization: 'timechart' });
+    expect(item('decision-time').query).toContain(`| extend totalMs = todouble(ev.timings.${TOTAL_MS})`);
+    expect(item('decision-time').query).toContain('p95Ms = percentile(totalMs, 95)');
+    expect(item('decision-time').query).toContain(`tostring(ev.outcome) != "${CONNECTION_TEST}"`);
+  });
+
+  it('reads only fields the decision record has', async () => {
+    const { content } = await workbook();
+    const kql = content.items.map((i) => i.content.query ?? '').join('\n');
+    const read = new Set([...kql.matchAll(/\bev\.(\w+)/g)].map((m) => m[1]));
+    expect([...read].filter((f) => !(RECORD_FIELDS as readonly string[]).includes(f ?? ''))).toEqual([]);
+    for (const f of CHECK_RUN_FIELDS) expect(kql).toContain(`run.${f}`);
+    for (const f of FINDING_FIELDS) expect(kql).toContain(`finding.${f}`);
+    for (const f of CALLOUT_FIELDS) expect(kql).toContain(`ev.callout.${f}`);
+  });
+
+  it('is an output of the deployment, for azd env get-values', async () => {
+    const main = await bicepFile('main.bicep');
+    expect(squeeze(requireProp(moduleDeclaration(main, 'workbook').body, 'params.displayName'))).toBe("'entitlement-guard decisions (${environmentName})'");
+    expect(squeeze(outputs(main).get('DECISIONS_WORKBOOK_ID') as Node)).toBe('workbook.outputs.id');
+  });
+});

@@ -1,0 +1,141 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AZURE_TYPES, checkResources, definedResourceTypes, fullTarget, isVendored, vendoredIndex } from './support/azure-types.js';
+import { bicepFile, bicepPaths, parseBicepText } from './support/bicep-tree.js';
+
+// What the Bicep compiler would check of each resource, against the type definitions it uses
+// (vendored in test/infra/azure-types): no compiler is published on npm.
+
+// Resource types infra/ uses whose definitions are not vendored (large files, or a Bicep extension
+// that is not Azure Resource Manager). A new resource type is vendored or listed here, never silently
+// unchecked.
+const NOT_VENDORED = [
+  'Microsoft.Resources/resourceGroups@2024-03-01',
+  'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31',
+  'Microsoft.Web/serverfarms@2024-04-01',
+  'Microsoft.Web/sites@2024-04-01',
+  'Microsoft.Web/sites/config@2024-04-01',
+  'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01',
+  'Microsoft.Logic/workflows@2019-05-01',
+  'Microsoft.Graph/applications@v1.0',
+  'Microsoft.Graph/servicePrincipals@v1.0',
+  'Microsoft.Graph/appRoleAssignedTo@v1.0',
+];
+
+const paths = bicepPaths();
+
+async function allChecks() {
+  return (await Promise.all(paths.map(async (path) => checkResources(await bicepFile(path)).map((c) => ({ ...c, path }))))).flat();
+}
+
+describe('infra: resources against the Azure type definitions', () => {
+  it.each(paths)('%s: every resource of a vendored type has only properties its API version defines, of the right kind and value', async (path) => {
+    const problems = checkResources(await bicepFile(path)).flatMap((c) => c.problems);
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
+
+  it('every resource type is vendored or listed as not vendored, and the list holds nothing unused', async () => {
+    const targets = new Set((await allChecks()).map((c) => c.target));
+    const unchecked = [...targets].filter((t) => !isVendored(t));
+    expect(unchecked.sort()).toEqual([...NOT_VENDORED].sort());
+  });
+
+  it('checks every resource of the ledger, the alerts and the workbook', async () => {
+    const checks = await allChecks();
+    const of = (path: string) => checks.filter((c) => c.path === path).map((c) => [c.target, c.vendored]);
+    expect(of('app/alerts.bicep')).toEqual([
+      ['Microsoft.OperationalInsights/workspaces@2023-09-01', true],
+      ['Microsoft.Insights/actionGroups@2023-01-01', true],
+      ['Microsoft.Insights/scheduledQueryRules@2023-12-01', true],
+      ['Microsoft.Insights/scheduledQueryRules@2023-12-01', true],
+      ['Microsoft.Insights/scheduledQueryRules@2023-12-01', true],
+    ]);
+    expect(of('app/workbook.bicep')).toEqual([
+      ['Microsoft.OperationalInsights/workspaces@2023-09-01', true],
+      ['Microsoft.Insights/components@2020-02-02', true],
+      ['Microsoft.Insights/workbooks@2023-06-01', true],
+    ]);
+    expect(of('app/storage.bicep')).toContainEqual(['Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01', true]);
+    expect(of('app/role-assignments.bicep')).toContainEqual(['Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01', true]);
+    expect(of('app/role-assignments.bicep').filter(([t]) => t === 'Microsoft.Authorization/roleAssignments@2022-04-01')).toHaveLength(3);
+  });
+
+  it('finds what the compiler would refuse: unknown or read-only properties, wrong kinds, literals, patterns, missing required ones', async () => {
+    const broken = await parseBicepText('broken.bicep', `param n string
+var q = 42
+resource rule 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: 'a/b'
+  location: 'x'
+  kind: 'LogAlert'
+  identity: { type: 'Managed' }
+  properties: {
+    severity: '1'
+    enabled: 'yes'
+    scopes: 'one'
+    criteria: { allOf: [ { query: q, operator: 'Greater' } ] }
+    isLegacyLogAnalyticsRule: false
+    nonsense: true
+  }
+}
+resource group 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: n
+  location: 'global'
+  properties: { groupShortName: 'much-too-long-name', emailReceivers: [ { name: 'x' } ] }
+}
+resource table 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+  name: 'a-b'
+  properties: { tableName: 'x' }
+}
+resource later 'Microsoft.Insights/workbooks@2099-01-01' = {
+  name: 'w'
+}
+`);
+    const checks = checkResources(broken);
+    const problems = checks.flatMap((c) => c.problems).map((p) => p.replace(/^broken\.bicep:\d+ \S+ /, ''));
+    expect(problems).toEqual([
+      `name: 'a/b' does not match ^[^#<>%&:\\?/{}*]{1,260}$`,
+      "identity.type: 'Managed' is none of 'SystemAssigned' | 'UserAssigned' | 'None'",
+      'properties.severity: string where the type wants int',
+      'properties.enabled: string where the type wants bool',
+      'properties.scopes: string where the type wants string[]',
+      "properties.criteria.allOf[0].query: int where the type wants string",
+      'properties.isLegacyLogAnalyticsRule: read-only',
+      'properties.nonsense: no such property in ScheduledQueryRuleProperties',
+      "properties.groupShortName: 'much-too-long-name' is longer than 12",
+      'properties.emailReceivers[0].emailAddress: required, missing',
+      'properties.enabled: required, missing',
+      "name: 'a-b' does not match ^[A-Za-z][A-Za-z0-9]{2,62}$",
+      'properties.tableName: read-only',
+    ]);
+    // 'Greater' is allowed: the type lists known operators but takes any string, as the compiler does.
+    expect(checks.find((c) => c.symbol === 'later')?.vendored).toBe(false);
+  });
+
+  it('resolves a nested resource\'s type from its parent\'s', () => {
+    expect(fullTarget('tables', 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01')).toBe('Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01');
+    expect(fullTarget('Microsoft.Insights/components@2020-02-02', undefined)).toBe('Microsoft.Insights/components@2020-02-02');
+  });
+});
+
+describe('infra: the vendored type definitions', () => {
+  const files = readdirSync(AZURE_TYPES, { recursive: true, encoding: 'utf8' }).filter((p) => p.endsWith('types.json')).map((p) => p.split('\\').join('/')).sort();
+
+  it('index.json maps every resource type of every vendored file to that file, and names no other file', () => {
+    const index = vendoredIndex();
+    const mapped = Object.entries(index).flatMap(([type, versions]) => Object.entries(versions).map(([version, file]) => [`${type}@${version}`, file] as const));
+    for (const [, file] of mapped) expect(existsSync(join(AZURE_TYPES, file)), file).toBe(true);
+    expect([...new Set(mapped.map(([, file]) => file))].sort()).toEqual(files);
+    const defined = files.flatMap((file) => definedResourceTypes(file).map((t) => [t, file] as const));
+    expect(Object.fromEntries(mapped)).toEqual(Object.fromEntries(defined));
+  });
+
+  it('are in the repository, attributed and licensed, and nothing outside it is read', () => {
+    expect(relative(join(import.meta.dirname, '..', '..'), AZURE_TYPES)).toBe(join('test', 'infra', 'azure-types'));
+    const readme = readFileSync(join(AZURE_TYPES, 'README.md'), 'utf8');
+    expect(readme).toMatch(/Azure\/bicep-types-az/);
+    expect(readme).toMatch(/MIT/);
+    for (const file of files) expect(readme, file).toContain(`\`${file}\``);
+    expect(readFileSync(join(AZURE_TYPES, 'LICENSE'), 'utf8')).toMatch(/^MIT License$/m);
+  });
+});
