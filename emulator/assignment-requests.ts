@@ -1,16 +1,24 @@
 import { approvalStageProblem } from './approval-stage-rules.js';
+import { exactDurationMs } from './custom-extension-rules.js';
 import { resumeRefusal } from './graph-actions.js';
 import { graphError, isObject, unknownProperty, type GraphReply } from './graph-errors.js';
 import { graphVersion } from './graph-types.js';
 import type { RequestState, TenantRequest, TenantSchedule } from './tenant-values.js';
+
+/** What `customExtensionCalloutInstance.status` says (Graph's enum, less unknownFutureValue). */
+export type CalloutStatus = 'calloutSent' | 'waitingForCallback' | 'callbackReceived' | 'calloutFailed' | 'callbackTimedOut';
+/** The statuses of a callout that still waits for its callback: the request can be resumed for it. */
+export const OPEN_CALLOUT: ReadonlySet<CalloutStatus> = new Set(['calloutSent', 'waitingForCallback']);
 
 /** A custom extension callout Entra made for a request, as `customExtensionCalloutInstances` lists it. */
 export interface CalloutInstance {
   readonly id: string;
   readonly customExtensionId: string;
   readonly stage: string;
-  status: 'calloutSent' | 'callbackReceived' | 'calloutFailed' | 'callbackTimedOut';
+  status: CalloutStatus;
   detail: string | undefined;
+  /** When Entra sent it, epoch ms on the requests' clock: its callback window runs from here (Graph does not show it). */
+  readonly sentAt: number;
 }
 
 export interface EmulatedRequest {
@@ -46,11 +54,42 @@ export interface AwaitCallbackInput {
 /** A request to seed: the tenant file's format; what it leaves out of package, requestor and state reads as unknown and submitted. */
 export type RequestSeed = Omit<TenantRequest, 'accessPackage' | 'requestor' | 'state'> & Partial<Pick<TenantRequest, 'accessPackage' | 'requestor' | 'state'>>;
 
-/** The list filters of GET …/assignmentRequests ($filter=requestor/objectId eq '…' and accessPackage/id eq '…'). */
+/**
+ * A request that waits on a custom extension, for tests and the demo: the request (the tenant
+ * file's format, `createdDateTime` an ISO instant or `ageMs` before the requests' clock) and the
+ * callout Entra sent for it, open (calloutSent or waitingForCallback), sent when the request was
+ * created unless `sentDateTime` says otherwise.
+ */
+export interface WaitingSeed extends Omit<RequestSeed, 'createdDateTime' | 'schedule' | 'requestType' | 'justification'> {
+  readonly requestType?: RequestSeed['requestType'];
+  readonly justification?: string | null;
+  readonly schedule?: TenantSchedule;
+  readonly createdDateTime?: string;
+  /** How long ago the request was made, in ms (instead of createdDateTime). */
+  readonly ageMs?: number;
+  readonly callout: {
+    readonly stage: string;
+    readonly stageInstanceId: string;
+    readonly customExtensionId: string;
+    readonly status?: 'calloutSent' | 'waitingForCallback';
+    readonly sentDateTime?: string;
+  };
+}
+
+/** The list filters of GET …/assignmentRequests ($filter=requestor/objectId eq '…', accessPackage/id eq '…', state eq '…'). */
 export interface RequestFilter {
   readonly requestorId?: string | undefined;
   readonly accessPackageId?: string | undefined;
+  /** One of Graph's accessPackageRequestState values, compared without case. */
+  readonly state?: string | undefined;
 }
+
+/** A custom extension's callback window as the registry holds it (`callbackConfiguration.timeoutDuration`), undefined when unknown. */
+export type CalloutWindows = (customExtensionId: string) => string | undefined;
+
+/** The window of a callout whose extension the tenant does not know, or whose window is not an exact duration. */
+export const DEFAULT_CALLBACK_WINDOW = 'PT1H';
+const DEFAULT_WINDOW_MS = 3_600_000;
 
 /** Properties of an accessPackageAssignmentRequest $select may name, per version (beta's type says completedDate). */
 const COMMON_PROPERTIES = ['id', 'requestType', 'justification', 'createdDateTime', 'schedule', 'answers', 'customExtensionCalloutInstances'];
@@ -72,7 +111,13 @@ const STATUS_OF: Readonly<Record<RequestState, string>> = {
   partiallyDelivered: 'PartiallyDelivered',
 };
 
-function requestFrom(seed: RequestSeed): EmulatedRequest {
+/** Graph's status beside a state (the state's own name for one the emulator has no text of). */
+function statusOf(state: string): string {
+  const found = Object.entries(STATUS_OF).find(([key]) => key.toLowerCase() === state.toLowerCase());
+  return found?.[1] ?? state;
+}
+
+function requestFrom(seed: RequestSeed, now: number): EmulatedRequest {
   const state = seed.state ?? 'submitted';
   return {
     id: seed.id.toLowerCase(),
@@ -81,7 +126,7 @@ function requestFrom(seed: RequestSeed): EmulatedRequest {
     status: STATUS_OF[state],
     justification: seed.justification ?? undefined,
     schedule: seed.schedule,
-    createdDateTime: seed.createdDateTime ?? new Date().toISOString(),
+    createdDateTime: seed.createdDateTime ?? new Date(now).toISOString(),
     accessPackageId: seed.accessPackage?.toLowerCase() ?? undefined,
     requestorId: seed.requestor?.toLowerCase() ?? undefined,
     instances: [],
@@ -106,6 +151,9 @@ const STAGES_AT_STATE: Readonly<Record<string, readonly string[]>> = {
   delivered: ['assignmentrequestgranted', 'assignmentrequestremoved'],
   partiallydelivered: ['assignmentrequestgranted', 'assignmentrequestremoved'],
 };
+
+/** The stages before the access is delivered: a callout that times out there fails the request ("considered a failure"). */
+const BEFORE_DELIVERY = new Set(['assignmentrequestcreated', 'assignmentrequestdeterminingapprovalrequirements', 'assignmentrequestapproved']);
 
 const DENIABLE = new Set(['assignmentrequestcreated']);
 const APPROVAL_STAGE = 'assignmentrequestdeterminingapprovalrequirements';
@@ -141,10 +189,17 @@ function advance(request: EmulatedRequest, stage: string, data: Record<string, u
  */
 export class AssignmentRequests {
   private readonly requests = new Map<string, EmulatedRequest>();
+  /** The requests with an open callout instance: what expireCallouts looks at (a soak's thousands of answered requests cost nothing). */
+  private readonly waiting = new Set<EmulatedRequest>();
   /** Whether `assignmentRequestApproved` accepts a deny (sources disagree; default no). */
   denyAtApprovedStage = false;
   /** Whether v1.0 lists `customExtensionCalloutInstances` (sources disagree; beta always does). */
   v1ListsCalloutInstances = true;
+  /**
+   * The emulator's clock for requests (epoch ms): when callouts are sent and when their callback
+   * windows end. Tests may set it to move time on (the Graph reads time callouts out against it).
+   */
+  clock: () => number = () => Date.now();
 
   /**
    * Requests the tenant knows before any callout (the tenant file's): readable at once, and when a
@@ -152,14 +207,72 @@ export class AssignmentRequests {
    * replaces a request of the same id, callouts and resumes included.
    */
   seed(requests: readonly RequestSeed[]): void {
-    for (const seed of requests) this.requests.set(seed.id.toLowerCase(), requestFrom(seed));
+    for (const seed of requests) this.replace(requestFrom(seed, this.clock()));
+  }
+
+  private replace(request: EmulatedRequest): void {
+    const before = this.requests.get(request.id);
+    if (before !== undefined) this.waiting.delete(before);
+    this.requests.set(request.id, request);
+  }
+
+  /**
+   * A request that already waits on a custom extension, as Entra holds one whose callout went out
+   * (for tests and the demo): the request seeded (replacing one of the same id), its state moved
+   * to one the stage fits, WaitingForCallback, with one open callout instance sent at
+   * `callout.sentDateTime`, else when the request was created. Whether it has timed out is
+   * decided when it is read (see expireCallouts).
+   */
+  seedWaiting(seed: WaitingSeed): EmulatedRequest {
+    const now = this.clock();
+    const createdDateTime = seed.createdDateTime ?? new Date(now - (seed.ageMs ?? 0)).toISOString();
+    const request = requestFrom({
+      ...seed,
+      requestType: seed.requestType ?? 'userAdd',
+      justification: seed.justification ?? null,
+      schedule: seed.schedule ?? { startDateTime: createdDateTime, expiration: { endDateTime: null, duration: null, type: 'notSpecified' } },
+      createdDateTime,
+    }, now);
+    this.replace(request);
+    const sentAt = Date.parse(seed.callout.sentDateTime ?? createdDateTime);
+    if (Number.isNaN(sentAt)) throw new Error(`seedWaiting: ${seed.callout.sentDateTime ?? createdDateTime} is not an ISO 8601 instant`);
+    this.open(request, { stage: seed.callout.stage, stageInstanceId: seed.callout.stageInstanceId, customExtensionId: seed.callout.customExtensionId }, sentAt, seed.callout.status ?? 'waitingForCallback');
+    return request;
+  }
+
+  /**
+   * Times callouts out, as Entra does when no resume comes within the extension's callback window
+   * (`callbackConfiguration.timeoutDuration`, from `windowOf`; DEFAULT_CALLBACK_WINDOW when it
+   * gives none): every open instance sent at least a window before `now` becomes callbackTimedOut.
+   * A request that waited for it stops waiting: before delivery it fails (deliveryFailed, the
+   * "considered a failure" of Entra's documentation), after delivery it stays delivered. The Graph
+   * routes call this on every read and resume of a request, against the requests' clock and the
+   * registry's windows; tests may call it themselves. Returns the instances it timed out.
+   */
+  expireCallouts(now: number = this.clock(), windowOf: CalloutWindows = () => undefined): CalloutInstance[] {
+    const expired: CalloutInstance[] = [];
+    for (const request of [...this.waiting]) {
+      for (const instance of request.instances) {
+        if (!OPEN_CALLOUT.has(instance.status)) continue;
+        const windowMs = exactDurationMs(windowOf(instance.customExtensionId)) ?? DEFAULT_WINDOW_MS;
+        if (now - instance.sentAt < windowMs) continue;
+        instance.status = 'callbackTimedOut';
+        expired.push(instance);
+        if (request.status !== 'WaitingForCallback' || request.instances.at(-1) !== instance) continue;
+        if (BEFORE_DELIVERY.has(instance.stage.toLowerCase())) request.state = 'deliveryFailed';
+        request.status = statusOf(request.state);
+      }
+      if (!request.instances.some((i) => OPEN_CALLOUT.has(i.status))) this.waiting.delete(request);
+    }
+    return expired;
   }
 
   awaitCallback(input: AwaitCallbackInput): EmulatedRequest {
     const id = input.requestId.toLowerCase();
     let request = this.requests.get(id);
+    const now = this.clock();
     if (request === undefined) {
-      const createdDateTime = new Date().toISOString();
+      const createdDateTime = new Date(now).toISOString();
       request = {
         id,
         requestType: input.requestType ?? 'userAdd',
@@ -173,34 +286,45 @@ export class AssignmentRequests {
         instances: [],
         resumes: [],
       };
-      this.requests.set(id, request);
+      this.replace(request);
     }
     if (input.accessPackageId !== undefined) request.accessPackageId = input.accessPackageId.toLowerCase();
     if (input.requestorId !== undefined) request.requestorId = input.requestorId.toLowerCase();
-    for (const open of request.instances.filter((i) => i.status === 'calloutSent')) open.status = 'callbackTimedOut';
+    this.open(request, input, now, 'calloutSent');
+    return request;
+  }
+
+  /** A new open callout instance on the request (any open one before it timed out), the request waiting for it at a state its stage fits. */
+  private open(request: EmulatedRequest, input: Pick<AwaitCallbackInput, 'stage' | 'stageInstanceId' | 'customExtensionId'>, sentAt: number, status: CalloutStatus): void {
+    for (const open of request.instances.filter((i) => OPEN_CALLOUT.has(i.status))) open.status = 'callbackTimedOut';
     request.instances.push({
       id: input.stageInstanceId,
-      customExtensionId: input.customExtensionId ?? '4f1c7a9e-0000-4000-8000-000000000001',
+      customExtensionId: (input.customExtensionId ?? '4f1c7a9e-0000-4000-8000-000000000001').toLowerCase(),
       stage: input.stage,
-      status: 'calloutSent',
+      status,
       detail: undefined,
+      sentAt,
     });
     const stage = input.stage.toLowerCase();
     if (!(STAGES_AT_STATE[request.state.toLowerCase()] ?? []).includes(stage)) request.state = STATE_AT_STAGE[stage] ?? request.state;
     request.status = 'WaitingForCallback';
-    return request;
+    this.waiting.add(request);
   }
 
   get(id: string): EmulatedRequest | undefined {
     return this.requests.get(id.toLowerCase());
   }
 
-  /** The requests of a requestor and/or for a package, in the order the tenant learnt of them; a requestor filter skips requests without one. */
+  /** The requests of a requestor, for a package and/or in a state, in the order the tenant learnt of them; a requestor or package filter skips requests without one. */
   where(filter: RequestFilter): EmulatedRequest[] {
     const requestor = filter.requestorId?.toLowerCase();
     const accessPackage = filter.accessPackageId?.toLowerCase();
+    const state = filter.state?.toLowerCase();
     return [...this.requests.values()].filter(
-      (r) => (requestor === undefined || r.requestorId === requestor) && (accessPackage === undefined || r.accessPackageId === accessPackage),
+      (r) =>
+        (requestor === undefined || r.requestorId === requestor) &&
+        (accessPackage === undefined || r.accessPackageId === accessPackage) &&
+        (state === undefined || r.state.toLowerCase() === state),
     );
   }
 
@@ -265,7 +389,7 @@ export class AssignmentRequests {
     if (refused !== undefined) return refused;
     const data = body['data'];
     const instance = request.instances.at(-1);
-    if (request.status !== 'WaitingForCallback' || instance === undefined || instance.status !== 'calloutSent') {
+    if (request.status !== 'WaitingForCallback' || instance === undefined || !OPEN_CALLOUT.has(instance.status)) {
       return graphError(400, 'BadRequest', 'The request is not waiting for a callback.');
     }
     if (data['customExtensionStageInstanceId'] !== instance.id) {
@@ -280,6 +404,7 @@ export class AssignmentRequests {
     instance.status = 'callbackReceived';
     instance.detail = typeof data['customExtensionStageInstanceDetail'] === 'string' ? data['customExtensionStageInstanceDetail'] : undefined;
     advance(request, stage, data);
+    this.waiting.delete(request);
     request.resumes.push({ version, body });
     return { status: 204 };
   }

@@ -49,16 +49,17 @@ export function customWorkflowExtensions(t: TenantFacts, call: RegistrationCall)
   const catalogId = call.path[3] ?? '';
   const extensionId = call.path[5];
   const r = t.registry;
-  // Graph's schema first: a property the extension's type does not have is refused before any rule of the emulator's.
-  const refused = call.method === 'POST' || call.method === 'PUT' ? schemaRefusal(graphVersion(call.version), call.body, EXTENSION_TYPE) : undefined;
+  const version = graphVersion(call.version);
+  // Graph's schema first: a type or a property the version's types do not have is refused before any rule of the emulator's.
+  const refused = call.method === 'POST' || call.method === 'PUT' ? schemaRefusal(version, call.body, EXTENSION_TYPE) : undefined;
   if (refused !== undefined) return refused;
   if (extensionId !== undefined) {
     if (call.method === 'GET') return r.getExtension(catalogId, extensionId);
-    if (call.method === 'PUT') return r.updateExtension(catalogId, extensionId, call.body);
+    if (call.method === 'PUT') return r.updateExtension(catalogId, extensionId, call.body, version);
     if (call.method === 'DELETE') return r.deleteExtension(catalogId, extensionId);
     return notAllowed();
   }
-  if (call.method === 'POST') return r.createExtension(catalogId, call.body);
+  if (call.method === 'POST') return r.createExtension(catalogId, call.body, version);
   if (call.method !== 'GET') return notAllowed();
   const q = readGovernanceQuery(call.query);
   if ('status' in q) return q;

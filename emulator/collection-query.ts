@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { graphError, type GraphReply } from './graph-errors.js';
-import { parseEqFilter } from './odata-filter.js';
+import { parseEqFilter, type FilterValues } from './odata-filter.js';
 import { KNOWN_OPTIONS, parseQuery, parseSelect, type ExpandItem, type ODataQuery } from './odata-query.js';
 import { resolveSelect } from './user-resource.js';
 
@@ -14,18 +14,24 @@ const unsupportedQuery = (message: string): GraphReply => graphError(400, 'Reque
 
 /**
  * Reads a governance route's query: $select, $top, $skiptoken and $count as everywhere, $filter
- * only in the forms of `filters` (see parseEqFilter), $expand only of `expands` (names matched
- * without case, answered as `expands` spells them). Any other option, known to Graph or not, is
- * refused with Request_UnsupportedQuery naming it.
+ * only in the forms of `filters` (see parseEqFilter: GUIDs, or for the properties of
+ * `filterValues` one of their values), $expand only of `expands` (names matched without case,
+ * answered as `expands` spells them). Any other option, known to Graph or not, is refused with
+ * Request_UnsupportedQuery naming it.
  */
-export function readGovernanceQuery(query: URLSearchParams, filters: readonly string[] = [], expands: readonly string[] = []): GovernanceQuery | GraphReply {
+export function readGovernanceQuery(
+  query: URLSearchParams,
+  filters: readonly string[] = [],
+  expands: readonly string[] = [],
+  filterValues: FilterValues = {},
+): GovernanceQuery | GraphReply {
   const unknown = [...query.keys()].find((key) => key.trim().startsWith('$') && !KNOWN_OPTIONS.includes(key.trim().toLowerCase()));
   if (unknown !== undefined) return unsupportedQuery(`The query option '${unknown}' is not supported.`);
   const q = parseQuery(query);
   if ('status' in q) return q;
   const other = q.unsupported.filter((option) => option !== '$filter' || filters.length === 0);
   if (other.length > 0) return unsupportedQuery(`The tenant emulator does not serve ${other.join(', ')} here.`);
-  const parsed = parseEqFilter(q.filter, filters);
+  const parsed = parseEqFilter(q.filter, filters, filterValues);
   if ('status' in parsed) return parsed;
   const expansions = new Map<string, ExpandItem>();
   for (const item of q.expand) {

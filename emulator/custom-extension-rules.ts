@@ -1,4 +1,5 @@
 import { GUID, isObject, unknownProperty } from './graph-errors.js';
+import type { GraphVersion } from './graph-types.js';
 
 /** The two kinds of an entitlement-management custom extension (Graph's customWorkflowExtensions of a catalog). */
 export const REQUEST_EXTENSION = '#microsoft.graph.accessPackageAssignmentRequestWorkflowExtension';
@@ -11,10 +12,14 @@ const TOKEN = '#microsoft.graph.azureAdTokenAuthentication';
 const CLIENT = '#microsoft.graph.customExtensionClientConfiguration';
 const TASK_CALLBACK = '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration';
 /**
- * customExtensionCallbackConfiguration is abstract in Graph's v1.0 metadata: a callback window names a
- * concrete type derived from it (v1.0: the Lifecycle Workflows one; beta adds an entitlement-management one).
+ * customExtensionCallbackConfiguration is abstract in Graph's metadata: a callback window names a concrete
+ * type derived from it. v1.0 has one, the Lifecycle Workflows one; beta adds an entitlement-management one,
+ * accessPackageRequestApprovalStageCallbackConfiguration, which v1.0's metadata does not have.
  */
-const ELM_CALLBACK_TYPES = [TASK_CALLBACK, '#microsoft.graph.accessPackageRequestApprovalStageCallbackConfiguration'];
+const ELM_CALLBACK_TYPES: Readonly<Record<GraphVersion, readonly string[]>> = {
+  'v1.0': [TASK_CALLBACK],
+  beta: [TASK_CALLBACK, '#microsoft.graph.accessPackageRequestApprovalStageCallbackConfiguration'],
+};
 const ABSTRACT_CALLBACK = '#microsoft.graph.customExtensionCallbackConfiguration';
 /** The longest Logic App resource path Entra accepts (PROTOCOL.md §8). */
 const MAX_LOGIC_APP_PATH = 150;
@@ -84,13 +89,17 @@ function windowProblem(where: string, value: unknown, range: { min: number; max:
 /** `#` is optional in an `@odata.type` Graph reads. */
 const hashed = (type: unknown): unknown => (typeof type === 'string' && !type.startsWith('#') ? `#${type}` : type);
 
-/** An entitlement-management callback window: `{ @odata.type, timeoutDuration }` (Graph's metadata; no other property). */
-export function callbackProblem(value: unknown): string | undefined {
+/**
+ * An entitlement-management callback window in a call of `version`: `{ @odata.type, timeoutDuration }`
+ * (Graph's metadata; no other property), of a type that version has.
+ */
+export function callbackProblem(value: unknown, version: GraphVersion): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) return 'callbackConfiguration must be an object';
+  const types = ELM_CALLBACK_TYPES[version];
   const type = hashed(value['@odata.type']);
-  if (type === undefined || type === ABSTRACT_CALLBACK) return `callbackConfiguration: cannot create an instance of the abstract type ${ABSTRACT_CALLBACK.slice(1)}; name one of ${ELM_CALLBACK_TYPES.join(', ')}`;
-  if (typeof type !== 'string' || !ELM_CALLBACK_TYPES.includes(type)) return `callbackConfiguration.@odata.type must be one of ${ELM_CALLBACK_TYPES.join(', ')}`;
+  if (type === undefined || type === ABSTRACT_CALLBACK) return `callbackConfiguration: cannot create an instance of the abstract type ${ABSTRACT_CALLBACK.slice(1)}; name ${types.length === 1 ? '' : 'one of '}${types.join(', ')} (${version})`;
+  if (typeof type !== 'string' || !types.includes(type)) return `callbackConfiguration.@odata.type must be ${types.length === 1 ? '' : 'one of '}${types.join(', ')} (${version})`;
   const unknown = unknownProperty(value, type === TASK_CALLBACK ? ['@odata.type', 'timeoutDuration', 'authorizedApps'] : ['@odata.type', 'timeoutDuration']);
   if (unknown !== undefined) return `The property '${unknown}' does not exist on type '${type.slice(1)}'. Make sure to only use property names that are defined by the type or mark the type as open type.`;
   return windowProblem('callbackConfiguration.timeoutDuration', value['timeoutDuration'], ELM_CALLBACK_RANGE);
@@ -114,10 +123,11 @@ export function taskCallbackProblem(value: unknown): string | undefined {
 const EXTENSION_KEYS = ['@odata.type', 'displayName', 'description', 'endpointConfiguration', 'authenticationConfiguration', 'callbackConfiguration', 'clientConfiguration'];
 
 /**
- * What Graph would refuse in a catalog's custom extension body. A create needs every part; an
- * update (`type` of the stored extension given) may leave parts out but not change the kind.
+ * What Graph would refuse in a catalog's custom extension body, written in a call of `version`
+ * (the callback window types differ). A create needs every part; an update (`type` of the stored
+ * extension given) may leave parts out but not change the kind.
  */
-export function workflowExtensionProblem(body: unknown, storedType?: string): string | undefined {
+export function workflowExtensionProblem(body: unknown, version: GraphVersion, storedType?: string): string | undefined {
   if (!isObject(body)) return 'the body must be a JSON object';
   const type = body['@odata.type'];
   if (!EXTENSION_TYPES.includes(String(type))) return `@odata.type ${JSON.stringify(type ?? null)} is not one of ${EXTENSION_TYPES.join(', ')}`;
@@ -136,7 +146,7 @@ export function workflowExtensionProblem(body: unknown, storedType?: string): st
   if (type === ASSIGNMENT_EXTENSION && body['callbackConfiguration'] !== undefined && body['callbackConfiguration'] !== null) {
     return 'callbackConfiguration is supported by accessPackageAssignmentRequestWorkflowExtension only';
   }
-  return callbackProblem(body['callbackConfiguration']) ?? clientProblem(body['clientConfiguration']);
+  return callbackProblem(body['callbackConfiguration'], version) ?? clientProblem(body['clientConfiguration']);
 }
 
 const TASK_KEYS = ['@odata.type', 'displayName', 'description', 'endpointConfiguration', 'authenticationConfiguration', 'callbackConfiguration', 'clientConfiguration'];

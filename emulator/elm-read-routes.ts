@@ -48,20 +48,42 @@ export function assignmentList(t: TenantFacts, call: DirectoryCall): GraphReply 
   }));
 }
 
+/** Graph's accessPackageRequestState members (v1.0), which `$filter=state eq '…'` takes (the property "Supports $filter (eq)"). */
+const REQUEST_STATES = ['submitted', 'pendingApproval', 'delivering', 'delivered', 'deliveryFailed', 'denied', 'scheduled', 'canceled', 'partiallyDelivered', 'unknownFutureValue'];
+
 /**
- * GET …/entitlementManagement/assignmentRequests (the list): `$filter=requestor/objectId eq '…'`
- * and/or `accessPackage/id eq '…'`, `$expand=accessPackage($select=…)` and/or `requestor`,
- * `$select`, paged. Each request as it stands now: its state follows the callouts resumed.
+ * Times out the callouts whose callback window has passed (AssignmentRequests.expireCallouts),
+ * against the requests' clock and the window of each custom extension the registry holds
+ * (`callbackConfiguration.timeoutDuration`; the default PT1H for one it does not know). Every
+ * read and resume of a request calls it first: the tenant's callouts time out lazily, as they are
+ * looked at.
+ */
+export function settleCallouts(t: Pick<TenantFacts, 'requests' | 'registry'>): void {
+  t.requests.expireCallouts(t.requests.clock(), (id) => {
+    const callback = t.registry.extension(id)?.body['callbackConfiguration'];
+    const window = typeof callback === 'object' && callback !== null ? (callback as Record<string, unknown>)['timeoutDuration'] : undefined;
+    return typeof window === 'string' ? window : undefined;
+  });
+}
+
+/**
+ * GET …/entitlementManagement/assignmentRequests (the list): `$filter=requestor/objectId eq '…'`,
+ * `accessPackage/id eq '…'` and/or `state eq '…'` (v1.0; beta's list is another collection),
+ * `$expand=accessPackage($select=…)` and/or `requestor`, `$select`, paged. Each request as it
+ * stands now: its state follows the callouts resumed and timed out. Graph documents no filter on
+ * the package's catalog (`accessPackage/catalog/id`): it is refused, as any other.
  */
 export function requestList(t: TenantFacts, call: DirectoryCall): GraphReply {
-  const q = readGovernanceQuery(call.query, ['requestor/objectId', 'accessPackage/id'], ['accessPackage', 'requestor']);
+  const states = call.version === 'beta' ? {} : { state: REQUEST_STATES };
+  const q = readGovernanceQuery(call.query, ['requestor/objectId', 'accessPackage/id', ...Object.keys(states)], ['accessPackage', 'requestor'], states);
   if ('status' in q) return q;
+  settleCallouts(t);
   const known = REQUEST_PROPERTIES[call.version] ?? [];
   const properties = q.select === undefined ? undefined : resolveSelect(q.select, known, known, 'microsoft.graph.accessPackageAssignmentRequest');
   if (properties !== undefined && 'status' in properties) return properties;
   const expand = expandedRefs(q.expansions, 'requestor', call.version);
   if ('status' in expand) return expand;
-  const requests = t.requests.where({ requestorId: q.filters.get('requestor/objectId'), accessPackageId: q.filters.get('accessPackage/id') });
+  const requests = t.requests.where({ requestorId: q.filters.get('requestor/objectId'), accessPackageId: q.filters.get('accessPackage/id'), state: q.filters.get('state') });
   const context = odataContext(call.version, `${ELM_SET}/assignmentRequests`, properties && selection(q, properties), false);
   return collectionReply({ origin: t.origin, ...call }, q, requests, t.governance.pageSize, context, (r) => {
     const all = t.requests.resource(call.version, r);

@@ -3,6 +3,7 @@ import { policyFromTenant, putBeta, putV1, type StoredPolicy } from './assignmen
 import type { TenantCatalog, TenantCatalogs } from './catalog-file.js';
 import { REQUEST_EXTENSION, taskExtensionProblem, workflowExtensionProblem } from './custom-extension-rules.js';
 import { GUID, graphError, isObject, type GraphReply } from './graph-errors.js';
+import type { GraphVersion } from './graph-types.js';
 import type { StageSettingContext } from './policy-stage-settings.js';
 
 /** A catalog's custom extension (customWorkflowExtensions): the properties as last written. */
@@ -92,10 +93,11 @@ export class ExtensionRegistry {
     return [...this.taskMap.values()];
   }
 
-  createExtension(catalogId: string, body: unknown): GraphReply {
+  /** POST in a call of `version`: the callback window types it takes are that version's. */
+  createExtension(catalogId: string, body: unknown, version: GraphVersion): GraphReply {
     const catalog = this.catalog(catalogId);
     if (catalog === undefined) return notFound(`The catalog '${catalogId}'`);
-    const problem = workflowExtensionProblem(body);
+    const problem = workflowExtensionProblem(body, version);
     if (problem !== undefined) return badRequest(problem);
     if (this.extensionsOf(catalog.id).length >= MAX_EXTENSIONS_PER_CATALOG) return badRequest(`A catalog may have at most ${MAX_EXTENSIONS_PER_CATALOG} custom extensions.`);
     if (this.extensionMap.size >= MAX_EXTENSIONS_PER_TENANT) return badRequest(`A tenant may have at most ${MAX_EXTENSIONS_PER_TENANT} custom extensions.`);
@@ -105,11 +107,11 @@ export class ExtensionRegistry {
     return { status: 201, body: extensionResource(ext) };
   }
 
-  /** PUT: the properties given replace the stored ones; the kind cannot change. */
-  updateExtension(catalogId: string, id: string, body: unknown): GraphReply {
+  /** PUT in a call of `version`: the properties given replace the stored ones; the kind cannot change. */
+  updateExtension(catalogId: string, id: string, body: unknown, version: GraphVersion): GraphReply {
     const ext = this.extensionIn(catalogId, id);
     if ('status' in ext) return ext;
-    const problem = workflowExtensionProblem(body, String(ext.body['@odata.type']));
+    const problem = workflowExtensionProblem(body, version, String(ext.body['@odata.type']));
     if (problem !== undefined) return badRequest(problem);
     const updated = { ...ext, body: { ...ext.body, ...(body as Record<string, unknown>) }, lastModifiedDateTime: now() };
     this.extensionMap.set(ext.id, updated);

@@ -1,21 +1,25 @@
 import { graphError, isObject, type GraphReply } from './graph-errors.js';
-import { derivesFrom, enumMembers, graphType, type GraphVersion } from './graph-types.js';
+import { emulatorTypes, type GraphTypeModel, type GraphVersion } from './graph-types.js';
 
 /**
  * Checks a JSON object against Graph's published types (graph-types.ts): every property must be
  * one of its type's, nested objects by their `@odata.type` or the property's declared type, and
- * enum values members of their enum. Values of the wrong JSON kind are left to the emulator's own
- * rules. An object whose type the index does not describe (an entity type outside its list) is
- * not looked into.
+ * enum values members of their enum. An `@odata.type` must name a type the model knows, derived
+ * from the declared type (or that type). Values of the wrong JSON kind are left to the emulator's
+ * own rules. An object whose type the index does not describe (an entity type outside its list,
+ * named under a declared type the index does not describe either) is not looked into.
  */
 export interface SchemaFinding {
-  /** unknown property; value not a member of its enum; `@odata.type` unknown, or not derived from the declared type. */
-  readonly kind: 'property' | 'enum' | 'type';
+  /**
+   * unknown property; value not a member of its enum; `@odata.type` naming a type that does not
+   * derive from the declared type; `@odata.type` naming a type the model does not know.
+   */
+  readonly kind: 'property' | 'enum' | 'type' | 'unresolved';
   /** Where, from the checked object: `callbackConfiguration.timeoutDuration`, `stages[0]`. */
   readonly path: string;
   /** The type the property was looked for on; the enum; the declared type. */
   readonly type: string;
-  /** The property; the value; the `@odata.type` named. */
+  /** The property; the value; the `@odata.type` named (without `#`). */
   readonly name: string;
 }
 
@@ -24,51 +28,56 @@ const isAnnotation = (key: string): boolean => key.includes('@');
 const join = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
 
 /** The type an object is: its `@odata.type` when it names one (`#` optional), else the declared type. */
-function typeOf(version: GraphVersion, value: Record<string, unknown>, declared: string, path: string, out: SchemaFinding[]): string | undefined {
+function typeOf(model: GraphTypeModel, value: Record<string, unknown>, declared: string, path: string, out: SchemaFinding[]): string | undefined {
   const named = value['@odata.type'];
-  if (typeof named !== 'string') return graphType(version, declared) === undefined ? undefined : declared;
+  if (typeof named !== 'string') return model.type(declared) === undefined ? undefined : declared;
   const name = named.replace(/^#/, '');
-  if (graphType(version, name) === undefined) {
-    // An entity type the index does not describe may well exist; a complex type the index lacks does not.
-    if (graphType(version, declared) !== undefined) out.push({ kind: 'type', path, type: declared, name });
+  if (model.type(name) === undefined) {
+    // Under a declared type the model knows, the types that can stand there are known too (its
+    // derived complex types, the entity types the index lists): a name it lacks is not Graph's.
+    // An entity type outside the index may well exist where the declared type is unknown too.
+    if (model.type(declared) !== undefined) out.push({ kind: 'unresolved', path, type: declared, name });
     return undefined;
   }
-  if (!derivesFrom(version, name, declared)) out.push({ kind: 'type', path, type: declared, name });
+  if (!model.derivesFrom(name, declared)) out.push({ kind: 'type', path, type: declared, name });
   return name;
 }
 
-function checkValue(version: GraphVersion, value: unknown, kind: string, path: string, out: SchemaFinding[]): void {
+function checkValue(model: GraphTypeModel, value: unknown, kind: string, path: string, out: SchemaFinding[]): void {
   if (kind.endsWith('[]')) {
-    if (Array.isArray(value)) value.forEach((item, i) => { checkValue(version, item, kind.slice(0, -2), `${path}[${i}]`, out); });
+    if (Array.isArray(value)) value.forEach((item, i) => { checkValue(model, item, kind.slice(0, -2), `${path}[${i}]`, out); });
     return;
   }
   if (kind.startsWith('enum:') && typeof value === 'string') {
     const name = kind.slice(5);
-    const members = (enumMembers(version, name) ?? []).map((m) => m.toLowerCase());
+    const members = (model.enumMembers(name) ?? []).map((m) => m.toLowerCase());
     // Enum values are compared without case, as the emulator compares stages (Entra's callouts spell them in Pascal case).
     const outside = value.split(',').map((v) => v.trim()).find((v) => !members.includes(v.toLowerCase()));
     if (outside !== undefined) out.push({ kind: 'enum', path, type: name, name: outside });
     return;
   }
-  if (kind.startsWith('object:') && isObject(value)) checkObject(version, value, kind.slice(7), path, out);
+  if (kind.startsWith('object:') && isObject(value)) checkObject(model, value, kind.slice(7), path, out);
 }
 
-function checkObject(version: GraphVersion, value: Record<string, unknown>, declared: string, path: string, out: SchemaFinding[]): void {
-  const name = typeOf(version, value, declared, path, out);
-  const type = name === undefined ? undefined : graphType(version, name);
+function checkObject(model: GraphTypeModel, value: Record<string, unknown>, declared: string, path: string, out: SchemaFinding[]): void {
+  const name = typeOf(model, value, declared, path, out);
+  const type = name === undefined ? undefined : model.type(name);
   if (name === undefined || type === undefined) return;
   for (const [key, item] of Object.entries(value)) {
     if (isAnnotation(key)) continue;
     const kind = type.properties[key];
     if (kind === undefined) out.push({ kind: 'property', path: join(path, key), type: name, name: key });
-    else checkValue(version, item, kind, join(path, key), out);
+    else checkValue(model, item, kind, join(path, key), out);
   }
 }
 
-/** Every finding in `value`, read as `declared` (or what its `@odata.type` names). */
-export function schemaFindings(version: GraphVersion, value: unknown, declared: string): SchemaFinding[] {
+/**
+ * Every finding in `value`, read as `declared` (or what its `@odata.type` names), against the
+ * emulator's types of `version` unless another model is given (the published types alone, say).
+ */
+export function schemaFindings(version: GraphVersion, value: unknown, declared: string, model: GraphTypeModel = emulatorTypes(version)): SchemaFinding[] {
   const out: SchemaFinding[] = [];
-  if (isObject(value)) checkObject(version, value, declared, '', out);
+  if (isObject(value)) checkObject(model, value, declared, '', out);
   return out;
 }
 
@@ -78,13 +87,33 @@ export function unknownPropertyError(property: string, type: string): GraphReply
 }
 
 /**
- * What Graph refuses first in a body of `declared`: a property its type does not have, or a value
- * its enum does not have (Graph's wording for that one is not documented; this is the emulator's).
- * A type it cannot resolve is left to the emulator's own rules, which name the types they take.
+ * OData's refusals of a type name (Microsoft.OData.Core's ValidationUtils_UnrecognizedTypeName,
+ * ValidationUtils_ResourceTypeNotAssignableToExpectedType for an entity type and
+ * ValidationUtils_IncompatibleType for a complex type), word for word.
  */
-export function schemaRefusal(version: GraphVersion, body: unknown, declared: string): GraphReply | undefined {
-  const found = schemaFindings(version, body, declared).find((f) => f.kind !== 'type');
+export function unresolvedTypeError(name: string): GraphReply {
+  return graphError(400, 'BadRequest', `A type named '${name}' could not be resolved by the model. When a model is available, each type name must resolve to a valid type.`);
+}
+
+/** A declared type the index does not describe is an entity type (the complex types a property reaches are all there). */
+export function notAssignableError(model: GraphTypeModel, name: string, declared: string): GraphReply {
+  const entity = model.type(declared) === undefined || model.derivesFrom(declared, 'microsoft.graph.entity');
+  return graphError(400, 'BadRequest', entity
+    ? `A resource with type '${name}' was found, but it is not assignable to the expected type '${declared}'. The type specified in the resource must be equal to either the expected type or a derived type.`
+    : `A value was encountered that has a type name that is incompatible with the metadata. The value specified its type as '${name}', but the type specified in the metadata is '${declared}'.`);
+}
+
+/**
+ * What Graph refuses first in a body of `declared`: an `@odata.type` it cannot resolve or that
+ * does not derive from the type declared where it stands (OData's wording), a property its type
+ * does not have, or a value its enum does not have (Graph's wording for that one is not
+ * documented; this is the emulator's). `model`: the emulator's types of `version` unless given.
+ */
+export function schemaRefusal(version: GraphVersion, body: unknown, declared: string, model: GraphTypeModel = emulatorTypes(version)): GraphReply | undefined {
+  const found = schemaFindings(version, body, declared, model)[0];
   if (found === undefined) return undefined;
+  if (found.kind === 'unresolved') return unresolvedTypeError(found.name);
+  if (found.kind === 'type') return notAssignableError(model, found.name, found.type);
   if (found.kind === 'property') return unknownPropertyError(found.name, found.type);
   return graphError(400, 'BadRequest', `The value '${found.name}' of ${found.path} is not a member of the enum type '${found.type}'.`);
 }

@@ -5,6 +5,9 @@ import type { GraphVersion } from './graph-types.js';
  * documented Graph and the emulator follows the documentation. The index check takes each entry
  * as if the types had it; each names the page that documents it. Kinds are written as the index
  * writes them (`string`, `enum:…`, `object:…`, `[]` for a collection).
+ * test/graph-schema-index/type-lag.test.ts shows that each entry still lags (the published types
+ * lack it) and is still needed (a write the product makes, or an answer of the emulator, is
+ * refused without it): a types release that catches up fails there, and the entry is taken out.
  */
 interface Documented {
   readonly page: string;
@@ -17,6 +20,8 @@ export interface TypeLag {
   readonly properties: Readonly<Record<string, Documented & { readonly properties: Readonly<Record<string, string>> }>>;
   /** Members a published enum lacks. */
   readonly enumMembers: Readonly<Record<string, Documented & { readonly members: readonly string[] }>>;
+  /** A base a published type lacks: the type (and every type derived from it) may stand where that base is declared. Its properties are not added. */
+  readonly bases: Readonly<Record<string, Documented & { readonly base: string }>>;
 }
 
 export const TYPE_LAG: Readonly<Record<GraphVersion, TypeLag>> = {
@@ -37,6 +42,7 @@ export const TYPE_LAG: Readonly<Record<GraphVersion, TypeLag>> = {
         page: 'https://learn.microsoft.com/en-us/graph/api/entitlementmanagement-post-assignmentpolicies?view=graph-rest-1.0',
       },
     },
+    bases: {},
   },
   beta: {
     types: {},
@@ -54,6 +60,13 @@ export const TYPE_LAG: Readonly<Record<GraphVersion, TypeLag>> = {
         members: ['assignmentRequestDeterminingApprovalRequirements'],
         page: 'https://learn.microsoft.com/en-us/graph/api/accesspackageassignmentrequest-resume?view=graph-rest-beta',
       },
+    },
+    bases: {
+      // The same callback's approvalStage: beta's accessPackageApprovalStage declares its approvers as subjectSets,
+      // as v1.0 does, but beta's singleUser, groupMembers, requestorManager and the sponsors are userSets, which
+      // beta's types do not derive from subjectSet (v1.0's are subjectSets). "The parameters using the v1.0
+      // endpoint" name them in that place, so beta's userSets stand where it declares a subjectSet.
+      'microsoft.graph.userSet': { base: 'microsoft.graph.subjectSet', page: 'https://learn.microsoft.com/en-us/entra/id-governance/entitlement-management-dynamic-approval' },
     },
   },
 };

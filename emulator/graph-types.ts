@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { TYPE_LAG } from './graph-type-lag.js';
+import { TYPE_LAG, type TypeLag } from './graph-type-lag.js';
 
 /**
  * Graph's types as Microsoft publishes them (@microsoft/microsoft-graph-types and -beta), for the
  * types the emulator writes and answers: emulator/graph-type-index.json, written by
  * `npm run graph-types` (scripts/write-graph-type-index.ts), with the documented additions of
- * graph-type-lag.ts. Read once, at the first check, from the file beside the sources.
+ * graph-type-lag.ts (emulatorTypes), or without them (graphTypeModel with NO_TYPE_LAG: what the
+ * tests hold our own schemas and the lag list to). Read once, at the first check, from the file
+ * beside the sources.
  */
 export type GraphVersion = 'v1.0' | 'beta';
 
@@ -19,6 +21,8 @@ export interface GraphType {
 interface VersionTypes {
   readonly types: ReadonlyMap<string, GraphType>;
   readonly enums: ReadonlyMap<string, readonly string[]>;
+  /** Bases a type has besides its published one (graph-type-lag.ts). */
+  readonly bases: ReadonlyMap<string, string>;
 }
 
 interface IndexFile {
@@ -31,9 +35,8 @@ function indexPath(): string {
   return existsSync(beside) ? beside : fileURLToPath(new URL('../../emulator/graph-type-index.json', import.meta.url));
 }
 
-function withLag(version: GraphVersion, file: IndexFile): VersionTypes {
+function withLag(version: GraphVersion, file: IndexFile, lag: TypeLag): VersionTypes {
   const { types, enums } = file.versions[version];
-  const lag = TYPE_LAG[version];
   const merged = new Map<string, GraphType>(Object.entries(types));
   for (const [name, { base, properties }] of Object.entries(lag.types)) {
     merged.set(name, { base, properties: { ...(base === null ? {} : merged.get(base)?.properties), ...properties } });
@@ -44,35 +47,52 @@ function withLag(version: GraphVersion, file: IndexFile): VersionTypes {
   }
   const members = new Map<string, readonly string[]>(Object.entries(enums));
   for (const [name, extra] of Object.entries(lag.enumMembers)) members.set(name, [...(members.get(name) ?? []), ...extra.members]);
-  return { types: merged, enums: members };
+  return { types: merged, enums: members, bases: new Map(Object.entries(lag.bases).map(([name, { base }]) => [name, base])) };
 }
 
-let loaded: Readonly<Record<GraphVersion, VersionTypes>> | undefined;
+let indexFile: IndexFile | undefined;
+const readIndex = (): IndexFile => (indexFile ??= JSON.parse(readFileSync(indexPath(), 'utf8')) as IndexFile);
 
-function versionTypes(version: GraphVersion): VersionTypes {
-  if (loaded === undefined) {
-    const file = JSON.parse(readFileSync(indexPath(), 'utf8')) as IndexFile;
-    loaded = { 'v1.0': withLag('v1.0', file), beta: withLag('beta', file) };
+/** One version's types, as the schema check reads them. */
+export interface GraphTypeModel {
+  readonly version: GraphVersion;
+  /** A type by its full name (`microsoft.graph.user`); undefined when the model does not describe it. */
+  type(name: string): GraphType | undefined;
+  enumMembers(name: string): readonly string[] | undefined;
+  /** Whether `name` is `base` or derives from it. */
+  derivesFrom(name: string, base: string): boolean;
+}
+
+/** No lag: the published types alone. */
+export const NO_TYPE_LAG: TypeLag = { types: {}, properties: {}, enumMembers: {}, bases: {} };
+
+/**
+ * The index of one version with a lag list: graph-type-lag.ts's unless said (the emulator's);
+ * NO_TYPE_LAG gives the published types alone, a list without one entry shows what it changes.
+ */
+export function graphTypeModel(version: GraphVersion, lag: TypeLag = TYPE_LAG[version]): GraphTypeModel {
+  const { types, enums, bases } = withLag(version, readIndex(), lag);
+  const derivesFrom = (name: string, base: string): boolean => {
+    for (let at: string | null = name; at !== null; at = types.get(at)?.base ?? null) {
+      const other = bases.get(at);
+      if (at === base || (other !== undefined && derivesFrom(other, base))) return true;
+    }
+    return false;
+  };
+  return { version, type: (name) => types.get(name), enumMembers: (name) => enums.get(name), derivesFrom };
+}
+
+const models = new Map<GraphVersion, GraphTypeModel>();
+
+/** The emulator's model of a version (the index with graph-type-lag.ts), read once, at the first check. */
+export function emulatorTypes(version: GraphVersion): GraphTypeModel {
+  let model = models.get(version);
+  if (model === undefined) {
+    model = graphTypeModel(version);
+    models.set(version, model);
   }
-  return loaded[version];
+  return model;
 }
 
 /** The version a call names (the routes take v1.0 and beta only). */
 export const graphVersion = (version: string): GraphVersion => (version === 'beta' ? 'beta' : 'v1.0');
-
-/** A type of the index, by its full name (`microsoft.graph.user`); undefined when the index does not describe it. */
-export function graphType(version: GraphVersion, name: string): GraphType | undefined {
-  return versionTypes(version).types.get(name);
-}
-
-export function enumMembers(version: GraphVersion, name: string): readonly string[] | undefined {
-  return versionTypes(version).enums.get(name);
-}
-
-/** Whether `name` is `base` or derives from it. */
-export function derivesFrom(version: GraphVersion, name: string, base: string): boolean {
-  for (let at: string | null = name; at !== null; at = graphType(version, at)?.base ?? null) {
-    if (at === base) return true;
-  }
-  return false;
-}

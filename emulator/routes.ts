@@ -4,6 +4,7 @@ import type { AssignmentRequests } from './assignment-requests.js';
 import { v1Issuer } from './caller-tokens.js';
 import type { Directory } from './directory.js';
 import { directoryGraph, isDirectoryPath } from './directory-routes.js';
+import { settleCallouts } from './elm-read-routes.js';
 import type { ExtensionRegistry } from './extension-registry.js';
 import type { BadToken } from './faults.js';
 import type { Governance } from './governance.js';
@@ -150,6 +151,8 @@ export async function graph(t: TenantFacts, call: GraphCall): Promise<GraphReply
     const id = path[3];
     const action = lower[4];
     if (id === undefined || path.length > 5) return graphError(400, 'BadRequest', 'Resource not found for the segment.');
+    // A callout whose callback window has passed has timed out before anyone reads or resumes it.
+    settleCallouts(t);
     if (method === 'GET' && action === undefined) return readRequest(t, version, id, call.query);
     if (method === 'POST' && action === 'resume') return t.requests.resume(version, id, body);
     return graphError(405, 'Request_BadRequest', 'The HTTP method is not allowed on this resource.');

@@ -26,11 +26,25 @@ function windowMs(value: unknown): number | undefined {
 /** Graph writes `@odata.type` with or without the `#`. */
 const sameType = (a: unknown, b: string): boolean => typeof a === 'string' && (a.startsWith('#') ? a : `#${a}`) === b;
 
+/** Properties of a callback configuration that are not a window: OData annotations, and the task extension's authorizedApps. */
+const NOT_A_WINDOW = (key: string): boolean => key.includes('@') || key === 'timeoutDuration' || key === 'authorizedApps';
+
+/**
+ * The stored window when Graph holds none under `timeoutDuration`: `none`, naming what the
+ * callback configuration holds instead (`none (it holds durationBeforeTimeout: PT1H)`), so a
+ * window written under another name is not reported as missing without a word.
+ */
+function noWindow(configuration: Json): string {
+  const others = Object.entries(configuration).filter(([key]) => !NOT_A_WINDOW(key));
+  if (others.length === 0) return 'none';
+  return `none (it holds ${others.map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ')})`;
+}
+
 /**
  * What differs between an extension (or custom task extension) as Graph holds it and as asked:
  * the relay (ARM names are case-insensitive), PoP authentication, and the callback window, read
  * as Graph's metadata names it (`callbackConfiguration.timeoutDuration`). A window Graph holds
- * under any other name reads as none.
+ * under any other name reads as none, and the stored text names what Graph holds there.
  */
 export function extensionDifferences(stored: Json, relay: Relay, callback: string): Difference[] {
   const endpoint = obj(stored['endpointConfiguration']);
@@ -42,9 +56,10 @@ export function extensionDifferences(stored: Json, relay: Relay, callback: strin
   }
   const auth = obj(stored['authenticationConfiguration'])['@odata.type'];
   if (!sameType(auth, POP)) found.push({ property: 'authenticationConfiguration', label: 'authentication', stored: String(auth), wanted: 'azureAdPopTokenAuthentication' });
-  const window = obj(stored['callbackConfiguration'])['timeoutDuration'];
+  const configuration = obj(stored['callbackConfiguration']);
+  const window = configuration['timeoutDuration'];
   if (windowMs(window) !== windowMs(callback)) {
-    found.push({ property: 'callbackConfiguration.timeoutDuration', label: 'callback window', stored: typeof window === 'string' ? window : 'none', wanted: callback });
+    found.push({ property: 'callbackConfiguration.timeoutDuration', label: 'callback window', stored: typeof window === 'string' ? window : noWindow(configuration), wanted: callback });
   }
   return found;
 }

@@ -1,5 +1,6 @@
 // A catalog's custom extensions on the tenant emulator: the bodies Graph takes and refuses, the limits, update and delete.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { callbackProblem, workflowExtensionProblem } from '../../emulator/custom-extension-rules.js';
 import type { TenantEmulator } from '../../emulator/index.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { graphGet, miToken } from './graph-calls.js';
@@ -14,6 +15,9 @@ beforeEach(async () => {
 afterEach(() => emulator.close());
 
 const create = (body: unknown) => graphSend(emulator, 'POST', EXTENSIONS, token, body);
+const TASK_WINDOW = '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration';
+/** Beta's entitlement-management callback window; v1.0's metadata does not have it. */
+const BETA_WINDOW = '#microsoft.graph.accessPackageRequestApprovalStageCallbackConfiguration';
 const code = (answer: { json: Record<string, unknown> }) => (answer.json['error'] as { code?: string; message?: string } | undefined);
 
 describe('the catalog', () => {
@@ -65,7 +69,11 @@ describe('create', () => {
     ['no Logic App name', { endpointConfiguration: endpoint({ logicAppWorkflowName: '' }) }, 'endpointConfiguration.logicAppWorkflowName is required'],
     ['a Logic App path over 150 characters', { endpointConfiguration: endpoint({ logicAppWorkflowName: 'x'.repeat(80) }) }, "the Logic App's resource path is 204 characters; at most 150 are accepted"],
     ['no authentication', { authenticationConfiguration: undefined }, 'authenticationConfiguration is required'],
-    ['an unknown authentication', { authenticationConfiguration: { '@odata.type': '#microsoft.graph.basicAuthentication' } }, 'authenticationConfiguration.@odata.type "#microsoft.graph.basicAuthentication" is not one of'],
+    ['an authentication without its type', { authenticationConfiguration: {} }, 'authenticationConfiguration.@odata.type null is not one of'],
+    // OData resolves every @odata.type against the model, and it must derive from the type declared where it stands.
+    ['an authentication type Graph does not have', { authenticationConfiguration: { '@odata.type': '#microsoft.graph.notAnAuthentication' } }, "A type named 'microsoft.graph.notAnAuthentication' could not be resolved by the model. When a model is available, each type name must resolve to a valid type."],
+    ['an endpoint typed as a callback window', { endpointConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: 'PT1H' } }, "A value was encountered that has a type name that is incompatible with the metadata. The value specified its type as 'microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', but the type specified in the metadata is 'microsoft.graph.customExtensionEndpointConfiguration'."],
+    ['a callback window type only beta has, in v1.0', { callbackConfiguration: { '@odata.type': BETA_WINDOW, timeoutDuration: 'PT1H' } }, "A type named 'microsoft.graph.accessPackageRequestApprovalStageCallbackConfiguration' could not be resolved by the model."],
     ['a token authentication without resource', { authenticationConfiguration: { '@odata.type': '#microsoft.graph.azureAdTokenAuthentication' } }, 'authenticationConfiguration.resourceId must be an application id'],
     ['an unknown property', { url: 'https://example.org' }, "The property 'url' does not exist on type 'microsoft.graph.accessPackageAssignmentRequestWorkflowExtension'. Make sure to only use property names that are defined by the type or mark the type as open type."],
     ['a read-only property', { createdDateTime: '2026-01-01T00:00:00Z' }, 'createdDateTime is read-only in microsoft.graph.accessPackageAssignmentRequestWorkflowExtension'],
@@ -78,6 +86,13 @@ describe('create', () => {
     expect(emulator.registry.extensionsOf(FINANCE)).toEqual([]);
   });
 
+  test("beta's entitlement-management window type: beta takes it, v1.0 does not have it", async () => {
+    const beta = await graphSend(emulator, 'POST', EXTENSIONS.replace(/^\/v1\.0\//, '/beta/'), token, extensionBody({ callbackConfiguration: { '@odata.type': BETA_WINDOW, timeoutDuration: 'PT1H' } }));
+    expect(beta.status).toBe(201);
+    const v1 = await create(extensionBody({ callbackConfiguration: { '@odata.type': BETA_WINDOW, timeoutDuration: 'PT1H' } }));
+    expect(v1.status).toBe(400);
+  });
+
   test('400 once the catalog has 20 extensions', async () => {
     for (let i = 0; i < 20; i++) expect((await create(extensionBody({ displayName: `ext ${i}` }))).status).toBe(201);
     const refused = await create(extensionBody({ displayName: 'one too many' }));
@@ -86,6 +101,21 @@ describe('create', () => {
 
   test('404 in a catalog that does not exist', async () => {
     expect((await graphSend(emulator, 'POST', `${ELM}/catalogs/99999999-9999-4999-8999-999999999999/customWorkflowExtensions`, token, extensionBody())).status).toBe(404);
+  });
+});
+
+describe("the emulator's rules take the version's window types", () => {
+  const body = (window: string) => extensionBody({ callbackConfiguration: { '@odata.type': window, timeoutDuration: 'PT1H' } });
+  test("v1.0: the Lifecycle Workflows window only; beta: also beta's entitlement-management one", () => {
+    expect(workflowExtensionProblem(body(TASK_WINDOW), 'v1.0')).toBeUndefined();
+    expect(workflowExtensionProblem(body(BETA_WINDOW), 'v1.0')).toBe(`callbackConfiguration.@odata.type must be ${TASK_WINDOW} (v1.0)`);
+    expect(workflowExtensionProblem(body(BETA_WINDOW), 'beta')).toBeUndefined();
+    expect(workflowExtensionProblem(body(TASK_WINDOW), 'beta')).toBeUndefined();
+  });
+
+  test('the abstract window names the concrete types of the version', () => {
+    expect(callbackProblem({ timeoutDuration: 'PT1H' }, 'v1.0')).toBe(`callbackConfiguration: cannot create an instance of the abstract type microsoft.graph.customExtensionCallbackConfiguration; name ${TASK_WINDOW} (v1.0)`);
+    expect(callbackProblem({ timeoutDuration: 'PT1H' }, 'beta')).toBe(`callbackConfiguration: cannot create an instance of the abstract type microsoft.graph.customExtensionCallbackConfiguration; name one of ${TASK_WINDOW}, ${BETA_WINDOW} (beta)`);
   });
 });
 

@@ -1,5 +1,6 @@
 // Every write the product makes is checked against Graph's published types first: a property the
-// type lacks is refused with Graph's error, nested objects by their @odata.type or declared type.
+// type lacks is refused with Graph's error, nested objects by their @odata.type or declared type; an
+// @odata.type must name a type of the model, derived from the type declared where it stands.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
 import { startTestEmulator } from '../support/emulator.js';
@@ -45,6 +46,9 @@ describe('custom extensions and the catalog role', () => {
   test('the catalog role assignment', async () => {
     const refused = await graphSend(emulator, 'POST', '/v1.0/roleManagement/entitlementManagement/roleAssignments', token, { principalId: USER, roleDefinitionId: 'e2182095-804a-4656-ae11-64734e9b7ae5', appScopeId: `/AccessPackageCatalog/${FINANCE}`, catalogId: FINANCE });
     expect([refused.status, error(refused)]).toEqual([400, unknown('catalogId', 'microsoft.graph.unifiedRoleAssignment')]);
+    // A body that names another entity type: its properties fit either, the type does not (OData's wording for an entity type).
+    const named = await graphSend(emulator, 'POST', '/v1.0/roleManagement/entitlementManagement/roleAssignments', token, { '@odata.type': '#microsoft.graph.accessPackageAssignmentPolicy', id: USER });
+    expect([named.status, error(named)?.message]).toEqual([400, "A resource with type 'microsoft.graph.accessPackageAssignmentPolicy' was found, but it is not assignable to the expected type 'microsoft.graph.unifiedRoleAssignment'. The type specified in the resource must be equal to either the expected type or a derived type."]);
   });
 });
 
@@ -54,6 +58,18 @@ describe('assignment policy PUT', () => {
     const body = { id: EMPLOYEES, displayName: 'Employees', accessPackage: { id: '97979783-38c5-40ae-b74e-404935a04ffd' }, requestApprovalSettings: { isApprovalRequiredForAdd: true, stages: [stage] } };
     const refused = await graphSend(emulator, 'PUT', `${ELM}/assignmentPolicies/${EMPLOYEES}`, token, body);
     expect([refused.status, error(refused)]).toEqual([400, unknown('isBackup', 'microsoft.graph.singleUser')]);
+  });
+
+  test('an @odata.type the model does not have is refused with OData\'s wording, its object not let through unread', async () => {
+    const body = { id: EMPLOYEES, displayName: 'Employees', expiration: { '@odata.type': '#microsoft.graph.nope', bogus: 1 } };
+    const refused = await graphSend(emulator, 'PUT', `${ELM}/assignmentPolicies/${EMPLOYEES}`, token, body);
+    expect([refused.status, error(refused)?.message]).toEqual([400, "A type named 'microsoft.graph.nope' could not be resolved by the model. When a model is available, each type name must resolve to a valid type."]);
+  });
+
+  test('an @odata.type that does not derive from the declared type: OData\'s wording for a complex type', async () => {
+    const body = { id: EMPLOYEES, displayName: 'Employees', expiration: { '@odata.type': '#microsoft.graph.singleUser', userId: USER } };
+    const refused = await graphSend(emulator, 'PUT', `${ELM}/assignmentPolicies/${EMPLOYEES}`, token, body);
+    expect([refused.status, error(refused)?.message]).toEqual([400, "A value was encountered that has a type name that is incompatible with the metadata. The value specified its type as 'microsoft.graph.singleUser', but the type specified in the metadata is 'microsoft.graph.expirationPattern'."]);
   });
 
   test("beta: checked against beta's type, which has no v1.0 properties", async () => {

@@ -78,7 +78,7 @@ describe('Lifecycle Workflows custom task extensions', () => {
   test.each([
     ['a window over 3 hours', { callbackConfiguration: { '@odata.type': '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration', timeoutDuration: 'PT4H' } }, 'timeoutDuration PT4H is outside PT5M to PT3H'],
     ['the entitlement-management callback type', { callbackConfiguration: { '@odata.type': '#microsoft.graph.customExtensionCallbackConfiguration', timeoutDuration: 'PT1H' } }, 'callbackConfiguration.@odata.type must be #microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration'],
-    ['an unknown @odata.type', { '@odata.type': '#microsoft.graph.accessPackageAssignmentRequestWorkflowExtension' }, 'is not #microsoft.graph.identityGovernance.customTaskExtension'],
+    ['an @odata.type of another entity type', { '@odata.type': '#microsoft.graph.accessPackageAssignmentRequestWorkflowExtension' }, "A resource with type 'microsoft.graph.accessPackageAssignmentRequestWorkflowExtension' was found, but it is not assignable to the expected type 'microsoft.graph.identityGovernance.customTaskExtension'."],
     ['no endpoint', { endpointConfiguration: undefined }, 'endpointConfiguration is required'],
     ['a timeout over 2 seconds', { clientConfiguration: { timeoutInMilliseconds: 5000 } }, 'clientConfiguration.timeoutInMilliseconds must be 200 to 2000'],
   ])('400 for %s', async (_, change, text) => {

@@ -4,7 +4,9 @@
  * = {…}`), compiled once, strictly, so that an unknown property, a wrong value type or a value
  * outside an enum's union fails as it would in code. `@odata.type` is not in the types: it is
  * taken out of the literal and names the type its object is checked as, `(({…} satisfies T) as T)`,
- * which then has to fit the property it sits in. Types Graph declares abstract must not be sent.
+ * which then has to fit the property it sits in, and has to be the type its place declares (the
+ * case's type at the top, the property's type below) or derive from it, through the d.ts's `extends`
+ * clauses: TypeScript compares shapes only. Types Graph declares abstract must not be sent.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -160,19 +162,52 @@ function compile(text: string): { program: ts.Program; file: ts.SourceFile } {
   return { program: ts.createProgram([GENERATED], OPTIONS, host), file };
 }
 
+/** The Graph type a d.ts interface stands for (`identityGovernance.customTaskExtension`), and its version; undefined for any other type. */
+function graphTypeOf(type: ts.Type | undefined): { version: GraphVersion; name: string; symbol: ts.Symbol } | undefined {
+  const symbol = type?.getSymbol();
+  const declaration = symbol?.declarations?.[0];
+  if (symbol === undefined || declaration === undefined || !ts.isInterfaceDeclaration(declaration)) return undefined;
+  const source = declaration.getSourceFile().fileName;
+  const version: GraphVersion | undefined = source.includes('microsoft-graph-types-beta') ? 'beta' : source.includes('microsoft-graph-types') ? 'v1.0' : undefined;
+  if (version === undefined) return undefined;
+  let scope = '';
+  for (let n: ts.Node = declaration.parent; !ts.isSourceFile(n); n = n.parent) if (ts.isModuleDeclaration(n)) scope = `${graphScope(n.name.text)}.${scope}`;
+  return { version, name: `${scope}${lowerFirst(symbol.name)}`, symbol };
+}
+
 /** An object literal without `@odata.type` whose declared type is abstract (a reference by id alone is fine). */
 function abstractWithoutType(checker: ts.TypeChecker, node: ts.ObjectLiteralExpression): string | undefined {
   if (ts.isSatisfiesExpression(node.parent) || (node.properties.length > 0 && node.properties.every((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === 'id'))) return undefined;
   const declared = checker.getContextualType(node);
-  const symbol = declared && checker.getNonNullableType(declared).getSymbol();
-  const declaration = symbol?.declarations?.[0];
-  if (symbol === undefined || declaration === undefined) return undefined;
-  const source = declaration.getSourceFile().fileName;
-  const version: GraphVersion | undefined = source.includes('microsoft-graph-types-beta') ? 'beta' : source.includes('microsoft-graph-types') ? 'v1.0' : undefined;
-  let scope = '';
-  for (let n: ts.Node = declaration.parent; !ts.isSourceFile(n); n = n.parent) if (ts.isModuleDeclaration(n)) scope = `${graphScope(n.name.text)}.${scope}`;
-  const name = `${scope}${lowerFirst(symbol.name)}`;
-  return version !== undefined && ABSTRACT_TYPES[version].has(name) ? `no @odata.type, and the declared type ${name} (${version}) is abstract: name a concrete type` : undefined;
+  const graph = graphTypeOf(declared && checker.getNonNullableType(declared));
+  return graph !== undefined && ABSTRACT_TYPES[graph.version].has(graph.name) ? `no @odata.type, and the declared type ${graph.name} (${graph.version}) is abstract: name a concrete type` : undefined;
+}
+
+/** Whether `type` is the interface `base` or extends it, through the d.ts's `extends` clauses. */
+function extendsType(checker: ts.TypeChecker, type: ts.Type, base: ts.Symbol): boolean {
+  if (type.getSymbol() === base) return true;
+  return type.isClassOrInterface() && checker.getBaseTypes(type).some((b) => extendsType(checker, b, base));
+}
+
+/**
+ * An object named by its `@odata.type` (`(({…} satisfies Named) as Named)`) whose named type is not the type
+ * its place declares nor derived from it. TypeScript compares shapes, and Graph's properties are mostly
+ * optional, so a body of an unrelated type fits; Graph's OData model does not take it. The place is the
+ * case's own type at the top, else the declared type of the property (or of the collection's items).
+ */
+function unrelatedType(checker: ts.TypeChecker, node: ts.AsExpression): string | undefined {
+  if (!ts.isTypeReferenceNode(node.type) || !ts.isParenthesizedExpression(node.expression) || !ts.isSatisfiesExpression(node.expression.expression)) return undefined;
+  const type = checker.getTypeFromTypeNode(node.type);
+  const named = graphTypeOf(type);
+  const contextual = checker.getContextualType(ts.isParenthesizedExpression(node.parent) ? node.parent : node);
+  if (named === undefined || contextual === undefined) return undefined;
+  const nonNull = checker.getNonNullableType(contextual);
+  // The declared type: a Graph interface (a lag's `as unknown as never` has none, and is not looked at).
+  const declared = (nonNull.isUnion() ? nonNull.types : [nonNull]).map(graphTypeOf).filter((t) => t !== undefined);
+  if (declared.length === 0) return undefined;
+  if (declared.some((d) => extendsType(checker, type, d.symbol))) return undefined;
+  const names = declared.map((d) => d.name).join(' | ');
+  return `@odata.type ${named.name} (${named.version}) does not derive from ${names}, the type declared here: name ${names} or a type derived from it`;
 }
 
 export interface CheckResult {
@@ -206,7 +241,7 @@ export function checkBodies(cases: readonly BodyCase[]): CheckResult {
   }
   const checker = program.getTypeChecker();
   const visit = (node: ts.Node): void => {
-    const problem = ts.isObjectLiteralExpression(node) ? abstractWithoutType(checker, node) : undefined;
+    const problem = ts.isObjectLiteralExpression(node) ? abstractWithoutType(checker, node) : ts.isAsExpression(node) ? unrelatedType(checker, node) : undefined;
     if (problem !== undefined) report(node.getStart(), problem);
     ts.forEachChild(node, visit);
   };

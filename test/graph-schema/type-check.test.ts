@@ -1,5 +1,6 @@
 // The Graph type check can fail: misspelt and other-version properties, values outside an enum, wrong value types,
-// abstract types named or left implicit; and each entry of published-type-lags.ts is still a lag of the published types.
+// abstract types named or left implicit, an @odata.type that does not derive from the type its place declares;
+// and each entry of published-type-lags.ts is still a lag of the published types.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { CALLBACK_WINDOW_TYPE, DYNAMIC_STAGE_TYPE, REQUEST_EXTENSION_TYPE } from '../../src/register/graph-shapes.js';
 import { checkBodies, type BodyCase } from './graph-type-check.js';
@@ -7,6 +8,8 @@ import { PUBLISHED_TYPE_LAGS, type PublishedTypeLag } from './published-type-lag
 
 const ID = '7deff43e-1f17-44ef-9e5f-d516b0ba11d4';
 const ELM_RESUME = 'accessPackageAssignmentRequest.resume';
+/** What a catalog's customWorkflowExtensions hold: the body names the concrete type. */
+const CALLOUT_EXTENSION = 'microsoft.graph.customCalloutExtension';
 const callbackData = (change: Record<string, unknown>) => ({
   '@odata.type': 'microsoft.graph.accessPackageAssignmentRequestCallbackData', stage: 'assignmentRequestCreated', customExtensionStageInstanceId: ID, customExtensionStageInstanceDetail: 'ok', ...change,
 });
@@ -42,6 +45,21 @@ const FAILING: readonly (BodyCase & { readonly expected: readonly string[] })[] 
     name: 'a subject set without its type', version: 'v1.0', type: 'microsoft.graph.accessPackageApprovalStage', body: { durationBeforeAutomaticDenial: 'P7D', primaryApprovers: [{ userId: ID }] },
     expected: ['primaryApprovers[0]: no @odata.type, and the declared type subjectSet (v1.0) is abstract'],
   },
+  // TypeScript compares shapes, and Graph's properties are mostly optional: these fit as shapes, yet name types that do not derive from the declared one.
+  {
+    name: 'a role assignment whose body names a policy', version: 'v1.0', type: 'microsoft.graph.unifiedRoleAssignment', body: { '@odata.type': '#microsoft.graph.accessPackageAssignmentPolicy', displayName: 'Employees' },
+    expected: ['(body): @odata.type accessPackageAssignmentPolicy (v1.0) does not derive from unifiedRoleAssignment, the type declared here'],
+  },
+  {
+    name: 'an endpoint typed as a callback window', version: 'v1.0', type: CALLOUT_EXTENSION,
+    body: { ...extension({ '@odata.type': CALLBACK_WINDOW_TYPE, timeoutDuration: 'PT1H' }), endpointConfiguration: { '@odata.type': CALLBACK_WINDOW_TYPE, timeoutDuration: 'PT1H' } },
+    expected: ['endpointConfiguration: @odata.type identityGovernance.customTaskExtensionCallbackConfiguration (v1.0) does not derive from customExtensionEndpointConfiguration, the type declared here'],
+  },
+  {
+    name: 'an approver typed as an approval stage', version: 'v1.0', type: 'microsoft.graph.accessPackageAssignmentPolicy',
+    body: { requestApprovalSettings: { stages: [{ durationBeforeAutomaticDenial: 'P7D', primaryApprovers: [{ '@odata.type': '#microsoft.graph.accessPackageApprovalStage', durationBeforeAutomaticDenial: 'P7D' }] }] } },
+    expected: ['requestApprovalSettings.stages[0].primaryApprovers[0]: @odata.type accessPackageApprovalStage (v1.0) does not derive from subjectSet, the type declared here'],
+  },
   { name: 'a type no version declares', version: 'beta', type: 'microsoft.graph.accessPackageAssignmentPolicy', body: { requestApprovalSettings: { '@odata.type': '#microsoft.graph.approvalSettingz' } }, expected: ['requestApprovalSettings: names a type the beta types do not declare (ApprovalSettingz)'] },
 ];
 
@@ -56,15 +74,20 @@ const lagCase = (lag: PublishedTypeLag, i: number, lags: readonly PublishedTypeL
   body: { ...(lag.type.endsWith('CallbackData') ? { '@odata.type': `microsoft.graph.${lag.type}` } : {}), ...(bodyAt(lag.path, 'value' in lag ? lag.value : lag.sample) as object) },
 });
 const LAGS = PUBLISHED_TYPE_LAGS.map((lag, i) => ({ lag, i }));
-const PASSING: BodyCase = { name: 'a correct body', version: 'v1.0', type: REQUEST_EXTENSION_TYPE, body: extension({ '@odata.type': CALLBACK_WINDOW_TYPE, timeoutDuration: 'PT1H' }) };
+const PASSING: readonly BodyCase[] = [
+  { name: 'a correct body', version: 'v1.0', type: REQUEST_EXTENSION_TYPE, body: extension({ '@odata.type': CALLBACK_WINDOW_TYPE, timeoutDuration: 'PT1H' }) },
+  // The place declares the abstract base; the body names a type derived from it (and so do its nested objects).
+  { name: 'a derived type where its base is declared', version: 'v1.0', type: CALLOUT_EXTENSION, body: extension({ '@odata.type': CALLBACK_WINDOW_TYPE, timeoutDuration: 'PT1H' }) },
+  { name: 'a type named where it is itself declared', version: 'beta', type: 'microsoft.graph.unifiedRoleAssignment', body: { '@odata.type': '#microsoft.graph.unifiedRoleAssignment', principalId: ID, roleDefinitionId: ID } },
+];
 
 let failures: Map<string, string[]>;
 beforeAll(() => {
-  ({ failures } = checkBodies([PASSING, ...FAILING, ...LAGS.flatMap(({ lag, i }) => [lagCase(lag, i, []), lagCase(lag, i, PUBLISHED_TYPE_LAGS)])]));
+  ({ failures } = checkBodies([...PASSING, ...FAILING, ...LAGS.flatMap(({ lag, i }) => [lagCase(lag, i, []), lagCase(lag, i, PUBLISHED_TYPE_LAGS)])]));
 });
 
-test('a correct body passes', () => {
-  expect(failures.get(PASSING.name)).toBeUndefined();
+test.each(PASSING.map((c) => [c.name] as const))('%s passes', (name) => {
+  expect(failures.get(name)).toBeUndefined();
 });
 
 describe('fails', () => {

@@ -7,7 +7,7 @@ import { resolveApprovers } from '../../src/approvers/resolve-approvers.js';
 import { DEFAULT_APPROVAL_STAGE, type ApprovalStage } from '../../src/decision/approval-stage.js';
 import type { Decision } from '../../src/decision/decision.js';
 import { elmResume, lcwResume } from '../../src/decision/resume-request.js';
-import { REQUEST_STAGES } from '../../src/register/graph-shapes.js';
+import { REQUEST_EXTENSION_TYPE, REQUEST_STAGES } from '../../src/register/graph-shapes.js';
 import { ELM_STAGES, stageCapabilities } from '../../src/stages.js';
 import { elmRequest, lcwTask } from '../checks/support.js';
 import { EMPLOYEES, FINANCE, freshEmulator, register } from '../register/register-run.js';
@@ -67,11 +67,14 @@ function lcwCases(): WriteCase[] {
   });
 }
 
-/** The Graph type a recorded register write is checked as, by its path (a new kind of write must be added here). */
+/**
+ * The Graph type a recorded register write is checked as: the type its path declares (a new kind of write must be
+ * added here), never the body's own @odata.type, which the check then requires to be that type or derived from it.
+ */
 function registerType(call: RecordedCall): Pick<WriteCase, 'kind' | 'type' | 'version'> {
   const version = call.path.startsWith('/beta/') ? 'beta' : 'v1.0';
-  const odata = (call.body as Record<string, unknown> | undefined)?.['@odata.type'];
-  if (call.path.includes('/customWorkflowExtensions') && typeof odata === 'string') return { kind: 'custom extension', type: odata, version };
+  // A catalog's customWorkflowExtensions hold customCalloutExtensions (abstract): the body names the concrete type.
+  if (/\/catalogs\/[^/]+\/customWorkflowExtensions(\/|$)/.test(call.path)) return { kind: 'custom extension', type: 'microsoft.graph.customCalloutExtension', version };
   if (/\/(assignmentPolicies|accessPackageAssignmentPolicies)\//.test(call.path)) return { kind: `assignment policy ${version}`, type: 'microsoft.graph.accessPackageAssignmentPolicy', version };
   if (call.path.endsWith('/roleManagement/entitlementManagement/roleAssignments')) return { kind: 'role assignment', type: 'microsoft.graph.unifiedRoleAssignment', version };
   if (call.path.includes('/lifecycleWorkflows/customTaskExtensions')) return { kind: 'custom task extension', type: 'microsoft.graph.identityGovernance.customTaskExtension', version };
@@ -149,5 +152,14 @@ describe('the bodies checked', () => {
     ]);
     const firstPolicy = cases.find((c) => c.name === 'register, first registration: PUT v1.0 assignment policy v1.0')?.body as { customExtensionStageSettings: { stage: string }[] };
     expect(firstPolicy.customExtensionStageSettings.map((s) => s.stage)).toEqual([...REQUEST_STAGES]);
+  });
+
+  test('register: each write checked as the type its path declares; the custom extensions name the concrete type', () => {
+    const register = cases.filter((c) => c.name.startsWith('register'));
+    expect(new Set(register.map((c) => `${c.kind}: ${c.type}`))).toEqual(new Set([
+      'custom extension: microsoft.graph.customCalloutExtension', 'assignment policy v1.0: microsoft.graph.accessPackageAssignmentPolicy', 'assignment policy beta: microsoft.graph.accessPackageAssignmentPolicy',
+      'role assignment: microsoft.graph.unifiedRoleAssignment', 'custom task extension: microsoft.graph.identityGovernance.customTaskExtension',
+    ]));
+    expect(new Set(register.filter((c) => c.kind === 'custom extension').map((c) => (c.body as Record<string, unknown>)['@odata.type']))).toEqual(new Set([REQUEST_EXTENSION_TYPE]));
   });
 });

@@ -36,7 +36,7 @@ describe('the custom extension', () => {
     expect(getsOf(run, EXTENSION)).toHaveLength(3);
   });
 
-  test('a window the tenant answers under another name (the old example\'s durationBeforeTimeout) reads as none: exit 1 naming the property', async () => {
+  test('a window the tenant answers under another name (the old example\'s durationBeforeTimeout) reads as none, naming what Graph holds: exit 1 naming the property', async () => {
     const created = await register(emulator, BASE, undefined, FAST);
     expect(created.code).toBe(0);
     const stored = emulator.registry.extensionsOf(FINANCE)[0];
@@ -44,7 +44,7 @@ describe('the custom extension', () => {
     emulator.faults.add({ service: 'graph', method: 'GET', path: EXTENSION, times: Infinity, action: { status: 200, body: otherName } });
     const run = await register(emulator, [...BASE, '--callback', 'P2D'], undefined, FAST);
     expect(run.code).toBe(1);
-    expect(run.err).toContain('callbackConfiguration.timeoutDuration: Graph holds none, P2D was written');
+    expect(run.err).toContain('callbackConfiguration.timeoutDuration: Graph holds none (it holds durationBeforeTimeout: P2D), P2D was written');
   });
 
   test('a read-back that shows the write late is read again, and passes once it does', async () => {
