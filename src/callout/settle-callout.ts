@@ -65,6 +65,9 @@ export async function settleCallout(callout: CalloutRequest, services: SettleSer
   const evaluating = services.engine.evaluate(callout, Deadline.after(clock, config.graphBudgetMs / 2));
   // Both settled here, so that the one made moot never surfaces as unhandled.
   const evaluated = evaluating.then((evaluation) => ({ evaluation }), (error: unknown) => ({ error }));
+  // An evaluation that needs no fact read is over before any I/O: it goes straight to the claim.
+  const immediate = await Promise.race([evaluated, new Promise<undefined>((resolve) => { setImmediate(() => { resolve(undefined); }); })]);
+  if (immediate !== undefined && 'evaluation' in immediate) return claimAndCarryOut(callout, immediate.evaluation, decider, deadline, services);
   const reading = readEntry(ledger, keyOf(callout)).then((entry) => ({ entry }), (error: unknown) => ({ error }));
   const first = await Promise.race([reading, evaluated]);
   if ('entry' in first && first.entry !== undefined) return carryOut(first.entry, true, undefined, callout, deadline, services);
@@ -77,9 +80,13 @@ export async function settleCallout(callout: CalloutRequest, services: SettleSer
   }
   // The claim does not wait for the lookup: an insert-if-absent finds an earlier entry by itself,
   // so a decision made before the lookup answers costs one ledger round trip, not two.
-  const shaped = shape(callout, result.evaluation.decision, config);
-  const claim = await claimEntry(ledger, entryOf(callout, shaped, result.evaluation, decider, new Date()));
-  return carryOut(claim.entry, !claim.won, claim.won ? result.evaluation : undefined, callout, deadline, services);
+  return claimAndCarryOut(callout, result.evaluation, decider, deadline, services);
+}
+
+async function claimAndCarryOut(callout: ResumableCallout, evaluation: PolicyEvaluation, decider: Decider, deadline: Deadline, services: SettleServices): Promise<Settled> {
+  const shaped = shape(callout, evaluation.decision, services.config);
+  const claim = await claimEntry(services.ledger, entryOf(callout, shaped, evaluation, decider, new Date()));
+  return carryOut(claim.entry, !claim.won, claim.won ? evaluation : undefined, callout, deadline, services);
 }
 
 /**
