@@ -1,16 +1,20 @@
 /**
  * `npm run soak -- [--callouts 10000] [--concurrency 32] [--fault-rate 0.1] [--repeat-rate 0.05]
- * [--policy <file>]`: distinct callouts through the local host (a separate process) against the
- * tenant emulator, which injects Graph faults on about `fault-rate` of Graph calls, delivered
- * with the relay's retry policy. Verifies that every callout ended with exactly one resume and
- * every repeat was answered already-resumed, prints one table with the host's memory over the run,
- * and exits non-zero when an invariant fails or the memory is not flat.
+ * [--policy <file>] [--hosts 2]`: distinct callouts through local hosts (separate processes, one
+ * decision ledger in Azurite shared by all) against the tenant emulator, which injects Graph
+ * faults on about `fault-rate` of Graph calls, delivered with the relay's retry policy (a retry
+ * and a repeat land on another host). Verifies that every callout ended with exactly one resume,
+ * every repeat was answered already-resumed and every answer carries the body Graph received,
+ * prints one table with the first host's memory over the run, and exits non-zero when an
+ * invariant fails or the memory is not flat.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TenantEmulator } from '../emulator/index.js';
+import { createCertificateAuthority, TenantEmulator } from '../emulator/index.js';
+import { startAzuriteTables } from './support/azurite-tables.js';
+import { createTableRaw } from './support/ledger-floor.js';
 import { spawnLocalHost } from './support/local-host-process.js';
 import { addSoakFaults } from './support/soak-faults.js';
 import { memoryVerdict, mib, residentBytes } from './support/soak-memory.js';
@@ -31,8 +35,14 @@ const { values } = parseArgs({
     'fault-rate': { type: 'string', default: '0.1' },
     'repeat-rate': { type: 'string', default: '0.05' },
     policy: { type: 'string' },
+    hosts: { type: 'string', default: '2' },
   },
 });
+const hostCount = Number(values.hosts);
+if (!Number.isInteger(hostCount) || hostCount < 1 || hostCount > 8) {
+  console.error('soak: --hosts must be a whole number from 1 to 8');
+  process.exit(2);
+}
 const callouts = Number(values.callouts);
 const concurrency = Number(values.concurrency);
 const faultRate = Number(values['fault-rate']);
@@ -40,10 +50,15 @@ const repeatRate = Number(values['repeat-rate']);
 const WARM_UP = Math.min(500, Math.ceil(callouts / 10));
 
 async function main(): Promise<number> {
-  const emulator = await TenantEmulator.start();
+  const ca = await createCertificateAuthority();
+  const [emulator, azurite] = await Promise.all([TenantEmulator.start({ ca }), startAzuriteTables({ ca })]);
+  await createTableRaw(emulator, azurite.accountUrl, 'decisions');
   const dir = mkdtempSync(join(tmpdir(), 'eg-soak-'));
   writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
-  const host = await spawnLocalHost({ ...emulator.appEnv(), ...HOST_GRAPH, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), ...(values.policy === undefined ? {} : { POLICY_PATH: values.policy }) });
+  const env = { ...emulator.appEnv(), ...HOST_GRAPH, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), DECISION_LEDGER_URL: azurite.tableUrl('decisions'), ...(values.policy === undefined ? {} : { POLICY_PATH: values.policy }) };
+  const hosts = await Promise.all(Array.from({ length: hostCount }, () => spawnLocalHost(env)));
+  const host = hosts[0] ?? (await spawnLocalHost(env));
+  const urls = hosts.map((h) => h.url);
   const memory: { start?: number | undefined; middle?: number | undefined; end?: number | undefined; all: number[] } = { all: [] };
   const sampler = setInterval(() => {
     const rss = residentBytes(host.pid);
@@ -51,12 +66,12 @@ async function main(): Promise<number> {
   }, SAMPLE_EVERY_MS);
   try {
     // Warm-up without faults: keys, tokens and JIT settle before memory is first read.
-    await runSoak(emulator, { url: host.url, callouts: WARM_UP, concurrency, repeatRate: 0, tag: 'a0a0a0a0' });
+    await runSoak(emulator, { url: urls, callouts: WARM_UP, concurrency, repeatRate: 0, tag: 'a0a0a0a0' });
     emulator.clearCalls();
     memory.start = residentBytes(host.pid);
     addSoakFaults(emulator.faults, faultRate, SLOW_MS);
     const run = await runSoak(emulator, {
-      url: host.url,
+      url: urls,
       callouts,
       concurrency,
       repeatRate,
@@ -76,6 +91,7 @@ async function main(): Promise<number> {
       ['resumed twice / not resumed', `${String(verdict.resumedTwice.length)} / ${String(verdict.notResumed.length)}`],
       ['distinct not 200 resumed', String(verdict.distinctNot200.length)],
       ['repeats not already-resumed', String(verdict.repeatsNotAlreadyResumed.length)],
+      ['answers whose body Graph did not receive', String(verdict.answersNotGraph.length)],
       ['Graph calls (failed by a fault)', `${String(verdict.graphCalls)} (${String(verdict.graphFaults)}, ${((100 * verdict.graphFaults) / Math.max(1, verdict.graphCalls)).toFixed(1)}%)`],
       ['503s to the relay (no answer)', `${String(verdict.answered503)} (${String(verdict.networkErrors)})`],
       ['relay retries', String(verdict.relayRetries)],
@@ -85,14 +101,14 @@ async function main(): Promise<number> {
       ['memory', mem.flat ? 'flat (end within 20% of middle)' : 'NOT flat'],
       ['invariants', verdict.holds ? 'hold' : 'FAIL'],
     ];
-    console.log(`entitlement-guard soak — Node ${process.version}, ${String(callouts)} callouts, concurrency ${String(concurrency)}, Graph faults on ${String(faultRate * 100)}% of calls, ${String(repeatRate * 100)}% repeats, ${values.policy ?? 'no policy'}, host Graph budget ${HOST_GRAPH.GRAPH_RETRY_BUDGET_SECONDS} s (timeout ${HOST_GRAPH.GRAPH_TIMEOUT_SECONDS} s), warm-up ${String(WARM_UP)} callouts\n`);
+    console.log(`entitlement-guard soak — Node ${process.version}, ${String(hostCount)} host(s) sharing one ledger (Azurite), ${String(callouts)} callouts, concurrency ${String(concurrency)}, Graph faults on ${String(faultRate * 100)}% of calls, ${String(repeatRate * 100)}% repeats, ${values.policy ?? 'no policy'}, host Graph budget ${HOST_GRAPH.GRAPH_RETRY_BUDGET_SECONDS} s (timeout ${HOST_GRAPH.GRAPH_TIMEOUT_SECONDS} s), warm-up ${String(WARM_UP)} callouts\n`);
     console.log(table(rows));
-    for (const line of [...verdict.resumedTwice.map((id) => `resumed twice: ${id}`), ...verdict.notResumed.map((id) => `not resumed: ${id}`), ...verdict.distinctNot200, ...verdict.repeatsNotAlreadyResumed].slice(0, 20)) console.error(line);
+    for (const line of [...verdict.resumedTwice.map((id) => `resumed twice: ${id}`), ...verdict.notResumed.map((id) => `not resumed: ${id}`), ...verdict.distinctNot200, ...verdict.repeatsNotAlreadyResumed, ...verdict.answersNotGraph].slice(0, 20)) console.error(line);
     return verdict.holds && mem.flat ? 0 : 1;
   } finally {
     clearInterval(sampler);
-    await host.stop();
-    await emulator.close();
+    await Promise.all(hosts.map((h) => h.stop()));
+    await Promise.all([emulator.close(), azurite.stop()]);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -19,6 +19,8 @@ export interface Delivery {
   readonly answered503: number;
   readonly networkErrors: number;
   readonly latencyMs: number;
+  /** The resume body the final 200 answer says Graph received, when it carries one. */
+  readonly resumeBody?: unknown;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,18 +30,24 @@ function retryAfterMs(header: string | null, fallback: number): number {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : fallback;
 }
 
-export async function deliver(url: string, token: string, body: string, policy: RelayPolicy = LOGIC_APP_POLICY): Promise<Delivery> {
+/**
+ * One callout through the relay's retry policy. With several hosts (instances behind one
+ * function app), each attempt may land on another: attempt n goes to `urls[(first + n) % length]`.
+ */
+export async function deliver(urls: string | readonly string[], token: string, body: string, policy: RelayPolicy = LOGIC_APP_POLICY, first = 0): Promise<Delivery> {
+  const hosts = typeof urls === 'string' ? [urls] : urls;
   const started = performance.now();
   let answered503 = 0;
   let networkErrors = 0;
   for (let attempt = 1; ; attempt++) {
     let wait: number;
     try {
+      const url = hosts[(first + attempt - 1) % hosts.length] ?? '';
       const response = await fetch(`${url}/api/callout`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
       const text = await response.text();
       if (response.status !== 503) {
-        const outcome = response.status === 200 ? (JSON.parse(text) as { outcome?: string }).outcome : undefined;
-        return { status: response.status, outcome, attempts: attempt, answered503, networkErrors, latencyMs: performance.now() - started };
+        const answer = response.status === 200 ? (JSON.parse(text) as { outcome?: string; resume?: { body?: unknown } }) : undefined;
+        return { status: response.status, outcome: answer?.outcome, resumeBody: answer?.resume?.body, attempts: attempt, answered503, networkErrors, latencyMs: performance.now() - started };
       }
       answered503++;
       wait = retryAfterMs(response.headers.get('retry-after'), policy.defaultWaitMs);

@@ -3,7 +3,8 @@ import { readFixture, withFreshIds } from './scenarios.js';
 import { deliver, LOGIC_APP_POLICY, type Delivery, type RelayPolicy } from './soak-relay.js';
 
 export interface SoakOptions {
-  readonly url: string;
+  /** The host, or the hosts (instances sharing a ledger): deliveries and relay retries alternate between them. */
+  readonly url: string | readonly string[];
   readonly callouts: number;
   readonly concurrency: number;
   /** Share of distinct callouts delivered a second time once the first delivery ended. */
@@ -51,7 +52,7 @@ export async function runSoak(emulator: TenantEmulator, options: SoakOptions): P
   const repeatEvery = options.repeatRate > 0 ? Math.max(1, Math.round(1 / options.repeatRate)) : 0;
   const sent: Sent[] = [];
   const distinctIds: string[] = [];
-  const repeats: { requestId: string; body: string }[] = [];
+  const repeats: { requestId: string; body: string; seq: number }[] = [];
   let next = 1;
   let done = 0;
   const started = performance.now();
@@ -60,7 +61,8 @@ export async function runSoak(emulator: TenantEmulator, options: SoakOptions): P
     for (;;) {
       const repeat = repeats.shift();
       if (repeat !== undefined) {
-        sent.push({ kind: 'repeat', requestId: repeat.requestId, delivery: await deliver(options.url, await token(), repeat.body, options.relay ?? LOGIC_APP_POLICY) });
+        // A repeat lands on another host than its first delivery did, when there is one.
+        sent.push({ kind: 'repeat', requestId: repeat.requestId, delivery: await deliver(options.url, await token(), repeat.body, options.relay ?? LOGIC_APP_POLICY, repeat.seq + 1) });
         continue;
       }
       if (next > options.callouts) return;
@@ -70,9 +72,9 @@ export async function runSoak(emulator: TenantEmulator, options: SoakOptions): P
       distinctIds.push(requestId);
       emulator.awaitCallout(body);
       const text = JSON.stringify(body);
-      sent.push({ kind: 'distinct', requestId, delivery: await deliver(options.url, await token(), text, options.relay ?? LOGIC_APP_POLICY) });
+      sent.push({ kind: 'distinct', requestId, delivery: await deliver(options.url, await token(), text, options.relay ?? LOGIC_APP_POLICY, seq) });
       // The worker that queues a repeat takes the queue next, so none is left behind.
-      if (repeatEvery > 0 && seq % repeatEvery === 0) repeats.push({ requestId, body: text });
+      if (repeatEvery > 0 && seq % repeatEvery === 0) repeats.push({ requestId, body: text, seq });
       options.onProgress?.(++done);
     }
   }

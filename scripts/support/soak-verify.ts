@@ -12,6 +12,8 @@ export interface SoakVerdict {
   readonly lostAnswers: number;
   readonly distinctNot200: string[];
   readonly repeatsNotAlreadyResumed: string[];
+  /** 200 answers whose resume body is not the body Graph received for that request. */
+  readonly answersNotGraph: string[];
   readonly answered503: number;
   readonly networkErrors: number;
   readonly relayRetries: number;
@@ -54,6 +56,12 @@ export function verifySoak(emulator: TenantEmulator, run: SoakRun): SoakVerdict 
   const repeats = run.sent.filter((s) => s.kind === 'repeat');
   const distinctNot200 = distinct.filter((s) => s.delivery.status !== 200 || !['resumed', 'already-resumed'].includes(s.delivery.outcome ?? '')).map((s) => `${s.requestId} ${String(s.delivery.status)} ${s.delivery.outcome ?? ''}`);
   const repeatsNotAlreadyResumed = repeats.filter((s) => s.delivery.status !== 200 || s.delivery.outcome !== 'already-resumed').map((s) => `${s.requestId} ${String(s.delivery.status)} ${s.delivery.outcome ?? ''}`);
+  // Every answer describes what Graph received: its body is the one resume the tenant applied.
+  const answersNotGraph = run.sent.filter((s) => {
+    if (s.delivery.status !== 200 || s.delivery.resumeBody === undefined) return false;
+    const received = emulator.requests.get(s.requestId)?.resumes[0]?.body;
+    return JSON.stringify(received) !== JSON.stringify(s.delivery.resumeBody);
+  }).map((s) => `${s.requestId} answered a body Graph did not receive`);
   const graph = emulator.calls({ service: 'graph' });
   const sum = (f: (d: SoakRun['sent'][number]['delivery']) => number) => run.sent.reduce((n, s) => n + f(s.delivery), 0);
   const exactlyOnce = run.distinctIds.length - resumedTwice.length - notResumed.length;
@@ -66,11 +74,12 @@ export function verifySoak(emulator: TenantEmulator, run: SoakRun): SoakVerdict 
     lostAnswers,
     distinctNot200,
     repeatsNotAlreadyResumed,
+    answersNotGraph,
     answered503: sum((d) => d.answered503),
     networkErrors: sum((d) => d.networkErrors),
     relayRetries: sum((d) => d.attempts - 1),
     graphCalls: graph.length,
     graphFaults: graph.filter((c) => c.fault !== undefined).length,
-    holds: resumedTwice.length === 0 && notResumed.length === 0 && distinctNot200.length === 0 && repeatsNotAlreadyResumed.length === 0 && exactlyOnce === run.distinctIds.length,
+    holds: resumedTwice.length === 0 && notResumed.length === 0 && distinctNot200.length === 0 && repeatsNotAlreadyResumed.length === 0 && answersNotGraph.length === 0 && exactlyOnce === run.distinctIds.length,
   };
 }

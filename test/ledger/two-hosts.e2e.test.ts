@@ -8,6 +8,9 @@ import type { LocalHostProcess } from '../../scripts/support/local-host-process.
 import { repositoryRoot, SAMPLE_POLICY, withFreshIds } from '../../scripts/support/scenarios.js';
 import { startAzuriteTables, type AzuriteTables } from '../support/azurite-tables.js';
 import { fixture } from '../support/app.js';
+import { addSoakFaults } from '../../scripts/support/soak-faults.js';
+import { runSoak } from '../../scripts/support/soak-run.js';
+import { verifySoak } from '../../scripts/support/soak-verify.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { bundleLocalHost, startHostProcess } from '../support/host-process.js';
 
@@ -101,4 +104,19 @@ describe('two host processes, one ledger', () => {
     expect(received(body)).toHaveLength(1);
     expect((received(body)[0]?.body['data'] as Record<string, unknown>)['state']).toBe('denied');
   });
+
+  test('the soak across both hosts, Graph faults on 10% of calls: every callout resumed once, every answer the body Graph received', async () => {
+    const [a, b] = await Promise.all([host(DEFAULT_POLICY), host(DEFAULT_POLICY)]);
+    addSoakFaults(emulator.faults, 0.1, 300);
+    try {
+      const run = await runSoak(emulator, { url: [a.url, b.url], callouts: 80, concurrency: 16, repeatRate: 0.1, tag: 'd0d0d0d0' });
+      const verdict = verifySoak(emulator, run);
+      expect(verdict.graphFaults).toBeGreaterThan(0);
+      expect({ twice: verdict.resumedTwice, missing: verdict.notResumed, not200: verdict.distinctNot200, repeats: verdict.repeatsNotAlreadyResumed, bodies: verdict.answersNotGraph })
+        .toEqual({ twice: [], missing: [], not200: [], repeats: [], bodies: [] });
+      expect(verdict.holds).toBe(true);
+    } finally {
+      emulator.faults.clear();
+    }
+  }, 60_000);
 });
