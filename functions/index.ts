@@ -9,6 +9,7 @@ import type { HttpFunctionOptions } from '@azure/functions';
 import { callout } from './callout.js';
 import { getDeps } from './deps.js';
 import { loadScanSettings } from '../src/sod/scan/scan-settings.js';
+import { loadSweepSettings } from '../src/sweep/sweep-settings.js';
 
 /** Every HTTP function by name, for the local host. */
 export const httpFunctions: Readonly<Record<string, HttpFunctionOptions>> = { callout };
@@ -20,3 +21,6 @@ void getDeps().prefetch();
 // deployments do not pay its import on every cold start. Its settings are validated either way.
 if (loadScanSettings(process.env) !== undefined) (await import('./sod-scan.js')).registerSodScan(process.env);
 if ((process.env['DECISION_LEDGER_URL']?.trim() ?? '') !== '') (await import('./ledger-retention.js')).registerLedgerRetention(process.env);
+// The sweep of stuck callouts settles from the ledger: it runs only with both a ledger and a schedule
+// (its settings are validated either way).
+if (loadSweepSettings(process.env) !== undefined && (process.env['DECISION_LEDGER_URL']?.trim() ?? '') !== '') (await import('./stuck-sweep.js')).registerStuckSweep(process.env);

@@ -23,6 +23,8 @@ import { Recordings } from './ledger/recordings.js';
 import { createTableLedger } from './ledger/table-ledger.js';
 
 export interface Deps extends CalloutServices {
+  /** Graph as the function reaches it (its managed identity): the sweep lists waiting requests with it. */
+  readonly graphHttp: GraphHttp;
   /**
    * Fetches, in parallel, what the first callout would otherwise wait for one after the other:
    * the tenant's OpenID metadata and signing keys, and the managed identity's Graph token. For
@@ -75,6 +77,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     memory: createDecisionMemory(),
     ledger: overrides.ledger ?? (config.decisionLedger === undefined ? createMemoryLedger() : createTableLedger(config.decisionLedger, new TableClient(config.decisionLedger.accountUrl, config.decisionLedger.table, credential, LEDGER_CLIENT))),
     recordings: new Recordings(),
+    graphHttp,
     prefetch: async () => {
       await Promise.allSettled([keys.prefetch(), overrides.graphHttp === undefined ? credential.getToken(graphScope(config.graphBaseUrl)) : undefined]);
     },

@@ -33,7 +33,10 @@ export interface SettleServices {
   readonly ledger: DecisionLedger;
 }
 
-function shape(callout: ResumableCallout, decision: Decision, config: Config): ShapedResume {
+/** What carrying out a decision made elsewhere needs: no policy engine, and of the config only the budget and the deny setting. */
+export type DecisionServices = Omit<SettleServices, 'engine' | 'config'> & { readonly config: Pick<Config, 'graphBudgetMs' | 'allowDenyAtApprovedStage'> };
+
+function shape(callout: ResumableCallout, decision: Decision, config: Pick<Config, 'allowDenyAtApprovedStage'>): ShapedResume {
   return callout.kind === 'elm-request'
     ? elmResume(callout, callout.resume, decision, config.allowDenyAtApprovedStage)
     : lcwResume(callout, callout.resume, decision);
@@ -96,7 +99,7 @@ async function claimAndCarryOut(callout: ResumableCallout, evaluation: PolicyEva
  * unless `replace` asks for ours and the entry never reached Graph (state decided). Replacing a
  * decision Graph already received is refused: it cannot be undone.
  */
-export async function settleDecision(callout: ResumableCallout, decision: Decision, services: SettleServices, decider: Decider, replace: boolean): Promise<Settled> {
+export async function settleDecision(callout: ResumableCallout, decision: Decision, services: DecisionServices, decider: Decider, replace: boolean): Promise<Settled> {
   const { clock, config, ledger } = services;
   const deadline = Deadline.after(clock, config.graphBudgetMs);
   const entry = entryOf(callout, shape(callout, decision, config), undefined, decider, new Date());
@@ -118,7 +121,7 @@ function advanced(entry: LedgerEntry, result: ResumeOutcome, sent: ShapedResume,
   return undefined;
 }
 
-async function carryOut(entry: LedgerEntry, adopted: boolean, evaluation: PolicyEvaluation | undefined, callout: ResumableCallout, deadline: Deadline, services: SettleServices): Promise<Settled> {
+async function carryOut(entry: LedgerEntry, adopted: boolean, evaluation: PolicyEvaluation | undefined, callout: ResumableCallout, deadline: Deadline, services: DecisionServices): Promise<Settled> {
   const { clock, ledger } = services;
   const shaped = resumeOf(entry, callout);
   const base = { adopted, evaluation, decision: shaped.sent };
@@ -165,7 +168,7 @@ async function carryOut(entry: LedgerEntry, adopted: boolean, evaluation: Policy
  * released, so that it does not turn every later delivery (an honest one after a lying one) into
  * the same refusal; the refusal itself is the callout's answer and log event.
  */
-async function resumeOrRelease(entry: LedgerEntry, callout: ResumableCallout, shaped: ShapedResume, deadline: Deadline, services: SettleServices) {
+async function resumeOrRelease(entry: LedgerEntry, callout: ResumableCallout, shaped: ShapedResume, deadline: Deadline, services: DecisionServices) {
   try {
     return await resumeOrFlag(callout, shaped, deadline, services);
   } catch (error) {
@@ -180,7 +183,7 @@ async function resumeOrRelease(entry: LedgerEntry, callout: ResumableCallout, sh
  * the request still waits, the request is not stranded until it expires: it is resumed with
  * continue and the finding in the detail, and the record keeps both (the refused body in `refused`).
  */
-async function resumeOrFlag(callout: ResumableCallout, shaped: ShapedResume, deadline: Deadline, services: SettleServices) {
+async function resumeOrFlag(callout: ResumableCallout, shaped: ShapedResume, deadline: Deadline, services: DecisionServices) {
   try {
     return { sent: shaped.sent, request: shaped.request, result: await services.resumer.resume(shaped.request, deadline), refused: undefined };
   } catch (error) {

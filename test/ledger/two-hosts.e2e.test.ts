@@ -20,11 +20,15 @@ let azurite: AzuriteTables;
 let table: string;
 let bundle: { entry: string; remove(): void };
 const hosts: LocalHostProcess[] = [];
+/** Two instances for the whole file (processes are costly on these machines): A on the default policy, B on the sample policy. */
+let a: LocalHostProcess;
+let b: LocalHostProcess;
 
 beforeAll(async () => {
   [emulator, bundle] = await Promise.all([startTestEmulator(), bundleLocalHost()]);
   azurite = await startAzuriteTables({ emulator });
   table = await azurite.createTable('decisions');
+  [a, b] = await Promise.all([host(DEFAULT_POLICY), host(SAMPLE_POLICY)]);
 }, 60_000);
 afterAll(async () => {
   await Promise.all(hosts.map((h) => h.stop()));
@@ -56,13 +60,11 @@ async function deliver(to: LocalHostProcess, body: object): Promise<{ status: nu
 const bodyOf = (answer: { json: Record<string, unknown> }) => (answer.json['resume'] as { body: unknown } | undefined)?.body;
 
 describe('two host processes, one ledger', () => {
-  test('each says at start where decisions are recorded', async () => {
-    const a = await host(DEFAULT_POLICY);
+  test('each says at start where decisions are recorded', () => {
     expect(a.output.join('\n')).toContain('decisions are recorded in the ledger: table decisions at https://127.0.0.1:');
   });
 
   test('A continues; B (a policy that denies it) answers the repeat with A\'s decision; one resume', async () => {
-    const [a, b] = await Promise.all([host(DEFAULT_POLICY), host(SAMPLE_POLICY)]);
     const body = conflict('2ec0a001');
     const first = await deliver(a, body);
     expect(first.json).toMatchObject({ outcome: 'resumed', decision: 'continue' });
@@ -73,7 +75,6 @@ describe('two host processes, one ledger', () => {
   });
 
   test('racing on one fresh callout: one body sent, both answers identical', async () => {
-    const [a, b] = await Promise.all([host(DEFAULT_POLICY), host(SAMPLE_POLICY)]);
     const body = conflict('2ec0a002');
     const [one, two] = await Promise.all([deliver(a, body), deliver(b, body)]);
     expect([one.status, two.status]).toEqual([200, 200]);
@@ -83,11 +84,12 @@ describe('two host processes, one ledger', () => {
     expect(received(body)[0]?.body).toEqual(bodyOf(one));
   });
 
-  test('A killed between its ledger write and its resume: the next delivery, on B, finishes A\'s decision exactly once', async () => {
-    const [a, b] = await Promise.all([host(SAMPLE_POLICY), host(DEFAULT_POLICY)]);
+  test('an instance killed between its ledger write and its resume: the next delivery, on another, finishes its decision exactly once', async () => {
+    // Its own instance on the sample policy (which denies this request), killed; A (default policy, which would continue) finishes.
+    const doomed = await host(SAMPLE_POLICY);
     const body = conflict('2ec0a003');
     emulator.faults.add({ service: 'graph', method: 'POST', path: `${requestOf(body)}/resume`, times: 1, action: { delayMs: 15_000 } });
-    const pending = deliver(a, body).catch(() => undefined);
+    const pending = deliver(doomed, body).catch(() => undefined);
     const client = new TableClient(azurite.accountUrl, 'decisions', emulatorCredential(emulator));
     const key = { partition: requestOf(body).toLowerCase(), row: (body['CustomExtensionStageInstanceId'] as string).toLowerCase() };
     let entry: { decision?: unknown; state?: unknown } | undefined;
@@ -96,17 +98,16 @@ describe('two host processes, one ledger', () => {
       if (entry === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(entry).toMatchObject({ decision: 'deny', state: 'decided' });
-    process.kill(a.pid, 'SIGKILL');
+    process.kill(doomed.pid, 'SIGKILL');
     await pending;
     emulator.faults.clear();
-    const finished = await deliver(b, body);
+    const finished = await deliver(a, body);
     expect(finished.json).toMatchObject({ outcome: 'resumed', decision: 'deny', ledger: { adopted: true } });
     expect(received(body)).toHaveLength(1);
     expect((received(body)[0]?.body['data'] as Record<string, unknown>)['state']).toBe('denied');
   });
 
   test('the soak across both hosts, Graph faults on 10% of calls: every callout resumed once, every answer the body Graph received', async () => {
-    const [a, b] = await Promise.all([host(DEFAULT_POLICY), host(DEFAULT_POLICY)]);
     addSoakFaults(emulator.faults, 0.1, 300);
     try {
       const run = await runSoak(emulator, { url: [a.url, b.url], callouts: 80, concurrency: 16, repeatRate: 0.1, tag: 'd0d0d0d0' });

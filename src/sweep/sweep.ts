@@ -1,0 +1,203 @@
+import { settleCallout, type SettleServices, type Settled } from '../callout/settle-callout.js';
+import { readEntry } from '../callout/ledger-entries.js';
+import type { ElmRequestCallout } from '../callout/model.js';
+import { PolicyEngine } from '../engine/policy-engine.js';
+import { describeError, isAppError } from '../errors.js';
+import type { GraphHttp } from '../graph/graph-http.js';
+import { childPath, graphPath } from '../graph/graph-path.js';
+import { parseGuid, type Guid } from '../guid.js';
+import { ledgerKey, type LedgerEntry } from '../ledger/ledger.js';
+import type { Logger } from '../ports.js';
+import { stagesOf, type RequestRow } from '../requests/classify-requests.js';
+import { RequestsError } from '../requests/requests-error.js';
+import { findStuck, type SweepTenant } from './find-stuck.js';
+import type { SweepSettings } from './sweep-settings.js';
+
+const ELM = ['identityGovernance', 'entitlementManagement'] as const;
+
+export interface SweepServices {
+  /** What a callout settles with: the engine is not used (the sweep only carries out the ledger's entries). */
+  readonly settle: SettleServices;
+  /** Graph, for the listing of waiting requests (read only). */
+  readonly graphHttp: GraphHttp;
+  readonly tenant: SweepTenant;
+  readonly settings: SweepSettings;
+  readonly logger: Logger;
+}
+
+export interface SweepSummary {
+  /** Stuck requests found (waiting on ours, older than STUCK_AFTER, inside their window). */
+  readonly stuck: number;
+  /** Older than STUCK_AFTER but past their callback window: left alone. */
+  readonly pastWindow: number;
+  /** Settled through the pipeline (each logged as callout.swept). */
+  readonly swept: number;
+  /** Left alone with a reason (each logged as callout.sweep-skipped). */
+  readonly skipped: number;
+  /** Failed (each logged as callout.sweep-failed); they do not stop the run. */
+  readonly failed: number;
+  /** Stuck requests this run did not get to (the bound): the next run takes them. */
+  readonly deferred: number;
+}
+
+/** The entry was there when read, and gone when settled (released after Graph refused its body). */
+class EntryGone extends Error {
+  override readonly name = 'EntryGone';
+}
+
+/**
+ * The sweep never evaluates: a callout built from a listing lacks the facts a check needs (the
+ * target, the answers, the policy), and a decision made without them must not reach the ledger.
+ * settleCallout carries out the entry it reads instead; if the entry is gone by then, it fails.
+ */
+const NOT_EVALUATING: PolicyEngine = Object.assign(Object.create(PolicyEngine.prototype) as PolicyEngine, {
+  evaluate: () => Promise.reject(new EntryGone('the ledger entry was gone when the sweep settled the request; the sweep does not evaluate (the next delivery does)')),
+});
+
+/** The error code a log carries: the AppError's, else one naming what failed. */
+function codeOf(error: unknown): string {
+  if (isAppError(error)) return error.code;
+  if (error instanceof EntryGone) return 'SWEEP.ENTRY_GONE';
+  if (error instanceof RequestsError) return isAppError(error.cause) ? error.cause.code : 'SWEEP.LISTING_FAILED';
+  return 'INTERNAL';
+}
+
+/** The callout a stuck request stands for: its ids, the stage the ledger recorded, the resume target rebuilt from the request id. */
+function calloutOf(row: RequestRow, stageInstanceId: Guid, stage: ElmRequestCallout['stage']): ElmRequestCallout {
+  const request = row.request;
+  const target = graphPath([...ELM, 'assignmentRequests', request.id]);
+  return {
+    kind: 'elm-request',
+    shape: 'flat-camel',
+    stage,
+    stageInstanceId,
+    requestId: request.id,
+    resume: { path: childPath(target, 'resume'), confirmPath: target },
+    callbackTimeout: row.extension?.callbackWindow,
+    requestType: request.requestType,
+    state: request.state,
+    status: request.status,
+    accessPackage: request.accessPackage,
+    catalog: row.extension?.catalog,
+    assignmentId: undefined,
+    assignmentPolicy: undefined,
+    target: undefined,
+    requestor: undefined,
+    answers: [],
+  };
+}
+
+type Step =
+  | { readonly kind: 'skip'; readonly reason: string; readonly entry: LedgerEntry | undefined }
+  | { readonly kind: 'settle'; readonly callout: ElmRequestCallout; readonly entry: LedgerEntry };
+
+/** What to do with one stuck request, from its ledger entry. */
+async function stepFor(row: RequestRow, services: SweepServices): Promise<Step> {
+  const stageInstanceId = parseGuid(row.instance.id);
+  if (stageInstanceId === undefined) return { kind: 'skip', reason: 'the stage instance id Graph lists is not a GUID', entry: undefined };
+  const entry = await readEntry(services.settle.ledger, ledgerKey(row.request.id, stageInstanceId));
+  if (entry === undefined) return { kind: 'skip', reason: 'no ledger entry, and the sweep cannot evaluate (it has not the callout\'s facts): the next delivery decides', entry };
+  if (entry.state !== 'decided') {
+    return { kind: 'skip', reason: `the ledger says Graph already received its ${entry.decision} (${entry.state}), yet Graph lists the request waiting: nothing is sent again`, entry };
+  }
+  const { stages } = stagesOf(row.request.state, { kind: 'entry', entry });
+  const stage = stages.length === 1 ? stages[0] : undefined;
+  if (stage === undefined) return { kind: 'skip', reason: `the stage is not known (ledger: ${entry.stage ?? 'none'}, request state: ${row.request.state ?? 'none'})`, entry };
+  return { kind: 'settle', callout: calloutOf(row, stageInstanceId, stage), entry };
+}
+
+function ids(row: RequestRow) {
+  return { requestId: row.request.id, stageInstanceId: row.instance.id, state: row.request.state, ageMs: row.ageMs, callbackWindow: row.extension?.callbackWindow };
+}
+
+async function swept(row: RequestRow, settled: Settled, services: SweepServices): Promise<void> {
+  const { logger } = services;
+  if (settled.recording !== undefined) {
+    // Awaited: a timer's instance may be frozen once the run returns.
+    try {
+      await settled.recording;
+    } catch (error) {
+      logger.warn('ledger.update-failed', { key: ledgerKey(row.request.id, row.instance.id), cause: describeError(error) });
+    }
+  }
+  logger.info('callout.swept', {
+    ...ids(row),
+    stage: settled.entry?.stage,
+    outcome: settled.outcome,
+    decision: settled.decision.kind,
+    detail: settled.decision.detail,
+    adopted: settled.adopted,
+    decidedBy: settled.entry?.decidedBy,
+    decidedAt: settled.entry?.decidedAt,
+    ledgerState: settled.entry?.state,
+    resume: settled.resume === undefined ? undefined : { sent: settled.resume.sent, graphStatus: settled.resume.graphStatus, attempts: settled.resume.attempts, note: settled.resume.note },
+  });
+}
+
+/**
+ * One run of the sweep: the requests stuck on our extension (findStuck), oldest first, each
+ * settled through the callout's pipeline (settleCallout) from its ledger entry, at most
+ * `settings.maxPerRun` of them. Only a request whose entry is decided and never reached Graph is
+ * settled: the entry's body is sent as it is, nothing is evaluated. A request with no entry is
+ * skipped (the sweep has not the facts to decide), as is one the ledger says Graph already
+ * received. When two instances sweep the same request at once, both carry out the one entry, so
+ * Graph receives the one body (and accepts it once). Every request is logged as one event
+ * (callout.swept, callout.sweep-skipped or callout.sweep-failed, with its error code) and a
+ * failure does not stop the run; the run ends with callout.sweep-finished. A listing that fails
+ * is logged (callout.sweep-run-failed) and thrown.
+ */
+export async function runSweep(services: SweepServices): Promise<SweepSummary> {
+  const { logger, settings } = services;
+  const { config, clock } = services.settle;
+  const started = clock.now();
+  let found;
+  try {
+    found = await findStuck(
+      { http: services.graphHttp, graphOrigin: config.graphBaseUrl, clock, timeoutMs: config.graphTimeoutMs, budgetMs: config.graphBudgetMs },
+      clock,
+      services.tenant,
+      settings,
+    );
+  } catch (error) {
+    logger.error('callout.sweep-run-failed', { code: codeOf(error), message: error instanceof Error ? error.message : describeError(error), ms: Math.round(clock.now() - started) });
+    throw error;
+  }
+  const settle: SettleServices = { ...services.settle, engine: NOT_EVALUATING };
+  let swepts = 0;
+  let skipped = 0;
+  let failed = 0;
+  let examined = 0;
+  for (const row of found.stuck) {
+    if (swepts + failed >= settings.maxPerRun) break;
+    examined++;
+    try {
+      const step = await stepFor(row, services);
+      if (step.kind === 'skip') {
+        skipped++;
+        logger.warn('callout.sweep-skipped', { ...ids(row), reason: step.reason, stages: stagesOf(row.request.state, step.entry === undefined ? { kind: 'none' } : { kind: 'entry', entry: step.entry }).stages });
+        continue;
+      }
+      const settled = await settleCallout(step.callout, settle, { by: 'sweeper', callerAppId: undefined });
+      swepts++;
+      await swept(row, settled, services);
+    } catch (error) {
+      failed++;
+      logger.error('callout.sweep-failed', {
+        ...ids(row),
+        code: codeOf(error),
+        message: error instanceof Error ? error.message : describeError(error),
+        details: isAppError(error) ? error.details : undefined,
+      });
+    }
+  }
+  const summary: SweepSummary = { stuck: found.stuck.length, pastWindow: found.pastWindow, swept: swepts, skipped, failed, deferred: found.stuck.length - examined };
+  logger.info('callout.sweep-finished', {
+    ...summary,
+    stuckAfter: settings.stuckAfter.text,
+    maxPerRun: settings.maxPerRun,
+    extensions: found.extensions.map((e) => e.id),
+    requestsRead: found.read.read,
+    ms: Math.round(clock.now() - started),
+  });
+  return summary;
+}
