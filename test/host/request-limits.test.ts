@@ -101,7 +101,7 @@ describe('an oversized body gets its 413 before the connection closes, every tim
   });
 
   test('with Expect: 100-continue, 413 comes instead of 100 Continue', async () => {
-    const answer = await rawExchange(roomy.url, (socket) => void socket.write(`${HEAD}Content-Length: ${FIVE_MIB}\r\nExpect: 100-continue\r\n\r\n`));
+    const answer = await rawExchange(host.url, (socket) => void socket.write(`${HEAD}Content-Length: ${FIVE_MIB}\r\nExpect: 100-continue\r\n\r\n`));
     expect(answer.interim).toEqual([]);
     expectProblem(answer, 413, 'HOST.TOO_LARGE');
   });
