@@ -1,5 +1,5 @@
 import { TableClient } from '@azure/data-tables';
-import { app, type InvocationContext, type Timer, type TimerFunctionOptions } from '@azure/functions';
+import { app } from '@azure/functions';
 import type { TokenCredential } from '@azure/identity';
 import { loadConfig, type Env } from '../src/config.js';
 import { AppError } from '../src/errors.js';
@@ -9,6 +9,7 @@ import { PURGE_MAX_PER_RUN, runRetention, type PurgeResult } from '../src/ledger
 import { createTableLedger } from '../src/ledger/table-ledger.js';
 import { systemClock, type Clock, type Logger } from '../src/ports.js';
 import { scheduleProblem } from '../src/sod/scan/scan-settings.js';
+import { registerTimerJob, type RegisterTimer } from './timer-support.js';
 
 /** Daily at 03:30 (UTC unless WEBSITE_TIME_ZONE says otherwise), away from the SoD scan's usual hour. */
 export const DEFAULT_RETENTION_SCHEDULE = '0 30 3 * * *';
@@ -37,15 +38,6 @@ export function retentionSchedule(env: Env): string {
   return value.split(/\s+/).join(' ');
 }
 
-function contextLogger(context: InvocationContext): Logger {
-  const line = (event: string, fields: object) => JSON.stringify({ event, ...fields });
-  return {
-    info: (event, fields) => { context.info(line(event, fields)); },
-    warn: (event, fields) => { context.warn(line(event, fields)); },
-    error: (event, fields) => { context.error(line(event, fields)); },
-  };
-}
-
 /**
  * The ledger's retention, built once at start-up when DECISION_LEDGER_URL is set (undefined
  * otherwise): the schedule and the configuration validated, the table reached with the
@@ -72,15 +64,9 @@ export function createLedgerRetentionJob(env: Env, overrides: LedgerRetentionOve
  * entries decided more than LEDGER_RETENTION_DAYS ago, at most PURGE_MAX_PER_RUN of them. A bad
  * setting stops start-up. Returns whether it registered.
  */
-export function registerLedgerRetention(env: Env, register: (name: string, options: TimerFunctionOptions) => void = app.timer, overrides: LedgerRetentionOverrides = {}): boolean {
+export function registerLedgerRetention(env: Env, register: RegisterTimer = app.timer, overrides: LedgerRetentionOverrides = {}): boolean {
   const job = createLedgerRetentionJob(env, overrides);
   if (job === undefined) return false;
-  register('ledgerRetention', {
-    schedule: job.schedule,
-    runOnStartup: false,
-    handler: async (_timer: Timer, context: InvocationContext) => {
-      await job.run(contextLogger(context));
-    },
-  });
+  registerTimerJob(register, 'ledgerRetention', job.schedule, job);
   return true;
 }

@@ -1,4 +1,4 @@
-import { app, type InvocationContext, type Timer, type TimerFunctionOptions } from '@azure/functions';
+import { app } from '@azure/functions';
 import type { TokenCredential } from '@azure/identity';
 import { ContainerClient } from '@azure/storage-blob';
 import { CHECK_LIST } from '../src/checks/index.js';
@@ -12,6 +12,7 @@ import { systemClock, type Clock, type Logger } from '../src/ports.js';
 import { loadScanSettings, type ScanSettings } from '../src/sod/scan/scan-settings.js';
 import { runScheduledScan } from '../src/sod/scan/scheduled-scan.js';
 import type { RuleSet } from '../src/sod/sod-model.js';
+import { registerTimerJob, type RegisterTimer } from './timer-support.js';
 
 export interface SodScanOverrides {
   readonly credential?: TokenCredential;
@@ -24,15 +25,6 @@ export interface SodScanOverrides {
 export interface SodScanJob {
   readonly settings: ScanSettings;
   run(logger: Logger): Promise<{ blobs: string[]; open: number; exempt: number }>;
-}
-
-function contextLogger(context: InvocationContext): Logger {
-  const line = (event: string, fields: object) => JSON.stringify({ event, ...fields });
-  return {
-    info: (event, fields) => { context.info(line(event, fields)); },
-    warn: (event, fields) => { context.warn(line(event, fields)); },
-    error: (event, fields) => { context.error(line(event, fields)); },
-  };
 }
 
 /**
@@ -71,15 +63,9 @@ export function createSodScanJob(env: Env, overrides: SodScanOverrides = {}): So
 }
 
 /** Registers the `sodScan` timer when SOD_SCAN_SCHEDULE is set; a bad setting or policy stops start-up. Returns whether it did. */
-export function registerSodScan(env: Env, register: (name: string, options: TimerFunctionOptions) => void = app.timer, overrides: SodScanOverrides = {}): boolean {
+export function registerSodScan(env: Env, register: RegisterTimer = app.timer, overrides: SodScanOverrides = {}): boolean {
   const job = createSodScanJob(env, overrides);
   if (job === undefined) return false;
-  register('sodScan', {
-    schedule: job.settings.schedule,
-    runOnStartup: false,
-    handler: async (_timer: Timer, context: InvocationContext) => {
-      await job.run(contextLogger(context));
-    },
-  });
+  registerTimerJob(register, 'sodScan', job.settings.schedule, job);
   return true;
 }

@@ -1,23 +1,15 @@
-import { app, type InvocationContext, type Timer, type TimerFunctionOptions } from '@azure/functions';
+import { app } from '@azure/functions';
 import type { Deps } from '../src/composition.js';
 import type { Env } from '../src/config.js';
 import type { Logger } from '../src/ports.js';
 import { runSweep, type SweepSummary } from '../src/sweep/sweep.js';
 import { loadSweepSettings, type SweepSettings } from '../src/sweep/sweep-settings.js';
 import { getDeps } from './deps.js';
+import { registerTimerJob, type RegisterTimer } from './timer-support.js';
 
 export interface StuckSweepJob {
   readonly settings: SweepSettings;
   run(logger: Logger): Promise<SweepSummary>;
-}
-
-function contextLogger(context: InvocationContext): Logger {
-  const line = (event: string, fields: object) => JSON.stringify({ event, ...fields });
-  return {
-    info: (event, fields) => { context.info(line(event, fields)); },
-    warn: (event, fields) => { context.warn(line(event, fields)); },
-    error: (event, fields) => { context.error(line(event, fields)); },
-  };
 }
 
 /**
@@ -49,15 +41,9 @@ export function createStuckSweepJob(env: Env, deps: () => Deps = getDeps): Stuck
  * set: each run settles, from the ledger, the requests waiting on our extension longer than
  * STUCK_AFTER (src/sweep/sweep.ts). A bad setting stops start-up. Returns whether it registered.
  */
-export function registerStuckSweep(env: Env, register: (name: string, options: TimerFunctionOptions) => void = app.timer, deps: () => Deps = getDeps): boolean {
+export function registerStuckSweep(env: Env, register: RegisterTimer = app.timer, deps: () => Deps = getDeps): boolean {
   const job = createStuckSweepJob(env, deps);
   if (job === undefined) return false;
-  register('stuckSweep', {
-    schedule: job.settings.schedule,
-    runOnStartup: false,
-    handler: async (_timer: Timer, context: InvocationContext) => {
-      await job.run(contextLogger(context));
-    },
-  });
+  registerTimerJob(register, 'stuckSweep', job.settings.schedule, job);
   return true;
 }

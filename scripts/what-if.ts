@@ -8,19 +8,15 @@
  * itself again with the CA trusted, and that second process starts the emulator and reads it.
  */
 import { fileURLToPath } from 'node:url';
-import { TenantEmulator, type PemPair } from '../emulator/index.js';
+import { TenantEmulator } from '../emulator/index.js';
 import { parseWhatIfArgs } from '../src/what-if/parse-args.js';
-import { emulatorCa } from './support/trusted-ca.js';
+import { emulatorCaFor } from './support/trusted-ca.js';
 import { whatIfCli } from './support/what-if-cli.js';
 
 async function main(argv: readonly string[]): Promise<number> {
-  const parsed = parseWhatIfArgs(argv, process.env);
-  let ca: PemPair | undefined;
-  if (parsed.kind === 'run' && parsed.args.source.kind === 'emulator') {
-    const trust = await emulatorCa(fileURLToPath(import.meta.url), argv, 'what-if');
-    if ('rerun' in trust) return trust.rerun;
-    ca = trust.ca;
-  }
+  const trust = await emulatorCaFor(parseWhatIfArgs(argv, process.env), fileURLToPath(import.meta.url), argv, 'what-if');
+  if ('rerun' in trust) return trust.rerun;
+  const { ca } = trust;
   const io = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text) };
   const openEmulator = async (tenant: string) => {
     const emulator = await TenantEmulator.start({ tenant, ...(ca === undefined ? {} : { ca }) });

@@ -1,10 +1,7 @@
 import { RestError, TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { basename } from 'node:path';
-import { SAMPLE_TENANT_FILE, TenantEmulator, TenantFileError, type PemPair } from '../../emulator/index.js';
+import { CommandError } from '../../src/cli/command-error.js';
 import { describeError } from '../../src/errors.js';
-import { createGraphClient } from '../../src/graph/graph-client.js';
-import { createGraphHttp, type GraphHttp } from '../../src/graph/graph-http.js';
 import { createOperatorCredential } from '../../src/graph/operator-credential.js';
 import { Deadline } from '../../src/graph/retry.js';
 import { byDecidedAt, decisionsCsv, decisionsJson, decisionsTable } from '../../src/ledger/decisions-cli/format.js';
@@ -15,24 +12,17 @@ import { systemClock, type Clock } from '../../src/ports.js';
 import type { TenantSource } from '../../src/tenant-source.js';
 import { resolveUser } from '../../src/what-if/resolve-subjects.js';
 import { WhatIfError } from '../../src/what-if/what-if-error.js';
-import { emulatorCredential } from './emulator-credential.js';
+import { emulatorGraph, liveGraph, type EmulatorOptions } from './tenant-graph.js';
 
 export interface DecisionsIo {
   out(text: string): void;
   err(text: string): void;
 }
 
-export interface OpenedEmulator {
-  readonly emulator: TenantEmulator;
-  close(): Promise<void>;
-}
+export type { OpenedEmulator } from './tenant-graph.js';
 
-export interface DecisionsCliOptions {
+export interface DecisionsCliOptions extends EmulatorOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** The CA the emulator's certificate is issued from; this process must already trust it (NODE_EXTRA_CA_CERTS). */
-  readonly emulatorCa?: PemPair;
-  /** An emulator for a tenant file instead of a new one (tests keep one). */
-  readonly openEmulator?: (tenantFile: string) => Promise<OpenedEmulator>;
   /**
    * The credential the table is read with, instead of the operator's own sign-in (tests: the
    * emulator's managed identity, whose tokens Azurite takes).
@@ -44,14 +34,7 @@ export interface DecisionsCliOptions {
 }
 
 /** A failure with the exit code it ends the command with. */
-class DecisionsError extends Error {
-  constructor(
-    readonly exitCode: 1 | 2,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+class DecisionsError extends CommandError {}
 
 /** The scope of Azure Storage's data plane, whatever the cloud (what @azure/data-tables asks for). */
 const STORAGE_SCOPE = 'https://storage.azure.com/.default';
@@ -76,46 +59,13 @@ async function signIn(credential: TokenCredential, source: TenantSource): Promis
   }
 }
 
-interface GraphSource {
-  readonly graph: GraphHttp;
-  /** "the tenant emulator (contoso.json)", "tenant … via https://graph.microsoft.com". */
-  readonly label: string;
-  close(): Promise<void>;
-}
-
-async function emulatorGraph(tenantFile: string | undefined, options: DecisionsCliOptions): Promise<GraphSource> {
-  const file = tenantFile ?? SAMPLE_TENANT_FILE;
-  let opened: OpenedEmulator;
-  try {
-    if (options.openEmulator !== undefined) opened = await options.openEmulator(file);
-    else {
-      const emulator = await TenantEmulator.start({ tenant: file, ...(options.emulatorCa === undefined ? {} : { ca: options.emulatorCa }) });
-      opened = { emulator, close: () => emulator.close() };
-    }
-  } catch (error) {
-    if (error instanceof TenantFileError) throw new DecisionsError(2, error.message.split('\n')[0] ?? error.message);
-    throw error;
-  }
-  const { emulator } = opened;
-  return { graph: createGraphHttp(createGraphClient(emulatorCredential(emulator), emulator.origin)), label: `the tenant emulator (${basename(file)})`, close: () => opened.close() };
-}
-
-async function liveGraph(credential: TokenCredential, tenantId: string, graphBaseUrl: string): Promise<GraphSource> {
-  try {
-    await credential.getToken(`${graphBaseUrl}/.default`);
-  } catch (error) {
-    throw new DecisionsError(1, `no token for ${graphBaseUrl} in tenant ${tenantId}: sign in (az login --tenant ${tenantId}) or set a credential in the environment (${firstLine(error)})`);
-  }
-  return { graph: createGraphHttp(createGraphClient(credential, graphBaseUrl)), label: `tenant ${tenantId} via ${graphBaseUrl}`, close: () => Promise.resolve() };
-}
-
 /**
  * The user's object id for a UPN, read as what-if reads it (src/what-if/resolve-subjects.ts):
  * the emulator by default, the --live tenant with the operator's sign-in. An unknown user is a
  * usage error (exit 2), naming where it was looked for.
  */
 async function resolveUpn(upn: string, args: DecisionsArgs, credential: TokenCredential, options: DecisionsCliOptions, clock: Clock): Promise<string> {
-  const source = args.source.kind === 'live' ? await liveGraph(credential, args.source.tenantId, args.source.graphBaseUrl) : await emulatorGraph(args.source.tenantFile, options);
+  const source = args.source.kind === 'live' ? await liveGraph(args.source.tenantId, args.source.graphBaseUrl, DecisionsError, credential) : await emulatorGraph(args.source.tenantFile, options, DecisionsError);
   try {
     const user = await resolveUser(source.graph, upn, Deadline.after(clock, GRAPH_BUDGET_MS), { clock, timeoutMs: GRAPH_TIMEOUT_MS });
     return user.id;

@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCertificateAuthority, type PemPair } from '../../emulator/index.js';
+import type { ParsedCommand } from '../../src/cli/command-line.js';
+import type { TenantSource } from '../../src/tenant-source.js';
 
 /** Set in the second process: the directory holding the trusted CA (ca.pem, ca-key.pem). */
 const CA_DIR = 'EG_EMULATOR_CA_DIR';
@@ -35,4 +37,13 @@ export async function emulatorCa(script: string, argv: readonly string[], name: 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * emulatorCa for a command that runs against the emulator: the CA (undefined for --live, help or
+ * a usage error, which start no emulator), or the exit code of the run made with it trusted.
+ */
+export async function emulatorCaFor(parsed: ParsedCommand<{ readonly source: TenantSource }>, script: string, argv: readonly string[], name: string): Promise<{ readonly ca: PemPair | undefined } | { readonly rerun: number }> {
+  if (parsed.kind !== 'run' || parsed.args.source.kind !== 'emulator') return { ca: undefined };
+  return emulatorCa(script, argv, name);
 }

@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
+import { parseCommand, readFlags, UsageError, type ParsedCommand } from '../cli/command-line.js';
+import { ledgerArg, sourceArg, type LedgerArg } from '../cli/source-args.js';
 import { MAX_DETAIL_LENGTH } from '../decision/resume-request.js';
 import { parseGuid, type Guid } from '../guid.js';
-import { ledgerLocation, type LedgerLocation } from '../ledger/ledger-url.js';
 import { ELM_STAGES, stageCapabilities, type ElmStage } from '../stages.js';
-import { TENANT_SOURCE_OPTIONS, tenantSourceOf, type TenantSource } from '../tenant-source.js';
+import { TENANT_SOURCE_OPTIONS, type TenantSource } from '../tenant-source.js';
 
 /** Longest --reason kept in the ledger (as long as a detail). */
 export const MAX_REASON_LENGTH = 500;
@@ -33,14 +33,11 @@ export interface ResumeArgs {
   readonly whatIf: boolean;
   readonly json: boolean;
   /** --ledger, else DECISION_LEDGER_URL; undefined: this process's memory (the emulator only). */
-  readonly ledger: { readonly location: LedgerLocation; readonly from: '--ledger' | 'DECISION_LEDGER_URL' } | undefined;
+  readonly ledger: LedgerArg | undefined;
   readonly source: TenantSource;
 }
 
-export type ParsedResumeArgs =
-  | { readonly kind: 'run'; readonly args: ResumeArgs }
-  | { readonly kind: 'help' }
-  | { readonly kind: 'usage-error'; readonly message: string };
+export type ParsedResumeArgs = ParsedCommand<ResumeArgs>;
 
 export const RESUME_USAGE = `Usage: npm run resume -- --request <id> --decision continue|deny [options]
 
@@ -94,8 +91,6 @@ const OPTIONS = {
   help: { type: 'boolean' },
 } as const;
 
-class UsageError extends Error {}
-
 function guid(value: string | undefined, flag: string): Guid | undefined {
   if (value === undefined) return undefined;
   const id = parseGuid(value.trim());
@@ -121,27 +116,12 @@ function stageOf(value: string | undefined): ElmStage | undefined {
   return stage;
 }
 
-function ledgerOf(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): ResumeArgs['ledger'] {
-  const fromEnv = env['DECISION_LEDGER_URL']?.trim();
-  const [text, from] = flag !== undefined ? [flag.trim(), '--ledger' as const] : [fromEnv === '' ? undefined : fromEnv, 'DECISION_LEDGER_URL' as const];
-  if (text === undefined) return undefined;
-  const location = ledgerLocation(text);
-  if ('problem' in location) throw new UsageError(`${from} ${location.problem}`);
-  return { location, from };
-}
-
 /** The command line (after `--`) and the environment → what to resume, or why not (one line). */
 export function parseResumeArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedResumeArgs {
-  try {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : 'the arguments cannot be read');
-    }
+  return parseCommand(() => {
+    const values = readFlags(argv, OPTIONS);
     if (values.help === true) return { kind: 'help' };
-    const source = tenantSourceOf(values);
-    if ('problem' in source) throw new UsageError(source.problem);
+    const source = sourceArg(values);
     const requestId = guid(values.request, '--request');
     if (requestId === undefined) throw new UsageError('--request <id> is required');
     const decision = values.decision?.trim().toLowerCase();
@@ -151,7 +131,7 @@ export function parseResumeArgs(argv: readonly string[], env: Readonly<Record<st
     const reason = bounded(values.reason, '--reason', MAX_REASON_LENGTH) ?? detail;
     const operator = bounded(values.operator, '--operator', 200);
     if (operator !== undefined && source.kind === 'live') throw new UsageError('--operator is for the emulator; --live names the signed-in identity');
-    const ledger = ledgerOf(values.ledger, env);
+    const ledger = ledgerArg(values.ledger, env);
     if (ledger === undefined && source.kind === 'live') throw new UsageError('--live needs the decision ledger: --ledger <table URL> or DECISION_LEDGER_URL');
     if (values.yes === true && values['what-if'] === true) throw new UsageError('give --what-if or --yes, not both');
     return {
@@ -173,8 +153,5 @@ export function parseResumeArgs(argv: readonly string[], env: Readonly<Record<st
         source,
       },
     };
-  } catch (error) {
-    if (error instanceof UsageError) return { kind: 'usage-error', message: error.message };
-    throw error;
-  }
+  });
 }

@@ -1,9 +1,10 @@
-import { parseArgs } from 'node:util';
 import { parseIsoDuration } from '../checks/support/iso-duration.js';
+import { parseCommand, readFlags, UsageError, type ParsedCommand } from '../cli/command-line.js';
+import { sourceArg } from '../cli/source-args.js';
 import { isGuidText } from '../guid.js';
 import { APPROVAL_REQUIREMENTS_STAGE, EXPIRATION_STAGES, REQUEST_STAGES, type Relay, type RequestStage } from './graph-shapes.js';
 import type { Desired } from './register-model.js';
-import { TENANT_SOURCE_OPTIONS, tenantSourceOf, type TenantSource } from '../tenant-source.js';
+import { TENANT_SOURCE_OPTIONS, type TenantSource } from '../tenant-source.js';
 
 /** Where the command reads and writes: the tenant emulator in-process, or a real tenant. */
 export type RegisterSource = TenantSource;
@@ -15,7 +16,7 @@ export interface RegisterArgs {
   readonly source: RegisterSource;
 }
 
-export type ParsedRegisterArgs = { readonly kind: 'run'; readonly args: RegisterArgs } | { readonly kind: 'help' } | { readonly kind: 'usage-error'; readonly message: string };
+export type ParsedRegisterArgs = ParsedCommand<RegisterArgs>;
 
 /** The azd outputs (infra/main.bicep) the relay and the identity default to; names agreed with the infra. */
 export const ENV = {
@@ -45,8 +46,6 @@ const OPTIONS = {
   ...TENANT_SOURCE_OPTIONS,
   help: { type: 'boolean' },
 } as const;
-
-class UsageError extends Error {}
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -105,12 +104,6 @@ function relayOf(values: Record<string, unknown>, env: Env): Relay {
   return { subscriptionId, resourceGroupName, logicAppWorkflowName };
 }
 
-function sourceOf(values: Record<string, unknown>): RegisterSource {
-  const source = tenantSourceOf(values);
-  if ('problem' in source) throw new UsageError(source.problem);
-  return source;
-}
-
 function desiredOf(values: Record<string, unknown>, env: Env): Desired {
   const unregister = values['unregister'] === true;
   const catalog = values['catalog'] as string | undefined;
@@ -147,19 +140,11 @@ function desiredOf(values: Record<string, unknown>, env: Env): Desired {
  * not. Every mistake is one line saying what to change.
  */
 export function parseRegisterArgs(argv: readonly string[], env: Env): ParsedRegisterArgs {
-  try {
-    let values: Record<string, unknown>;
-    try {
-      ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : 'the arguments cannot be read');
-    }
+  return parseCommand(() => {
+    const values: Record<string, unknown> = readFlags(argv, OPTIONS, { firstLine: true });
     if (values['help'] === true) return { kind: 'help' };
     const empty = Object.entries(values).find(([, v]) => typeof v === 'string' && v.trim() === '');
     if (empty !== undefined) throw new UsageError(`--${empty[0]} needs a value`);
-    return { kind: 'run', args: { desired: desiredOf(values, env), whatIf: values['what-if'] === true, json: values['json'] === true, source: sourceOf(values) } };
-  } catch (error) {
-    if (error instanceof UsageError) return { kind: 'usage-error', message: error.message };
-    throw error;
-  }
+    return { kind: 'run', args: { desired: desiredOf(values, env), whatIf: values['what-if'] === true, json: values['json'] === true, source: sourceArg(values) } };
+  });
 }

@@ -1,16 +1,11 @@
+import { CommandError } from '../cli/command-error.js';
+
 /**
  * Why the register command stopped, with the exit code it ends with: 2 for what the operator
  * gave or can fix in the tenant's configuration (bad arguments, a missing catalog or policy, a
  * stage that cannot take the extension), 1 for what failed underneath (a missing permission,
  * Graph unavailable, no credential). Nothing is written once one is thrown during planning.
  */
-export class RegisterError extends Error {
+export class RegisterError extends CommandError {
   override readonly name = 'RegisterError';
-  constructor(
-    readonly exitCode: 1 | 2,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { parseIsoDuration, type IsoDuration } from '../checks/support/iso-duration.js';
+import { parseCommand, readFlags, UsageError, type ParsedCommand } from '../cli/command-line.js';
+import { ledgerArg, sourceArg, type LedgerArg } from '../cli/source-args.js';
 import { parseGuid, type Guid } from '../guid.js';
-import { ledgerLocation, type LedgerLocation } from '../ledger/ledger-url.js';
-import { TENANT_SOURCE_OPTIONS, tenantSourceOf, type TenantSource } from '../tenant-source.js';
+import { TENANT_SOURCE_OPTIONS, type TenantSource } from '../tenant-source.js';
 
 /** The display name `npm run register` gives the custom extension unless told otherwise. */
 export const DEFAULT_EXTENSION_NAME = 'entitlement-guard';
@@ -19,15 +19,12 @@ export interface RequestsArgs {
   /** Also the requests whose callout of ours Entra gave up on (callbackTimedOut, calloutFailed). */
   readonly timedOut: boolean;
   /** The decision ledger: --ledger, else DECISION_LEDGER_URL; undefined: none (a "no ledger" column). */
-  readonly ledger: { readonly location: LedgerLocation; readonly from: '--ledger' | 'DECISION_LEDGER_URL' } | undefined;
+  readonly ledger: LedgerArg | undefined;
   readonly json: boolean;
   readonly source: TenantSource;
 }
 
-export type ParsedRequestsArgs =
-  | { readonly kind: 'run'; readonly args: RequestsArgs }
-  | { readonly kind: 'help' }
-  | { readonly kind: 'usage-error'; readonly message: string };
+export type ParsedRequestsArgs = ParsedCommand<RequestsArgs>;
 
 export const REQUESTS_USAGE = `Usage: npm run requests -- [--catalog <id>] [--package <id>] [options]
 
@@ -65,8 +62,6 @@ const OPTIONS = {
   help: { type: 'boolean' },
 } as const;
 
-class UsageError extends Error {}
-
 function optionalGuid(value: string | undefined, flag: string): Guid | undefined {
   if (value === undefined) return undefined;
   const id = parseGuid(value.trim());
@@ -90,27 +85,12 @@ function olderThanOf(text: string | undefined): RequestsArgs['olderThan'] {
   return { text: text.trim().toUpperCase(), duration };
 }
 
-function ledgerOf(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): RequestsArgs['ledger'] {
-  const fromEnv = env['DECISION_LEDGER_URL']?.trim();
-  const [text, from] = flag !== undefined ? [flag.trim(), '--ledger' as const] : [fromEnv === '' ? undefined : fromEnv, 'DECISION_LEDGER_URL' as const];
-  if (text === undefined) return undefined;
-  const location = ledgerLocation(text);
-  if ('problem' in location) throw new UsageError(`${from} ${location.problem}`);
-  return { location, from };
-}
-
 /** The command line (after `--`) and the environment → what to list, or why not (one line). */
 export function parseRequestsArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedRequestsArgs {
-  try {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : 'the arguments cannot be read');
-    }
+  return parseCommand(() => {
+    const values = readFlags(argv, OPTIONS);
     if (values.help === true) return { kind: 'help' };
-    const source = tenantSourceOf(values);
-    if ('problem' in source) throw new UsageError(source.problem);
+    const source = sourceArg(values);
     return {
       kind: 'run',
       args: {
@@ -119,13 +99,10 @@ export function parseRequestsArgs(argv: readonly string[], env: Readonly<Record<
         extension: extensionOf(values.extension, values.name),
         olderThan: olderThanOf(values['older-than']),
         timedOut: values['timed-out'] === true,
-        ledger: ledgerOf(values.ledger, env),
+        ledger: ledgerArg(values.ledger, env),
         json: values.json === true,
         source,
       },
     };
-  } catch (error) {
-    if (error instanceof UsageError) return { kind: 'usage-error', message: error.message };
-    throw error;
-  }
+  });
 }

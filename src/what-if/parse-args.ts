@@ -1,8 +1,9 @@
-import { parseArgs } from 'node:util';
+import { parseCommand, readFlags, UsageError, type ParsedCommand } from '../cli/command-line.js';
+import { sourceArg } from '../cli/source-args.js';
 import { isGuidText, parseGuid, type Guid } from '../guid.js';
 import { REQUEST_TYPES, requestTypeOf, type RequestType } from '../request-types.js';
 import { stageCapabilities, type ElmStage } from '../stages.js';
-import { TENANT_SOURCE_OPTIONS, tenantSourceOf, type TenantSource, type TenantSourceFlags } from '../tenant-source.js';
+import { TENANT_SOURCE_OPTIONS, type TenantSource } from '../tenant-source.js';
 
 /** Where the directory is read: the tenant emulator in-process, or a real tenant, read-only. */
 export type WhatIfSource = TenantSource;
@@ -25,10 +26,7 @@ export interface WhatIfArgs {
   readonly allowDenyAtApprovedStage: boolean;
 }
 
-export type ParsedArgs =
-  | { readonly kind: 'run'; readonly args: WhatIfArgs }
-  | { readonly kind: 'help' }
-  | { readonly kind: 'usage-error'; readonly message: string };
+export type ParsedArgs = ParsedCommand<WhatIfArgs>;
 
 /** The request types for the usage, a few to a line under the option's description. */
 const REQUEST_TYPE_USAGE = ['userAdd (default)', ...REQUEST_TYPES.filter((t) => t !== 'userAdd')]
@@ -69,8 +67,6 @@ const OPTIONS = {
   ...TENANT_SOURCE_OPTIONS,
   help: { type: 'boolean' },
 } as const;
-
-class UsageError extends Error {}
 
 function guid(value: string, flag: string): Guid {
   const id = parseGuid(value);
@@ -113,21 +109,10 @@ function allowDenyOf(env: Readonly<Record<string, string | undefined>>): boolean
   throw new UsageError('ALLOW_DENY_AT_APPROVED_STAGE must be true or false');
 }
 
-function sourceOf(flags: TenantSourceFlags): WhatIfSource {
-  const source = tenantSourceOf(flags);
-  if ('problem' in source) throw new UsageError(source.problem);
-  return source;
-}
-
 /** The command line (after `--`) and the environment → what to evaluate, or why not. */
 export function parseWhatIfArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedArgs {
-  try {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : 'the arguments cannot be read');
-    }
+  return parseCommand(() => {
+    const values = readFlags(argv, OPTIONS);
     if (values.help === true) return { kind: 'help' };
     if (values.user === undefined) throw new UsageError('--user is required');
     if (values.package === undefined) throw new UsageError('--package is required');
@@ -143,12 +128,9 @@ export function parseWhatIfArgs(argv: readonly string[], env: Readonly<Record<st
         catalogId: optionalGuid(values.catalog, '--catalog'),
         assignmentPolicyId: optionalGuid(values['assignment-policy'], '--assignment-policy'),
         json: values.json === true,
-        source: sourceOf(values),
+        source: sourceArg(values),
         allowDenyAtApprovedStage: allowDenyOf(env),
       },
     };
-  } catch (error) {
-    if (error instanceof UsageError) return { kind: 'usage-error', message: error.message };
-    throw error;
-  }
+  });
 }

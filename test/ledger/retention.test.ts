@@ -2,7 +2,7 @@
 // bound per run, by the ledgerRetention timer; against the memory ledger and against Azurite tables
 // over HTTPS with OAuth, the table reached with the product's managed identity credential.
 import { TableClient } from '@azure/data-tables';
-import { InvocationContext, type Timer, type TimerFunctionOptions } from '@azure/functions';
+import { InvocationContext, type Timer } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
@@ -17,6 +17,7 @@ import { createTableLedger } from '../../src/ledger/table-ledger.js';
 import type { Clock, LogFields, Logger } from '../../src/ports.js';
 import { startAzuriteTables, type AzuriteTables } from '../support/azurite-tables.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { recorder } from '../support/timer-recorder.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-03-10T12:00:00.000Z');
@@ -172,11 +173,6 @@ const appEnv = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 const LEDGER = { DECISION_LEDGER_URL: 'https://contosoguard.table.core.windows.net/decisions' };
-
-function recorder() {
-  const registered: [string, TimerFunctionOptions][] = [];
-  return { registered, register: (name: string, options: TimerFunctionOptions) => { registered.push([name, options]); } };
-}
 
 describe('the ledgerRetention timer', () => {
   it('is not registered without DECISION_LEDGER_URL', () => {

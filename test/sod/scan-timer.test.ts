@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvocationContext, type Timer, type TimerFunctionOptions } from '@azure/functions';
+import { InvocationContext, type Timer } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
 import { createSodScanJob, registerSodScan } from '../../functions/sod-scan.js';
 import { emulatorCredential } from '../../scripts/support/emulator-credential.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { recorder } from '../support/timer-recorder.js';
 import { scanRules, scanTenantFile, U } from './scan-tenant-fixture.js';
 
 const SAMPLE_POLICY = join(import.meta.dirname, '..', '..', 'policy', 'sample.policy.json');
@@ -26,11 +27,6 @@ const appEnv = (extra: Record<string, string>) => ({
   ...extra,
 });
 const SCAN = { SOD_SCAN_SCHEDULE: '0 0 2 * * *', SOD_SCAN_BLOB_URL: 'https://contosoreports.blob.core.windows.net/sod-reports' };
-
-function recorder() {
-  const registered: [string, TimerFunctionOptions][] = [];
-  return { registered, register: (name: string, options: TimerFunctionOptions) => { registered.push([name, options]); } };
-}
 
 describe('the sodScan timer', () => {
   it('is not registered, nor the policy read for it, without SOD_SCAN_SCHEDULE', () => {

@@ -1,8 +1,9 @@
-import { parseArgs } from 'node:util';
+import { parseCommand, readFlags, UsageError, type ParsedCommand } from '../../cli/command-line.js';
+import { ledgerArg, sourceArg } from '../../cli/source-args.js';
 import { parseGuid, type Guid } from '../../guid.js';
-import { TENANT_SOURCE_OPTIONS, tenantSourceOf, type TenantSource } from '../../tenant-source.js';
+import { TENANT_SOURCE_OPTIONS, type TenantSource } from '../../tenant-source.js';
 import type { LedgerEntry } from '../ledger.js';
-import { ledgerLocation, type LedgerLocation } from '../ledger-url.js';
+import type { LedgerLocation } from '../ledger-url.js';
 
 /** The decisions a filter may name: the kinds a ledger entry records (a resume was due). */
 export const DECISION_KINDS = ['continue', 'deny', 'approval-stage', 'complete', 'fail'] as const satisfies readonly LedgerEntry['decision'][];
@@ -30,10 +31,7 @@ export interface DecisionsArgs {
   readonly source: TenantSource;
 }
 
-export type ParsedDecisionsArgs =
-  | { readonly kind: 'run'; readonly args: DecisionsArgs }
-  | { readonly kind: 'help' }
-  | { readonly kind: 'usage-error'; readonly message: string };
+export type ParsedDecisionsArgs = ParsedCommand<DecisionsArgs>;
 
 export const DECISIONS_USAGE = `Usage: npm run decisions -- [--ledger <table URL>] [filters] [--json | --csv]
        npm run decisions -- --user <UPN> --live --tenant-id <id> [--ledger <table URL>] [filters] [--json | --csv]
@@ -83,8 +81,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-class UsageError extends Error {}
-
 function guid(value: string | undefined, flag: string): Guid | undefined {
   if (value === undefined) return undefined;
   const id = parseGuid(value);
@@ -133,33 +129,23 @@ function timeOf(value: string | undefined, flag: '--from' | '--to'): Date | unde
 }
 
 function ledgerOf(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): Pick<DecisionsArgs, 'ledger' | 'ledgerFrom'> {
-  const fromEnv = env['DECISION_LEDGER_URL']?.trim();
-  const given = flag !== undefined ? { text: flag, from: '--ledger' as const } : fromEnv !== undefined && fromEnv !== '' ? { text: fromEnv, from: 'DECISION_LEDGER_URL' as const } : undefined;
+  const given = ledgerArg(flag, env);
   if (given === undefined) {
     throw new UsageError('no ledger to read: give --ledger <table URL> (https://<account>.table.core.windows.net/<table>) or set DECISION_LEDGER_URL');
   }
-  const { text, from } = given;
-  const location = ledgerLocation(text);
-  if ('problem' in location) throw new UsageError(`${from} ${location.problem}`);
-  return { ledger: location, ledgerFrom: from };
+  return { ledger: given.location, ledgerFrom: given.from };
 }
 
 /** The command line (after `--`) and the environment → what to read, or the one line saying what to change. */
 export function parseDecisionsArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedDecisionsArgs {
-  try {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : 'the arguments cannot be read');
-    }
+  return parseCommand(() => {
+    const values = readFlags(argv, OPTIONS, { firstLine: true });
     if (values.help === true) return { kind: 'help' };
     for (const name of ['ledger', 'request', 'user', 'package', 'decision', 'from', 'to', 'tenant', 'tenant-id', 'graph'] as const) {
       if (values[name]?.trim() === '') throw new UsageError(`--${name} needs a value`);
     }
     if (values.json === true && values.csv === true) throw new UsageError('--json and --csv cannot be given together: choose one format');
-    const source = tenantSourceOf(values);
-    if ('problem' in source) throw new UsageError(source.problem);
+    const source = sourceArg(values);
     const user = userOf(values.user);
     if (values.tenant !== undefined && user?.kind !== 'upn') throw new UsageError('--tenant names the tenant a --user UPN is resolved in; give it only with --user <UPN>');
     const from = timeOf(values.from, '--from');
@@ -177,10 +163,7 @@ export function parseDecisionsArgs(argv: readonly string[], env: Readonly<Record
       source,
     };
     return { kind: 'run', args };
-  } catch (error) {
-    if (error instanceof UsageError) return { kind: 'usage-error', message: error.message };
-    throw error;
-  }
+  });
 }
 
 /** Whether a user filter needs Graph: only a UPN does (an object id is read as given, even for a user since deleted). */
