@@ -1,91 +1,17 @@
-import { approvalStageProblem } from './approval-stage-rules.js';
 import { exactDurationMs } from './custom-extension-rules.js';
 import { resumeRefusal } from './graph-actions.js';
-import { graphError, isObject, unknownProperty, type GraphReply } from './graph-errors.js';
+import { graphError, isObject, type GraphReply } from './graph-errors.js';
 import { graphVersion } from './graph-types.js';
-import type { RequestState, TenantRequest, TenantSchedule } from './tenant-values.js';
+import {
+  OPEN_CALLOUT, type AwaitCallbackInput, type CalloutInstance, type CalloutStatus, type CalloutWindows, type EmulatedRequest, type RequestFilter, type RequestSeed,
+  type WaitingSeed,
+} from './request-model.js';
+import { advance, APPROVAL_STAGE, approvalProblem, BEFORE_DELIVERY, callbackProblem, STAGES_AT_STATE, STATE_AT_STAGE, STATUS_OF, statusOf } from './request-stage-rules.js';
 
-/** What `customExtensionCalloutInstance.status` says (Graph's enum, less unknownFutureValue). */
-export type CalloutStatus = 'calloutSent' | 'waitingForCallback' | 'callbackReceived' | 'calloutFailed' | 'callbackTimedOut';
-/** The statuses of a callout that still waits for its callback: the request can be resumed for it. */
-export const OPEN_CALLOUT: ReadonlySet<CalloutStatus> = new Set(['calloutSent', 'waitingForCallback']);
-
-/** A custom extension callout Entra made for a request, as `customExtensionCalloutInstances` lists it. */
-export interface CalloutInstance {
-  readonly id: string;
-  readonly customExtensionId: string;
-  readonly stage: string;
-  status: CalloutStatus;
-  detail: string | undefined;
-  /** When Entra sent it, epoch ms on the requests' clock: its callback window runs from here (Graph does not show it). */
-  readonly sentAt: number;
-}
-
-export interface EmulatedRequest {
-  readonly id: string;
-  readonly requestType: string;
-  state: string;
-  status: string;
-  readonly justification: string | undefined;
-  /** Graph's entitlementManagementSchedule of what was requested. */
-  readonly schedule: TenantSchedule;
-  readonly createdDateTime: string;
-  /** The access package requested: the seed's, or the last callout's `AccessPackage.Id`. */
-  accessPackageId: string | undefined;
-  /** The user who asked: the seed's, or the last callout's `Requestor.ObjectId`. */
-  requestorId: string | undefined;
-  readonly instances: CalloutInstance[];
-  /** Resume bodies Graph accepted for this request, in order. */
-  readonly resumes: { readonly version: string; readonly body: Record<string, unknown> }[];
-}
-
-export interface AwaitCallbackInput {
-  readonly requestId: string;
-  readonly stage: string;
-  readonly stageInstanceId: string;
-  readonly requestType?: string;
-  readonly justification?: string;
-  readonly schedule?: TenantSchedule;
-  readonly customExtensionId?: string;
-  readonly accessPackageId?: string | undefined;
-  readonly requestorId?: string | undefined;
-}
-
-/** A request to seed: the tenant file's format; what it leaves out of package, requestor and state reads as unknown and submitted. */
-export type RequestSeed = Omit<TenantRequest, 'accessPackage' | 'requestor' | 'state'> & Partial<Pick<TenantRequest, 'accessPackage' | 'requestor' | 'state'>>;
-
-/**
- * A request that waits on a custom extension, for tests and the demo: the request (the tenant
- * file's format, `createdDateTime` an ISO instant or `ageMs` before the requests' clock) and the
- * callout Entra sent for it, open (calloutSent or waitingForCallback), sent when the request was
- * created unless `sentDateTime` says otherwise.
- */
-export interface WaitingSeed extends Omit<RequestSeed, 'createdDateTime' | 'schedule' | 'requestType' | 'justification'> {
-  readonly requestType?: RequestSeed['requestType'];
-  readonly justification?: string | null;
-  readonly schedule?: TenantSchedule;
-  readonly createdDateTime?: string;
-  /** How long ago the request was made, in ms (instead of createdDateTime). */
-  readonly ageMs?: number;
-  readonly callout: {
-    readonly stage: string;
-    readonly stageInstanceId: string;
-    readonly customExtensionId: string;
-    readonly status?: 'calloutSent' | 'waitingForCallback';
-    readonly sentDateTime?: string;
-  };
-}
-
-/** The list filters of GET …/assignmentRequests ($filter=requestor/objectId eq '…', accessPackage/id eq '…', state eq '…'). */
-export interface RequestFilter {
-  readonly requestorId?: string | undefined;
-  readonly accessPackageId?: string | undefined;
-  /** One of Graph's accessPackageRequestState values, compared without case. */
-  readonly state?: string | undefined;
-}
-
-/** A custom extension's callback window as the registry holds it (`callbackConfiguration.timeoutDuration`), undefined when unknown. */
-export type CalloutWindows = (customExtensionId: string) => string | undefined;
+export {
+  OPEN_CALLOUT, type AwaitCallbackInput, type CalloutInstance, type CalloutStatus, type CalloutWindows, type EmulatedRequest, type RequestFilter, type RequestSeed,
+  type WaitingSeed,
+} from './request-model.js';
 
 /** The window of a callout whose extension the tenant does not know, or whose window is not an exact duration. */
 export const DEFAULT_CALLBACK_WINDOW = 'PT1H';
@@ -97,25 +23,6 @@ export const REQUEST_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   'v1.0': [...COMMON_PROPERTIES, 'completedDateTime', 'state', 'status'],
   beta: [...COMMON_PROPERTIES, 'completedDate', 'requestState', 'requestStatus'],
 };
-
-/** Graph's status for a request state (what it says beside the state while no callout is pending). */
-const STATUS_OF: Readonly<Record<RequestState, string>> = {
-  submitted: 'Accepted',
-  pendingApproval: 'PendingApproval',
-  delivering: 'Delivering',
-  delivered: 'Delivered',
-  deliveryFailed: 'DeliveryFailed',
-  denied: 'Denied',
-  scheduled: 'Scheduled',
-  canceled: 'Canceled',
-  partiallyDelivered: 'PartiallyDelivered',
-};
-
-/** Graph's status beside a state (the state's own name for one the emulator has no text of). */
-function statusOf(state: string): string {
-  const found = Object.entries(STATUS_OF).find(([key]) => key.toLowerCase() === state.toLowerCase());
-  return found?.[1] ?? state;
-}
 
 function requestFrom(seed: RequestSeed, now: number): EmulatedRequest {
   const state = seed.state ?? 'submitted';
@@ -129,57 +36,13 @@ function requestFrom(seed: RequestSeed, now: number): EmulatedRequest {
     createdDateTime: seed.createdDateTime ?? new Date(now).toISOString(),
     accessPackageId: seed.accessPackage?.toLowerCase() ?? undefined,
     requestorId: seed.requestor?.toLowerCase() ?? undefined,
+    targetId: seed.target?.toLowerCase() ?? undefined,
+    assignmentId: seed.assignment?.toLowerCase() ?? undefined,
+    assignmentPolicyId: seed.assignmentPolicy?.toLowerCase() ?? undefined,
+    answers: seed.answers ?? [],
     instances: [],
     resumes: [],
   };
-}
-
-/** The request's state while it waits at each stage: before approval submitted, during approval pendingApproval, once granted delivered. */
-const STATE_AT_STAGE: Readonly<Record<string, RequestState>> = {
-  assignmentrequestcreated: 'submitted',
-  assignmentrequestdeterminingapprovalrequirements: 'submitted',
-  assignmentrequestapproved: 'pendingApproval',
-  assignmentrequestgranted: 'delivered',
-  assignmentrequestremoved: 'delivered',
-};
-
-/** The stages a request can wait at in each state (a seeded request keeps its state when it fits the stage). */
-const STAGES_AT_STATE: Readonly<Record<string, readonly string[]>> = {
-  submitted: ['assignmentrequestcreated', 'assignmentrequestdeterminingapprovalrequirements'],
-  pendingapproval: ['assignmentrequestapproved'],
-  delivering: ['assignmentrequestapproved', 'assignmentrequestgranted', 'assignmentrequestremoved'],
-  delivered: ['assignmentrequestgranted', 'assignmentrequestremoved'],
-  partiallydelivered: ['assignmentrequestgranted', 'assignmentrequestremoved'],
-};
-
-/** The stages before the access is delivered: a callout that times out there fails the request ("considered a failure"). */
-const BEFORE_DELIVERY = new Set(['assignmentrequestcreated', 'assignmentrequestdeterminingapprovalrequirements', 'assignmentrequestapproved']);
-
-const DENIABLE = new Set(['assignmentrequestcreated']);
-const APPROVAL_STAGE = 'assignmentrequestdeterminingapprovalrequirements';
-const ELM_DATA_KEYS = ['@odata.type', 'stage', 'customExtensionStageInstanceId', 'customExtensionStageInstanceDetail', 'state'];
-const APPROVAL_DATA_KEYS = ['@odata.type', 'stage', 'customExtensionStageInstanceId', 'customExtensionStageInstanceDetail', 'approvalStage'];
-const TYPE_PREFIX = 'microsoft.graph.accessPackageCustomExtensionStage.';
-
-function odataType(value: unknown): string {
-  return typeof value === 'string' ? value.replace(/^#/, '') : '';
-}
-
-/** Where a request goes once its callout is answered. */
-function advance(request: EmulatedRequest, stage: string, data: Record<string, unknown>): void {
-  if (data['state'] === 'denied' || data['state'] === 'canceled') {
-    request.state = data['state'];
-    request.status = data['state'] === 'denied' ? 'Denied' : 'Canceled';
-    return;
-  }
-  const next: Record<string, [string, string]> = {
-    assignmentrequestcreated: ['submitted', 'Accepted'],
-    [APPROVAL_STAGE]: ['pendingApproval', 'PendingApproval'],
-    assignmentrequestapproved: ['delivering', 'Delivering'],
-    assignmentrequestgranted: ['delivered', 'Delivered'],
-    assignmentrequestremoved: ['delivered', 'Delivered'],
-  };
-  [request.state, request.status] = next[stage] ?? [request.state, 'Accepted'];
 }
 
 /**
@@ -283,6 +146,10 @@ export class AssignmentRequests {
         createdDateTime,
         accessPackageId: undefined,
         requestorId: undefined,
+        targetId: undefined,
+        assignmentId: undefined,
+        assignmentPolicyId: undefined,
+        answers: [],
         instances: [],
         resumes: [],
       };
@@ -290,6 +157,10 @@ export class AssignmentRequests {
     }
     if (input.accessPackageId !== undefined) request.accessPackageId = input.accessPackageId.toLowerCase();
     if (input.requestorId !== undefined) request.requestorId = input.requestorId.toLowerCase();
+    if (input.targetId !== undefined) request.targetId = input.targetId.toLowerCase();
+    if (input.assignmentId !== undefined) request.assignmentId = input.assignmentId.toLowerCase();
+    if (input.assignmentPolicyId !== undefined) request.assignmentPolicyId = input.assignmentPolicyId.toLowerCase();
+    if (input.answers !== undefined) request.answers = input.answers;
     this.open(request, input, now, 'calloutSent');
     return request;
   }
@@ -326,32 +197,6 @@ export class AssignmentRequests {
         (accessPackage === undefined || r.accessPackageId === accessPackage) &&
         (state === undefined || r.state.toLowerCase() === state),
     );
-  }
-
-  /**
-   * GET …/assignmentRequests/{id}: v1.0 says state/status, beta requestState/requestStatus. With
-   * $select, `id` and the selected properties only; an unknown one is refused as Graph does.
-   */
-  read(version: string, id: string, select?: readonly string[]): GraphReply {
-    const known = REQUEST_PROPERTIES[version] ?? [];
-    const selected = select?.map((name) => known.find((k) => k.toLowerCase() === name.toLowerCase()) ?? name);
-    const unknown = selected?.find((name) => !known.includes(name));
-    if (unknown !== undefined) {
-      return graphError(400, 'BadRequest', `Parsing OData Select and Expand failed: Could not find a property named '${unknown}' on type 'microsoft.graph.accessPackageAssignmentRequest'.`);
-    }
-    const request = this.get(id);
-    if (request === undefined) return graphError(404, 'ResourceNotFound', `Assignment request ${id} not found.`);
-    const full = this.resource(version, request);
-    const entity = `https://graph.microsoft.com/${version}/$metadata#identityGovernance/entitlementManagement/assignmentRequests`;
-    if (selected === undefined) return { status: 200, body: { '@odata.context': `${entity}/$entity`, ...full } };
-    const properties = [...new Set(['id', ...selected])];
-    return {
-      status: 200,
-      body: {
-        '@odata.context': `${entity}(${properties.join(',')})/$entity`,
-        ...Object.fromEntries(properties.map((p) => [p, full[p] ?? (p === 'answers' ? [] : null)])),
-      },
-    };
   }
 
   /** A request's properties as Graph answers them on this version (v1.0: state/status/completedDateTime, beta: requestState/requestStatus/completedDate), live. */
@@ -399,7 +244,7 @@ export class AssignmentRequests {
     if (typeof data['stage'] !== 'string' || data['stage'].toLowerCase() !== stage) {
       return graphError(400, 'BadRequest', `data.stage must be ${instance.stage}.`);
     }
-    const problem = stage === APPROVAL_STAGE ? this.approvalProblem(version, body, data) : this.callbackProblem(body, data, stage, instance.stage);
+    const problem = stage === APPROVAL_STAGE ? approvalProblem(version, body, data) : callbackProblem(body, data, stage, instance.stage, this.denyAtApprovedStage);
     if (problem !== undefined) return graphError(400, 'BadRequest', problem);
     instance.status = 'callbackReceived';
     instance.detail = typeof data['customExtensionStageInstanceDetail'] === 'string' ? data['customExtensionStageInstanceDetail'] : undefined;
@@ -407,32 +252,5 @@ export class AssignmentRequests {
     this.waiting.delete(request);
     request.resumes.push({ version, body });
     return { status: 204 };
-  }
-
-  private approvalProblem(version: string, body: Record<string, unknown>, data: Record<string, unknown>): string | undefined {
-    if (version !== 'beta') return 'An approval stage can only be set through the beta endpoint.';
-    if (body['type'] !== `${TYPE_PREFIX}assignmentRequestCreated`) return `type must be ${TYPE_PREFIX}assignmentRequestCreated.`;
-    if (odataType(data['@odata.type']) !== 'microsoft.graph.assignmentRequestApprovalStageCallbackData') {
-      return 'data must be a microsoft.graph.assignmentRequestApprovalStageCallbackData.';
-    }
-    const extra = unknownProperty(data, APPROVAL_DATA_KEYS);
-    if (extra !== undefined) return `The property '${extra}' does not exist on assignmentRequestApprovalStageCallbackData.`;
-    return approvalStageProblem(data['approvalStage']);
-  }
-
-  private callbackProblem(body: Record<string, unknown>, data: Record<string, unknown>, stage: string, stageName: string): string | undefined {
-    if (body['type'] !== `${TYPE_PREFIX}${stageName}`) return `type must be ${TYPE_PREFIX}${stageName}.`;
-    if (odataType(data['@odata.type']) !== 'microsoft.graph.accessPackageAssignmentRequestCallbackData') {
-      return 'data must be a microsoft.graph.accessPackageAssignmentRequestCallbackData.';
-    }
-    const extra = unknownProperty(data, ELM_DATA_KEYS);
-    if (extra !== undefined) return `The property '${extra}' does not exist on accessPackageAssignmentRequestCallbackData.`;
-    const state = data['state'];
-    if (state !== undefined && state !== null) {
-      if (state !== 'denied' && state !== 'canceled') return `data.state ${JSON.stringify(state)} is not supported.`;
-      const deniable = DENIABLE.has(stage) || (this.denyAtApprovedStage && stage === 'assignmentrequestapproved');
-      if (!deniable) return `A request cannot be denied at the ${stageName} stage.`;
-    }
-    return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AssignmentRequests } from './assignment-requests.js';
+import { calloutAnswers } from './request-answers.js';
 import type { TaskProcessingResults } from './task-processing-results.js';
 
 type Json = Record<string, unknown>;
@@ -23,8 +24,9 @@ function idAfter(segments: readonly string[], name: string): string | undefined 
 
 /**
  * Puts the emulated tenant in the state Entra is in when it sends this callout body: the request
- * WaitingForCallback for its stage instance (knowing the body's access package and requestor), or
- * the LCW task result inProgress. Returns what it set up ('none' for callouts nobody waits on).
+ * WaitingForCallback for its stage instance (knowing the body's access package, requestor,
+ * assignment with its target and policy, and answers), or the LCW task result inProgress.
+ * Returns what it set up ('none' for callouts nobody waits on).
  */
 export function awaitCallout(requests: AssignmentRequests, tasks: TaskProcessingResults, body: unknown): 'request' | 'task' | 'none' {
   const data = typeof get(body, 'data') === 'object' && get(body, 'data') !== null ? get(body, 'data') : body;
@@ -46,6 +48,9 @@ export function awaitCallout(requests: AssignmentRequests, tasks: TaskProcessing
   const requestId = text(get(data, 'accessPackageAssignmentRequestId'));
   const stageInstanceId = text(get(data, 'customExtensionStageInstanceId'));
   if (stage === undefined || requestId === undefined || stageInstanceId === undefined) return 'none';
+  const assignment = get(data, 'assignment');
+  // The policy is `AssignmentPolicy` in Entra's callouts (`AccessPackageAssignmentPolicy` in older ones, often null beside it).
+  const policy = get(assignment, 'assignmentPolicy') ?? get(assignment, 'accessPackageAssignmentPolicy');
   requests.awaitCallback({
     requestId,
     stage,
@@ -53,6 +58,10 @@ export function awaitCallout(requests: AssignmentRequests, tasks: TaskProcessing
     requestType: text(get(data, 'requestType')) ?? 'userAdd',
     accessPackageId: text(get(get(data, 'accessPackage'), 'id')),
     requestorId: text(get(get(data, 'requestor'), 'objectId')),
+    assignmentId: text(get(assignment, 'id')),
+    assignmentPolicyId: text(get(policy, 'id')),
+    targetId: text(get(get(assignment, 'target'), 'objectId')),
+    answers: calloutAnswers(get(data, 'answers')),
   });
   return 'request';
 }

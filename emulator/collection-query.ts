@@ -33,8 +33,18 @@ export function readGovernanceQuery(
   if (other.length > 0) return unsupportedQuery(`The tenant emulator does not serve ${other.join(', ')} here.`);
   const parsed = parseEqFilter(q.filter, filters, filterValues);
   if ('status' in parsed) return parsed;
+  const expansions = servedExpansions(q.expand, expands);
+  if ('status' in expansions) return expansions;
+  return { ...q, filters: parsed, expansions };
+}
+
+/**
+ * The $expand items by name, each one of `expands` (matched without case, keyed as `expands`
+ * spells it) and named once; any other is refused with Request_UnsupportedQuery naming it.
+ */
+export function servedExpansions(items: readonly ExpandItem[], expands: readonly string[]): Map<string, ExpandItem> | GraphReply {
   const expansions = new Map<string, ExpandItem>();
-  for (const item of q.expand) {
+  for (const item of items) {
     const name = expands.find((e) => e.toLowerCase() === item.name.toLowerCase());
     if (name === undefined || expansions.has(name)) {
       const served = expands.length === 0 ? 'no $expand here' : `$expand of ${expands.join(', ')} here, each once`;
@@ -42,7 +52,7 @@ export function readGovernanceQuery(
     }
     expansions.set(name, item);
   }
-  return { ...q, filters: parsed, expansions };
+  return expansions;
 }
 
 /** The options of one $expand item other than those allowed, refused; undefined when all are allowed. */

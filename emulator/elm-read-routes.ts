@@ -8,6 +8,7 @@ import {
   type ScopeExpansion,
 } from './governance-resources.js';
 import type { ExpandItem } from './odata-query.js';
+import { answersResource } from './request-answers.js';
 import type { TenantFacts } from './routes.js';
 import { odataContext, resolveSelect } from './user-resource.js';
 
@@ -90,7 +91,7 @@ export function requestList(t: TenantFacts, call: DirectoryCall): GraphReply {
     const pkg = r.accessPackageId;
     const requestor = r.requestorId;
     return {
-      ...(properties === undefined ? all : Object.fromEntries(properties.map((p) => [p, all[p] ?? (p === 'answers' ? [] : null)]))),
+      ...(properties === undefined ? all : Object.fromEntries(properties.map((p) => [p, p === 'answers' ? answersResource(call.version, r.answers) : (all[p] ?? null)]))),
       ...(expand.pkg === undefined ? {} : { accessPackage: pkg === undefined ? null : accessPackageResource(pkg, t.governance.accessPackage(pkg), expand.pkg) }),
       ...(expand.subject === undefined ? {} : { requestor: requestor === undefined ? null : subjectResource(requestor, t.directory.byId(requestor), expand.subject) }),
     };

@@ -65,5 +65,6 @@ export function requestProblem(request: TenantRequest, refs: GovernanceRefs): st
   if (request.accessPackage !== null && refs.accessPackage(request.accessPackage) === undefined) {
     return `accessPackage "${request.accessPackage}" is not the id of an access package in the tenant`;
   }
-  return request.requestor === null || refs.isUser(request.requestor) ? undefined : `requestor "${request.requestor}" is not the id of a user in the tenant`;
+  if (request.requestor !== null && !refs.isUser(request.requestor)) return `requestor "${request.requestor}" is not the id of a user in the tenant`;
+  return request.target === null || refs.isUser(request.target) ? undefined : `target "${request.target}" is not the id of a user in the tenant`;
 }

@@ -51,7 +51,8 @@ export function parseSelect(value: string): string[] | GraphReply {
   return names;
 }
 
-function parseExpand(value: string): ExpandItem[] | GraphReply {
+/** `manager,memberOf($select=id)` → its items, or a reply naming what does not parse (a nested `$expand=…` is read with it too). */
+export function parseExpand(value: string): ExpandItem[] | GraphReply {
   const items = splitTopLevel(value, ',');
   if (items === undefined) return badQuery(`Syntax error: the parentheses in $expand '${value}' do not balance.`);
   const parsed: ExpandItem[] = [];

@@ -11,8 +11,8 @@ import type { Governance } from './governance.js';
 import { governanceGraph, governanceRoute } from './governance-routes.js';
 import { authorize } from './graph-auth.js';
 import { graphError, type GraphReply } from './graph-errors.js';
-import { parseQuery } from './odata-query.js';
 import { registrationGraph, registrationRoute } from './registration-routes.js';
+import { requestEntity } from './request-read.js';
 import type { TaskProcessingResults } from './task-processing-results.js';
 import type { TokenIssuer } from './token-issuer.js';
 
@@ -117,14 +117,6 @@ function requiredRoles(isLcw: boolean, method: string): readonly string[] {
   return method === 'GET' ? ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'] : ['EntitlementManagement.ReadWrite.All'];
 }
 
-/** ELM reads honour $select; other OData options are not served on a request. */
-function readRequest(t: TenantFacts, version: string, id: string, query: URLSearchParams): GraphReply {
-  const q = parseQuery(query);
-  if ('status' in q) return q;
-  if (q.expand.length > 0 || q.unsupported.length > 0) return graphError(400, 'Request_UnsupportedQuery', 'The tenant emulator serves only $select on an assignment request.');
-  return t.requests.read(version, id, q.select);
-}
-
 /**
  * Graph: assignment requests (GET, resume), LCW task processing results (GET, resume), the
  * directory reads (users, manager, management chain, sponsors, riskyUsers), and the governance
@@ -153,7 +145,7 @@ export async function graph(t: TenantFacts, call: GraphCall): Promise<GraphReply
     if (id === undefined || path.length > 5) return graphError(400, 'BadRequest', 'Resource not found for the segment.');
     // A callout whose callback window has passed has timed out before anyone reads or resumes it.
     settleCallouts(t);
-    if (method === 'GET' && action === undefined) return readRequest(t, version, id, call.query);
+    if (method === 'GET' && action === undefined) return requestEntity(t, version, id, call.query);
     if (method === 'POST' && action === 'resume') return t.requests.resume(version, id, body);
     return graphError(405, 'Request_BadRequest', 'The HTTP method is not allowed on this resource.');
   }

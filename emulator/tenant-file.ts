@@ -5,7 +5,8 @@ import { CATALOG_SECTIONS, parseCatalogSections, type TenantCatalogs } from './c
 import { GOVERNANCE_SECTIONS, parseGovernance } from './governance-file.js';
 import { requestProblem } from './governance-references.js';
 import type { TenantGovernance } from './governance-values.js';
-import { Fields, parseRequest, parseUser, TenantFileError, type TenantRequest, type TenantUser } from './tenant-values.js';
+import { parseRequest } from './tenant-requests.js';
+import { Fields, parseUser, TenantFileError, type TenantRequest, type TenantUser } from './tenant-values.js';
 
 export { TenantFileError, type TenantRequest, type TenantRisk, type TenantSchedule, type TenantUser } from './tenant-values.js';
 
@@ -42,6 +43,13 @@ export function referenceProblem(user: TenantUser, exists: (id: string) => boole
   return sponsor === undefined ? undefined : `sponsors: "${sponsor}" is not the id of a user in the tenant`;
 }
 
+/** A request's assignment policy must be one of the file's. */
+function policyProblem(request: TenantRequest, catalogs: TenantCatalogs): string | undefined {
+  const policy = request.assignmentPolicy;
+  if (policy === null || catalogs.assignmentPolicies.some((p) => p.id === policy)) return undefined;
+  return `assignmentPolicy "${policy}" is not the id of an assignment policy in the tenant`;
+}
+
 /** Validates a parsed tenant file; `source` names it in errors (e.g. the file's path). Linear in its size. */
 export function parseTenant(value: unknown, source = 'tenant'): TenantFile {
   const f = Fields.of(source, 'the tenant', value, ['$schema', 'description', 'users', 'requests', ...GOVERNANCE_SECTIONS, ...CATALOG_SECTIONS]);
@@ -71,7 +79,7 @@ export function parseTenant(value: unknown, source = 'tenant'): TenantFile {
     const request = parseRequest(source, `requests[${i}]`, raw);
     const same = requestIds.get(request.id);
     if (same !== undefined) throw new TenantFileError(`${source}: requests[${i}].id "${request.id}" is already the id of requests[${same}]`);
-    const problem = requestProblem(request, refs);
+    const problem = requestProblem(request, refs) ?? policyProblem(request, catalogs);
     if (problem !== undefined) throw new TenantFileError(`${source}: requests[${i}] ${request.id}: ${problem}`);
     requestIds.set(request.id, i);
     requests.push(request);

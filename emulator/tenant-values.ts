@@ -1,4 +1,3 @@
-import { DURATION } from './approval-stage-rules.js';
 import { GUID, isObject } from './graph-errors.js';
 
 /** A tenant file (or a directory change) that cannot be loaded; the message says where and why. */
@@ -69,6 +68,22 @@ export interface TenantRequest {
   readonly requestor: string | null;
   /** Where the request stands before any callout. */
   readonly state: RequestState;
+  /** The user the assignment is for (an id of the tenant's users); null: the requestor for a user* request type, unknown for the others. */
+  readonly target: string | null;
+  /** The id of the request's assignment; null: none known (the emulator derives one when it knows a target or a policy). */
+  readonly assignment: string | null;
+  /** The assignment policy the request is under (an id of the tenant's assignmentPolicies). */
+  readonly assignmentPolicy: string | null;
+  /** The requestor's answers to the policy's questions, in order. */
+  readonly answers: readonly RequestAnswer[];
+}
+
+/** A requestor's answer to a question of the policy, as the emulator keeps it (Graph answers an accessPackageAnswerString). */
+export interface RequestAnswer {
+  readonly questionId: string | null;
+  readonly questionText: string | null;
+  readonly value: string | null;
+  readonly displayValue: string | null;
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -202,36 +217,4 @@ export function parseUser(source: string, where: string, value: unknown): Tenant
   if (user.manager === user.id) f.fail('manager', 'is the user itself');
   if (user.sponsors.includes(user.id)) f.fail('sponsors', 'names the user itself');
   return user;
-}
-
-function parseSchedule(source: string, where: string, value: unknown): TenantSchedule {
-  if (value === undefined || value === null) return { startDateTime: null, expiration: { endDateTime: null, duration: null, type: 'notSpecified' } };
-  const f = Fields.of(source, where, value, ['startDateTime', 'expiration']);
-  const startDateTime = f.instant('startDateTime');
-  const e = Fields.of(source, `${where}.expiration`, f.value['expiration'] ?? {}, ['type', 'endDateTime', 'duration']);
-  const type = e.oneOf('type', EXPIRATION_TYPES, 'notSpecified');
-  const endDateTime = e.instant('endDateTime');
-  const duration = e.text('duration');
-  if (duration !== null && !DURATION.test(duration)) e.fail('duration', `"${duration}" is not an ISO 8601 duration (e.g. P90D)`);
-  if (type === 'afterDateTime' && endDateTime === null) e.fail('endDateTime', 'is required when type is afterDateTime');
-  if (type === 'afterDuration' && duration === null) e.fail('duration', 'is required when type is afterDuration');
-  if (startDateTime !== null && endDateTime !== null && Date.parse(endDateTime) <= Date.parse(startDateTime)) e.fail('endDateTime', 'is not after startDateTime');
-  return { startDateTime, expiration: { endDateTime, duration, type } };
-}
-
-/** One request of the file; its references (accessPackage, requestor) are checked by the caller. */
-export function parseRequest(source: string, where: string, value: unknown): TenantRequest {
-  const f = Fields.of(source, where, value, ['description', 'id', 'requestType', 'justification', 'schedule', 'createdDateTime', 'accessPackage', 'requestor', 'state']);
-  const justification = f.value['justification'];
-  if (justification !== undefined && justification !== null && typeof justification !== 'string') f.fail('justification', 'must be a string or null');
-  return {
-    id: f.guid('id', true),
-    requestType: f.oneOf('requestType', REQUEST_TYPES, 'userAdd'),
-    justification: typeof justification === 'string' ? justification : null,
-    schedule: parseSchedule(source, `${where}.schedule`, f.value['schedule']),
-    createdDateTime: f.instant('createdDateTime'),
-    accessPackage: f.guid('accessPackage'),
-    requestor: f.guid('requestor'),
-    state: f.oneOf('state', REQUEST_STATES, 'submitted'),
-  };
 }

@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:https';
 import type { TenantEmulator } from '../../emulator/index.js';
+import { RESUME_SOURCE } from '../../src/decision/resume-request.js';
 import { readFixture, withFreshIds } from './scenarios.js';
 
 const created = readFixture('elm-request-created.wire.json');
@@ -10,6 +11,21 @@ export function freshCallout(emulator: TenantEmulator, tag = 'cccccccc'): Record
   const body = withFreshIds(created, tag, ++sequence);
   emulator.awaitCallout(body);
   return body;
+}
+
+function send(agent: Agent, url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const all = body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+    const req = request(url, { agent, method, headers: all }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, text });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 function get(agent: Agent, url: string, headers: Record<string, string>): Promise<string> {
@@ -37,18 +53,44 @@ export async function managedIdentityToken(emulator: TenantEmulator, resource = 
   }
 }
 
-/** One Graph round trip as the app makes it: HTTPS, keep-alive, bearer token, JSON answer; n of them, in ms. */
-export async function graphRoundTrips(emulator: TenantEmulator, n: number): Promise<number[]> {
+const ELM_REQUESTS = '/v1.0/identityGovernance/entitlementManagement/assignmentRequests';
+
+/** The raw calls a decision makes to Graph, on one keep-alive connection with the identity's token. */
+export interface RawGraph {
+  /** GET of a request: one round of reads. */
+  read(): Promise<void>;
+  /** POST of a continue body to a fresh waiting request: the resume. */
+  resume(): Promise<void>;
+  close(): void;
+}
+
+export async function rawGraph(emulator: TenantEmulator): Promise<RawGraph> {
   const token = await managedIdentityToken(emulator);
   const agent = new Agent({ keepAlive: true, ca: emulator.caCertPem });
-  const body = freshCallout(emulator);
-  const url = `${emulator.origin}/v1.0/identityGovernance/entitlementManagement/assignmentRequests/${String(body['AccessPackageAssignmentRequestId'])}`;
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const started = performance.now();
-    await get(agent, url, { authorization: `Bearer ${token}` });
-    samples.push(performance.now() - started);
-  }
-  agent.destroy();
-  return samples;
+  const headers = { authorization: `Bearer ${token}` };
+  const readUrl = `${emulator.origin}${ELM_REQUESTS}/${String(freshCallout(emulator)['AccessPackageAssignmentRequestId'])}`;
+  return {
+    read: async () => {
+      await get(agent, readUrl, headers);
+    },
+    resume: async () => {
+      const callout = freshCallout(emulator, 'dddddddd');
+      const url = `${emulator.origin}${ELM_REQUESTS}/${String(callout['AccessPackageAssignmentRequestId'])}/resume`;
+      const body = JSON.stringify({
+        source: RESUME_SOURCE,
+        type: 'microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestCreated',
+        data: {
+          '@odata.type': 'microsoft.graph.accessPackageAssignmentRequestCallbackData',
+          stage: 'assignmentRequestCreated',
+          customExtensionStageInstanceId: callout['CustomExtensionStageInstanceId'],
+          customExtensionStageInstanceDetail: 'Continued: no checks apply (floor).',
+        },
+      });
+      const answer = await send(agent, url, 'POST', headers, body);
+      if (answer.status !== 204) throw new Error(`the resume floor answered ${String(answer.status)}: ${answer.text.slice(0, 200)}`);
+    },
+    close: () => {
+      agent.destroy();
+    },
+  };
 }

@@ -23,6 +23,10 @@ const COMMON = [
   'microsoft.graph.accessPackage',
   'microsoft.graph.accessPackageCatalog',
   'microsoft.graph.accessPackageSubject',
+  // A request's answers: the question answered is an entity (a navigation property), so named here.
+  'microsoft.graph.accessPackageQuestion',
+  'microsoft.graph.accessPackageTextInputQuestion',
+  'microsoft.graph.accessPackageMultipleChoiceQuestion',
   'microsoft.graph.accessPackageResourceRoleScope',
   'microsoft.graph.accessPackageResourceRole',
   'microsoft.graph.accessPackageResourceScope',

@@ -32,25 +32,40 @@ const headersFor = (token: string): Record<string, string> => ({
   authorization: `Bearer ${token}`, 'x-ms-version': '2019-02-02', 'content-type': 'application/json', accept: 'application/json;odata=nometadata', prefer: 'return-no-content',
 });
 
-/**
- * One ledger round trip as a decision needs it, raw: an entity inserted into the table over
- * HTTPS with keep-alive and a storage bearer token (Table service REST, no SDK); n of them, in ms.
- */
-export async function ledgerRoundTrips(emulator: TenantEmulator, tableUrl: string, n: number): Promise<number[]> {
+/** One ledger insert as a decision needs it, raw: Table service REST over HTTPS with keep-alive and a storage bearer token (no SDK). */
+export interface RawLedger {
+  insert(): Promise<void>;
+  close(): void;
+}
+
+export async function rawLedger(emulator: TenantEmulator, tableUrl: string): Promise<RawLedger> {
   const token = await managedIdentityToken(emulator, 'https://storage.azure.com');
   const agent = new Agent({ keepAlive: true, ca: emulator.caCertPem });
   const headers = headersFor(token);
+  return {
+    insert: async () => {
+      const entity = JSON.stringify({ PartitionKey: randomUUID(), RowKey: randomUUID(), decision: 'continue', detail: 'floor', state: 'decided' });
+      const status = await post(agent, tableUrl, headers, entity);
+      if (status !== 204) throw new Error(`the table answered ${String(status)} to an insert`);
+    },
+    close: () => {
+      agent.destroy();
+    },
+  };
+}
+
+/** n raw ledger inserts, one after another, in ms each. */
+export async function ledgerRoundTrips(emulator: TenantEmulator, tableUrl: string, n: number): Promise<number[]> {
+  const ledger = await rawLedger(emulator, tableUrl);
   const samples: number[] = [];
   try {
     for (let i = 0; i < n; i++) {
-      const entity = JSON.stringify({ PartitionKey: randomUUID(), RowKey: randomUUID(), decision: 'continue', detail: 'floor', state: 'decided' });
       const started = performance.now();
-      const status = await post(agent, tableUrl, headers, entity);
+      await ledger.insert();
       samples.push(performance.now() - started);
-      if (status !== 204) throw new Error(`the table answered ${String(status)} to an insert`);
     }
   } finally {
-    agent.destroy();
+    ledger.close();
   }
   return samples;
 }

@@ -63,8 +63,3 @@ export async function measureScenario(emulator: TenantEmulator, url: string, sce
   }
   return { name: scenario.name, reads, resumes, rounds, samples };
 }
-
-/** Round trips a decision cannot do without: one round of reads (if it reads), then the resume. */
-export function floorRounds(figures: PolicyFigures): number {
-  return (figures.reads > 0 ? 1 : 0) + (figures.resumes > 0 ? 1 : 0);
-}

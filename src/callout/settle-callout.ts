@@ -121,6 +121,17 @@ function advanced(entry: LedgerEntry, result: ResumeOutcome, sent: ShapedResume,
   return undefined;
 }
 
+/**
+ * Starts `write` once the work already queued is done: the ledger's state after a resume is
+ * written off the answer's path, and its client's own work (serializing, signing, sending) then
+ * does not delay the answer either.
+ */
+function afterAnswer(write: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    setImmediate(resolve);
+  }).then(write);
+}
+
 async function carryOut(entry: LedgerEntry, adopted: boolean, evaluation: PolicyEvaluation | undefined, callout: ResumableCallout, deadline: Deadline, services: DecisionServices): Promise<Settled> {
   const { clock, ledger } = services;
   const shaped = resumeOf(entry, callout);
@@ -147,7 +158,7 @@ async function carryOut(entry: LedgerEntry, adopted: boolean, evaluation: Policy
     decision: sent,
     resumeMs: clock.now() - started,
     entry: next ?? entry,
-    recording: next === undefined ? undefined : ledger.update(next),
+    recording: next === undefined ? undefined : afterAnswer(() => ledger.update(next)),
     resume: {
       apiVersion: request.apiVersion,
       path: request.target.path,

@@ -11,12 +11,14 @@ import type { Logger } from '../ports.js';
 import { stagesOf, type RequestRow } from '../requests/classify-requests.js';
 import { RequestsError } from '../requests/requests-error.js';
 import { findStuck, type SweepTenant } from './find-stuck.js';
+import { freshCallout } from './fresh-callout.js';
+import { WaitingRequestReader, type SweepGraph } from './read-waiting-request.js';
 import type { SweepSettings } from './sweep-settings.js';
 
 const ELM = ['identityGovernance', 'entitlementManagement'] as const;
 
 export interface SweepServices {
-  /** What a callout settles with: the engine is not used (the sweep only carries out the ledger's entries). */
+  /** What a callout settles with: the engine evaluates a request the ledger has no entry for. */
   readonly settle: SettleServices;
   /** Graph, for the listing of waiting requests (read only). */
   readonly graphHttp: GraphHttp;
@@ -46,9 +48,10 @@ class EntryGone extends Error {
 }
 
 /**
- * The sweep never evaluates: a callout built from a listing lacks the facts a check needs (the
- * target, the answers, the policy), and a decision made without them must not reach the ledger.
- * settleCallout carries out the entry it reads instead; if the entry is gone by then, it fails.
+ * An entry the sweep carries out is not evaluated again: a callout built from a listing lacks the
+ * facts a check needs (the target, the answers), so settleCallout carries out the entry it reads
+ * instead; if the entry is gone by then, it fails. Only a request with no entry is evaluated,
+ * from a callout rebuilt out of Graph (fresh-callout.ts).
  */
 const NOT_EVALUATING: PolicyEngine = Object.assign(Object.create(PolicyEngine.prototype) as PolicyEngine, {
   evaluate: () => Promise.reject(new EntryGone('the ledger entry was gone when the sweep settled the request; the sweep does not evaluate (the next delivery does)')),
@@ -89,14 +92,18 @@ function calloutOf(row: RequestRow, stageInstanceId: Guid, stage: ElmRequestCall
 
 type Step =
   | { readonly kind: 'skip'; readonly reason: string; readonly entry: LedgerEntry | undefined }
-  | { readonly kind: 'settle'; readonly callout: ElmRequestCallout; readonly entry: LedgerEntry };
+  | { readonly kind: 'settle'; readonly callout: ElmRequestCallout; readonly entry: LedgerEntry }
+  | { readonly kind: 'evaluate'; readonly callout: ElmRequestCallout };
 
 /** What to do with one stuck request, from its ledger entry. */
 async function stepFor(row: RequestRow, services: SweepServices): Promise<Step> {
   const stageInstanceId = parseGuid(row.instance.id);
   if (stageInstanceId === undefined) return { kind: 'skip', reason: 'the stage instance id Graph lists is not a GUID', entry: undefined };
   const entry = await readEntry(services.settle.ledger, ledgerKey(row.request.id, stageInstanceId));
-  if (entry === undefined) return { kind: 'skip', reason: 'no ledger entry, and the sweep cannot evaluate (it has not the callout\'s facts): the next delivery decides', entry };
+  if (entry === undefined) {
+    const fresh = await freshCallout(row, stageInstanceId, new WaitingRequestReader(readsOf(services)));
+    return fresh.kind === 'skip' ? { kind: 'skip', reason: fresh.reason, entry } : { kind: 'evaluate', callout: fresh.callout };
+  }
   if (entry.state !== 'decided') {
     return { kind: 'skip', reason: `the ledger says Graph already received its ${entry.decision} (${entry.state}), yet Graph lists the request waiting: nothing is sent again`, entry };
   }
@@ -104,6 +111,12 @@ async function stepFor(row: RequestRow, services: SweepServices): Promise<Step> 
   const stage = stages.length === 1 ? stages[0] : undefined;
   if (stage === undefined) return { kind: 'skip', reason: `the stage is not known (ledger: ${entry.stage ?? 'none'}, request state: ${row.request.state ?? 'none'})`, entry };
   return { kind: 'settle', callout: calloutOf(row, stageInstanceId, stage), entry };
+}
+
+/** Graph for the sweep's reads: the callout's client, its per-call timeout and budget. */
+function readsOf(services: SweepServices): SweepGraph {
+  const { config, clock } = services.settle;
+  return { http: services.graphHttp, clock, timeoutMs: config.graphTimeoutMs, budgetMs: config.graphBudgetMs };
 }
 
 function ids(row: RequestRow) {
@@ -136,12 +149,15 @@ async function swept(row: RequestRow, settled: Settled, services: SweepServices)
 
 /**
  * One run of the sweep: the requests stuck on our extension (findStuck), oldest first, each
- * settled through the callout's pipeline (settleCallout) from its ledger entry, at most
- * `settings.maxPerRun` of them. Only a request whose entry is decided and never reached Graph is
- * settled: the entry's body is sent as it is, nothing is evaluated. A request with no entry is
- * skipped (the sweep has not the facts to decide), as is one the ledger says Graph already
- * received. When two instances sweep the same request at once, both carry out the one entry, so
- * Graph receives the one body (and accepts it once). Every request is logged as one event
+ * settled through the callout's pipeline (settleCallout), at most `settings.maxPerRun` of them.
+ * A request whose entry is decided and never reached Graph is settled from its entry: the
+ * entry's body is sent as it is, nothing is evaluated. A request with no entry is evaluated
+ * afresh from Graph (fresh-callout.ts), its decision written insert-if-absent like a
+ * delivery's, so a delivery or another sweep that decided first wins and its body is the one
+ * sent; it is skipped when its stage or its subject cannot be told. One the ledger says Graph
+ * already received is skipped. When two instances sweep the same request at once, the ledger
+ * decides which body both carry out, so Graph receives the one body (and accepts it once).
+ * Every request is logged as one event
  * (callout.swept, callout.sweep-skipped or callout.sweep-failed, with its error code) and a
  * failure does not stop the run; the run ends with callout.sweep-finished. A listing that fails
  * is logged (callout.sweep-run-failed) and thrown.
@@ -177,7 +193,7 @@ export async function runSweep(services: SweepServices): Promise<SweepSummary> {
         logger.warn('callout.sweep-skipped', { ...ids(row), reason: step.reason, stages: stagesOf(row.request.state, step.entry === undefined ? { kind: 'none' } : { kind: 'entry', entry: step.entry }).stages });
         continue;
       }
-      const settled = await settleCallout(step.callout, settle, { by: 'sweeper', callerAppId: undefined });
+      const settled = await settleCallout(step.callout, step.kind === 'evaluate' ? services.settle : settle, { by: 'sweeper', callerAppId: undefined });
       swepts++;
       await swept(row, settled, services);
     } catch (error) {
