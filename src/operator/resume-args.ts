@@ -11,7 +11,7 @@ export const MAX_REASON_LENGTH = 500;
 /** The stages an operator can answer with continue or deny: those Entra waits at with plain callback data. */
 export const OPERATOR_STAGES: readonly ElmStage[] = ELM_STAGES.filter((stage) => {
   const caps = stageCapabilities(stage);
-  return caps?.calloutKind === 'elm-request' && caps.canResume && caps.answer === 'callback-data';
+  return caps?.calloutKind === 'elm-request' && caps.canResume;
 });
 
 export interface ResumeArgs {
@@ -50,7 +50,9 @@ refused once Graph received the ledger's. The ledger entry names you and your re
 resume is settled by reading the request back, as the function does.
 
   --request <id>               the assignment request (required)
-  --decision continue|deny     the answer (required); a deny at a stage that cannot deny is refused
+  --decision continue|deny     the answer (required); a deny at a stage that cannot deny is refused;
+                               at assignmentRequestDeterminingApprovalRequirements, continue sets the
+                               default approval stage (the requestor's manager approves within 14 days)
   --stage-instance <id>        the callout instance to answer (default: the one open instance of ours)
   --extension <id>             our custom extension, when the request has open instances of others
   --stage <stage>              the stage, when the request's state allows several and the ledger holds none:

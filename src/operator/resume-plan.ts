@@ -1,5 +1,6 @@
 import { resumeOf } from '../callout/ledger-entries.js';
 import type { ElmRequestCallout, ResumeTarget } from '../callout/model.js';
+import { DEFAULT_APPROVAL_STAGE } from '../decision/approval-stage.js';
 import type { Decision } from '../decision/decision.js';
 import { elmResume, type ShapedResume } from '../decision/resume-request.js';
 import { isAppError } from '../errors.js';
@@ -188,7 +189,10 @@ export async function planResume(args: ResumeArgs, services: PlanServices): Prom
     throw new ResumeError(2, `the ledger's ${existing.decision} for this stage instance reached Graph (${existing.state}); it cannot be replaced`);
   }
   const callout = calloutOf(request, instance.id, stage);
-  const decision: Decision = { kind: args.decision, detail: args.detail };
+  // The approval-requirements stage is answered with an approval stage: an operator's continue sets the default one.
+  const decision: Decision = caps.answer === 'approval-stage' && args.decision === 'continue'
+    ? { kind: 'approval-stage', detail: args.detail, approvalStage: DEFAULT_APPROVAL_STAGE }
+    : { kind: args.decision, detail: args.detail };
   const bodyFrom = existing !== undefined && !args.replace ? 'ledger' : 'ours';
   const shaped = bodyFrom === 'ledger' && existing !== undefined ? resumeOf(existing, callout) : elmResume(callout, callout.resume, decision, services.allowDenyAtApprovedStage);
   return { request, instance, stage, stageFrom, existing, bodyFrom, callout, decision, shaped };

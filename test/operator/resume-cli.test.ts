@@ -134,6 +134,26 @@ describe('npm run resume', () => {
     expect(await entryFor(3)).toBeUndefined();
   });
 
+  test('continue at determining approval requirements sets the default approval stage (beta); a deny there is refused', async () => {
+    const STAGE = 'assignmentRequestDeterminingApprovalRequirements';
+    seed(30, STAGE);
+    const denied = await run(['--request', id(30), '--ledger', LEDGER_URL, '--stage', STAGE, '--decision', 'deny', '--yes']);
+    expect(denied.code).toBe(2);
+    expect(denied.err).toMatch(/^resume: stage assignmentRequestDeterminingApprovalRequirements cannot take a deny/);
+    const result = await run(['--request', id(30), '--ledger', LEDGER_URL, '--stage', STAGE, '--decision', 'continue', '--detail', 'Approval by the manager, set by hand', '--yes']);
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toContain(`POST beta /identityGovernance/entitlementManagement/assignmentRequests/${id(30)}/resume`);
+    const sent = resumes(30)[0];
+    expect(sent?.version).toBe('beta');
+    expect((sent?.body as { data: Record<string, unknown> }).data).toMatchObject({
+      '@odata.type': 'microsoft.graph.assignmentRequestApprovalStageCallbackData',
+      stage: STAGE,
+      approvalStage: { primaryApprovers: [{ '@odata.type': '#microsoft.graph.requestorManager', managerLevel: 1 }], durationBeforeAutomaticDenial: 'P14D' },
+    });
+    expect(emulator.requests.get(id(30))?.state).toBe('pendingApproval');
+    expect(await entryFor(30)).toMatchObject({ decision: 'approval-stage', decidedBy: 'operator', stage: STAGE, state: 'sent' });
+  });
+
   test('--what-if prints the body and sends and writes nothing', async () => {
     seed(4);
     const result = await run(args(4, '--decision', 'continue', '--what-if'));
