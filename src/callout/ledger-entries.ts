@@ -3,7 +3,7 @@ import type { Decision } from '../decision/decision.js';
 import type { ResumeRequest, ShapedResume } from '../decision/resume-request.js';
 import type { PolicyEvaluation } from '../engine/policy-engine.js';
 import { AppError, isAppError } from '../errors.js';
-import { ledgerKey, type BriefFinding, type Claim, type DecidedBy, type DecisionLedger, type LedgerEntry, type LedgerKey } from '../ledger/ledger.js';
+import { ledgerKey, type BriefFinding, type Claim, type DecidedBy, type DecisionLedger, type LedgerEntry, type LedgerKey, type LedgerNote } from '../ledger/ledger.js';
 import { calloutKey, type ElmRequestCallout, type LcwTaskCallout, type ResumeTarget } from './model.js';
 
 /** Who is deciding: the verified caller of a callout, the sweeper, or an operator with a reason. */
@@ -60,6 +60,25 @@ export function entryOf(callout: ResumableCallout, shaped: ShapedResume, evaluat
   };
 }
 
+/** An operator's action noted on an entry (the entry replaced kept whole but for its body, which Graph never received). */
+export function withNote(entry: LedgerEntry, action: LedgerNote['action'], decider: Decider, replaced?: LedgerEntry): LedgerEntry {
+  const note: LedgerNote = {
+    at: new Date().toISOString(),
+    action,
+    operator: decider.operator,
+    reason: decider.reason,
+    ...(replaced === undefined
+      ? {}
+      : {
+          replaced: {
+            decision: replaced.decision, detail: replaced.detail, decidedBy: replaced.decidedBy, decidedAt: replaced.decidedAt, operator: replaced.operator,
+            reason: replaced.reason, policy: replaced.policy, findings: replaced.findings, callerAppId: replaced.callerAppId,
+          },
+        }),
+  };
+  return { ...entry, history: [...(replaced?.history ?? entry.history ?? []), note] };
+}
+
 /** The decision an entry holds (an approval stage is read from its body). */
 export function decisionOf(entry: LedgerEntry): Decision {
   if (entry.decision !== 'approval-stage') return { kind: entry.decision, detail: entry.detail };
@@ -95,4 +114,5 @@ async function guarded<T>(what: string, run: () => Promise<T>): Promise<T> {
 export const readEntry = (ledger: DecisionLedger, key: LedgerKey): Promise<LedgerEntry | undefined> => guarded('be read', () => ledger.read(key));
 export const releaseEntry = (ledger: DecisionLedger, key: LedgerKey): Promise<void> => guarded('release a refused entry', () => ledger.release(key));
 export const updateEntry = (ledger: DecisionLedger, entry: LedgerEntry): Promise<void> => guarded('record the decision', () => ledger.update(entry));
+export const replaceDecidedEntry = (ledger: DecisionLedger, entry: LedgerEntry, previous: LedgerEntry): Promise<boolean> => guarded('record the decision', () => ledger.replaceDecided(entry, previous));
 export const claimEntry = (ledger: DecisionLedger, entry: LedgerEntry): Promise<Claim> => guarded('record the decision', () => ledger.claim(entry));

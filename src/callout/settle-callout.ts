@@ -1,14 +1,14 @@
 import type { Config } from '../config.js';
 import { AppError, isAppError } from '../errors.js';
 import { decideWithoutChecks, type Decision } from '../decision/decision.js';
-import { elmResume, flaggedInstead, lcwResume, type ShapedResume } from '../decision/resume-request.js';
+import { clampDetail, elmResume, flaggedInstead, lcwResume, type ShapedResume } from '../decision/resume-request.js';
 import type { PolicyEngine, PolicyEvaluation } from '../engine/policy-engine.js';
 import { Deadline } from '../graph/retry.js';
 import type { ResumeOutcome, Resumer } from '../graph/resumer.js';
 import type { DecisionLedger, LedgerEntry } from '../ledger/ledger.js';
 import type { Clock } from '../ports.js';
 import type { Outcome, ResumeSummary } from './decision-record.js';
-import { claimEntry, entryOf, keyOf, readEntry, releaseEntry, resumeOf, updateEntry, type Decider, type ResumableCallout } from './ledger-entries.js';
+import { claimEntry, entryOf, keyOf, readEntry, releaseEntry, replaceDecidedEntry, resumeOf, withNote, type Decider, type ResumableCallout } from './ledger-entries.js';
 import type { CalloutRequest } from './model.js';
 
 export interface Settled {
@@ -104,12 +104,21 @@ export async function settleDecision(callout: ResumableCallout, decision: Decisi
   const deadline = Deadline.after(clock, config.graphBudgetMs);
   const entry = entryOf(callout, shape(callout, decision, config), undefined, decider, new Date());
   const claim = await claimEntry(ledger, entry);
-  if (claim.won || !replace) return carryOut(claim.entry, !claim.won, undefined, callout, deadline, services);
+  if (claim.won) return carryOut(claim.entry, false, undefined, callout, deadline, services);
+  if (!replace) {
+    // The entry's own decision, sent by hand: the entry notes who sent it and why (written with its new state).
+    const resent = claim.entry.state === 'decided' && decider.by === 'operator' ? withNote(claim.entry, 'resent', decider) : claim.entry;
+    return carryOut(resent, true, undefined, callout, deadline, services);
+  }
   if (claim.entry.state !== 'decided') {
     throw new AppError('CALLOUT.ALREADY_DECIDED', `Graph already received the ledger's ${claim.entry.decision} for this callout (${claim.entry.state}); it cannot be replaced.`, { details: { decision: claim.entry.decision, state: claim.entry.state } });
   }
-  await updateEntry(ledger, entry);
-  return carryOut(entry, false, undefined, callout, deadline, services);
+  // The decision replaced stays in the entry's history: an auditor sees the policy's decision and the operator's.
+  const replacing = withNote(entry, 'replaced', decider, claim.entry);
+  if (!(await replaceDecidedEntry(ledger, replacing, claim.entry))) {
+    throw new AppError('CALLOUT.ALREADY_DECIDED', 'The ledger entry changed while it was being replaced (another instance sent or replaced it); nothing was sent. Read it again.', { details: { decision: claim.entry.decision } });
+  }
+  return carryOut(replacing, false, undefined, callout, deadline, services);
 }
 
 /** The entry's state once Graph answered: accepted (sent), or shown by a read-back (confirmed). */
@@ -149,8 +158,10 @@ async function carryOut(entry: LedgerEntry, adopted: boolean, evaluation: Policy
   const { sent, request, result, refused } = await resumeOrRelease(entry, callout, shaped, deadline, services);
   // With a durable ledger every delivery sends the entry's body and nothing else, so a callout
   // found answered was answered with it; without one, another instance may have sent another body.
-  const ours = result.outcome === 'resumed' || (ledger.durable && result.outcome === 'already-resumed');
   const stored = result.confirmation?.calloutDetail;
+  // When Graph shows the detail it stored, that decides; a different one was another body (an operator's replacement raced).
+  const storedOurs = stored === undefined ? ledger.durable : stored === clampDetail(sent.detail);
+  const ours = result.outcome === 'resumed' || (result.outcome === 'already-resumed' && storedOurs);
   const next = advanced(entry, result, { sent, request }, refused);
   return {
     ...base,

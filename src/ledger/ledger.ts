@@ -56,6 +56,20 @@ export interface LedgerEntry {
   readonly confirmedAt: string | undefined;
   /** A deny Graph refused, kept when the entry now holds the continue sent instead. */
   readonly refusedBody: Readonly<Record<string, unknown>> | undefined;
+  /** What operators did to the entry after it was decided, oldest first (absent: nothing). */
+  readonly history?: readonly LedgerNote[];
+}
+
+/**
+ * An operator's action on an entry: `resent` (the entry's own decision sent by hand) or
+ * `replaced` (a decision Graph never received swapped for the operator's; the one replaced is kept).
+ */
+export interface LedgerNote {
+  readonly at: string;
+  readonly action: 'resent' | 'replaced';
+  readonly operator: string | undefined;
+  readonly reason: string | undefined;
+  readonly replaced?: Pick<LedgerEntry, 'decision' | 'detail' | 'decidedBy' | 'decidedAt' | 'operator' | 'reason' | 'policy' | 'findings' | 'callerAppId'>;
 }
 
 /** The result of a claim: `won` when this entry was written; otherwise the entry that was there first. */
@@ -85,6 +99,12 @@ export interface DecisionLedger {
   /** Replaces an entry (a state advanced, a body swapped for the one Graph took). */
   update(entry: LedgerEntry): Promise<void>;
   /**
+   * Writes `entry` over the stored one only while that is still `previous`, decided and never sent
+   * (same decision time and decider): a compare-and-swap, so an operator's replacement never
+   * overwrites a state another instance wrote meanwhile. Returns whether it wrote.
+   */
+  replaceDecided(entry: LedgerEntry, previous: LedgerEntry): Promise<boolean>;
+  /**
    * Takes an entry out whose body Graph refused while the request still waited for it: it never
    * reached Graph, so it is no decision, and must not make every later delivery fail the same way.
    */
@@ -92,6 +112,11 @@ export interface DecisionLedger {
   list(query: LedgerQuery): AsyncIterable<LedgerEntry>;
   /** Deletes entries decided before `before`, at most `max` of them; returns how many. */
   purge(before: Date, max: number): Promise<number>;
+}
+
+/** Whether `stored` is still `previous`, decided and never sent: what replaceDecided requires. */
+export function stillDecided(stored: LedgerEntry | undefined, previous: LedgerEntry): boolean {
+  return stored !== undefined && stored.state === 'decided' && stored.decidedAt === previous.decidedAt && stored.decidedBy === previous.decidedBy && stored.decision === previous.decision;
 }
 
 /** The entry's key for a callout key's parts. */

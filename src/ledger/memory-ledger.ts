@@ -1,4 +1,4 @@
-import type { Claim, DecisionLedger, LedgerEntry, LedgerKey, LedgerQuery } from './ledger.js';
+import { stillDecided, type Claim, type DecisionLedger, type LedgerEntry, type LedgerKey, type LedgerQuery } from './ledger.js';
 import { matches } from './ledger-query.js';
 
 const id = (key: LedgerKey): string => `${key.subject}|${key.stageInstance}`;
@@ -24,6 +24,11 @@ export function createMemoryLedger(limit = 10_000): DecisionLedger {
     update(entry) {
       if (entries.has(id(entry.key))) entries.set(id(entry.key), entry);
       return Promise.resolve();
+    },
+    replaceDecided(entry, previous) {
+      if (!stillDecided(entries.get(id(entry.key)), previous)) return Promise.resolve(false);
+      entries.set(id(entry.key), entry);
+      return Promise.resolve(true);
     },
     release(key) {
       entries.delete(id(key));

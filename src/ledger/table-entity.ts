@@ -1,5 +1,5 @@
 import type { TableEntityResult } from '@azure/data-tables';
-import type { BriefFinding, DecidedBy, LedgerEntry, LedgerState } from './ledger.js';
+import type { BriefFinding, DecidedBy, LedgerEntry, LedgerNote, LedgerState } from './ledger.js';
 
 /** An entry as a table entity: flat properties, objects as JSON text, times as DateTime (so they filter). */
 export interface LedgerEntity {
@@ -29,6 +29,7 @@ export interface LedgerEntity {
   readonly sentAt?: Date;
   readonly confirmedAt?: Date;
   readonly refusedBody?: string;
+  readonly history?: string;
 }
 
 const lower = (value: string | undefined): string | undefined => value?.toLowerCase();
@@ -67,6 +68,7 @@ export function entityOf(entry: LedgerEntry): LedgerEntity {
     sentAt: date(entry.sentAt),
     confirmedAt: date(entry.confirmedAt),
     refusedBody: entry.refusedBody === undefined ? undefined : JSON.stringify(entry.refusedBody),
+    history: entry.history === undefined || entry.history.length === 0 ? undefined : JSON.stringify(entry.history),
   });
 }
 
@@ -106,6 +108,9 @@ export function entryFrom(entity: TableEntityResult<LedgerEntity>): LedgerEntry 
     if (!Array.isArray(findings)) throw new MalformedEntry('its findings are not a list');
     const policyVersion = optional(entity.policyVersion, 'policyVersion');
     const refused = optional(entity.refusedBody, 'refusedBody');
+    const history = optional(entity.history, 'history');
+    const notes: unknown = history === undefined ? undefined : JSON.parse(history);
+    if (notes !== undefined && !Array.isArray(notes)) throw new MalformedEntry('its history is not a list');
     return {
       key: { subject: text(entity.partitionKey, 'PartitionKey'), stageInstance: text(entity.rowKey, 'RowKey') },
       protocol: oneOf(entity.protocol, ['elm', 'lcw'] as const, 'protocol'),
@@ -131,6 +136,7 @@ export function entryFrom(entity: TableEntityResult<LedgerEntity>): LedgerEntry 
       sentAt: iso(entity.sentAt, 'sentAt'),
       confirmedAt: iso(entity.confirmedAt, 'confirmedAt'),
       refusedBody: refused === undefined ? undefined : object(refused, 'refusedBody'),
+      ...(notes === undefined ? {} : { history: notes as LedgerNote[] }),
     };
   } catch (error) {
     const why = error instanceof MalformedEntry || error instanceof SyntaxError ? error.message : String(error);

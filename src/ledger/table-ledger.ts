@@ -1,5 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import type { Claim, DecisionLedger, LedgerEntry, LedgerQuery } from './ledger.js';
+import { stillDecided, type Claim, type DecisionLedger, type LedgerEntry, type LedgerQuery } from './ledger.js';
 import { entityOf, entryFrom, type LedgerEntity } from './table-entity.js';
 import type { LedgerLocation } from './ledger-url.js';
 
@@ -53,6 +53,24 @@ export function createTableLedger(location: LedgerLocation, client: TableClient)
     },
     async update(entry) {
       await client.updateEntity(entityOf(entry), 'Replace');
+    },
+    async replaceDecided(entry, previous) {
+      let stored;
+      try {
+        stored = await client.getEntity<LedgerEntity>(entry.key.subject, entry.key.stageInstance);
+      } catch (error) {
+        if (statusOf(error) === 404) return false;
+        throw error;
+      }
+      if (!stillDecided(entryFrom(stored), previous)) return false;
+      try {
+        // Only over the version read: a state another instance wrote since is never overwritten.
+        await client.updateEntity(entityOf(entry), 'Replace', { etag: stored.etag });
+        return true;
+      } catch (error) {
+        if (statusOf(error) === 412) return false;
+        throw error;
+      }
     },
     async release(key) {
       try {

@@ -76,7 +76,10 @@ function planText(plan: ResumePlan, label: string, args: ResumeArgs): string {
 function entryJson(entry: LedgerEntry | undefined): object | null {
   if (entry === undefined) return null;
   const { key, decision, detail, stage, stageInstanceId, decidedBy, operator, reason, state, decidedAt, sentAt, confirmedAt } = entry;
-  return { key, decision, detail, stage, stageInstanceId, decidedBy, operator: operator ?? null, reason: reason ?? null, state, decidedAt, sentAt: sentAt ?? null, confirmedAt: confirmedAt ?? null };
+  return {
+    key, decision, detail, stage, stageInstanceId, decidedBy, operator: operator ?? null, reason: reason ?? null, state, decidedAt, sentAt: sentAt ?? null, confirmedAt: confirmedAt ?? null,
+    subject: entry.subject, history: entry.history ?? [],
+  };
 }
 
 function planJson(plan: ResumePlan, label: string, ledger: DecisionLedger, args: ResumeArgs): Record<string, unknown> {
@@ -103,10 +106,15 @@ function outcomeText(settled: Settled, recorded: string | undefined): string {
       const c = resume.confirmation;
       lines.push(`Read back: ${c.verdict}: ${c.reason} (request ${c.requestStatus ?? '?'}, instance ${c.calloutStatus ?? '?'}${c.calloutDetail === undefined ? '' : `, detail "${c.calloutDetail}"`})`);
     }
-    lines.push(`Graph received this body from this run: ${resume.sent ? 'yes' : 'no'}`);
+    const sentNow = resume.attempts > 0 && resume.sent;
+    lines.push(`Sent by this run and received by Graph: ${sentNow ? 'yes' : 'no'}`);
   }
   const e = settled.entry;
   if (e !== undefined) lines.push(`Ledger: ${e.decision} ${e.state}, decided by ${e.decidedBy}${e.operator === undefined ? '' : ` ${e.operator}`}${e.reason === undefined ? '' : ` ("${e.reason}")`} at ${e.decidedAt}`);
+  for (const note of e?.history ?? []) {
+    const what = note.replaced === undefined ? 'sent by hand' : `replaced its ${note.replaced.decision} (decided by ${note.replaced.decidedBy} at ${note.replaced.decidedAt})`;
+    lines.push(`  ${note.at}: ${note.operator ?? 'an operator'} ${what}${note.reason === undefined ? '' : ` ("${note.reason}")`}`);
+  }
   if (recorded !== undefined) lines.push(recorded);
   return `${lines.join('\n')}\n`;
 }

@@ -15,6 +15,7 @@ import { isWaitingForCallback, listedRequest, type ListedInstance, type ListedRe
 import { RequestsReader } from '../requests/read-requests.js';
 import { RequestsError } from '../requests/requests-error.js';
 import { stageCapabilities, stageMayDeny, type ElmStage } from '../stages.js';
+import { targetOf, WaitingRequestReader, type WaitingRequest } from '../requests/read-waiting-request.js';
 import { OPERATOR_STAGES, type ResumeArgs } from './resume-args.js';
 import { ResumeError } from './resume-error.js';
 
@@ -135,8 +136,8 @@ function chooseStage(request: ListedRequest, existing: LedgerEntry | undefined, 
   throw new ResumeError(2, `a request in state ${request.state ?? ''} may wait at ${allowed.join(' or ')} and the ledger holds no entry: give --stage <stage>`);
 }
 
-/** The callout settleDecision carries out: what the request and the instance say, nothing more. */
-export function calloutOf(request: ListedRequest, instanceId: string, stage: ElmStage): OperatorCallout {
+/** The callout settleDecision carries out: what the request and the instance say, and what the request's own read shows of whom it concerns. */
+export function calloutOf(request: ListedRequest, instanceId: string, stage: ElmStage, facts?: WaitingRequest): OperatorCallout {
   const stageInstanceId = parseGuid(instanceId);
   if (stageInstanceId === undefined) throw new ResumeError(1, `Graph lists callout instance "${instanceId.slice(0, 80)}", which is not a GUID`);
   return {
@@ -151,14 +152,30 @@ export function calloutOf(request: ListedRequest, instanceId: string, stage: Elm
     requestType: request.requestType,
     state: request.state,
     status: request.status,
-    accessPackage: undefined,
+    accessPackage: facts?.accessPackage ?? request.accessPackage,
     catalog: undefined,
-    assignmentId: undefined,
-    assignmentPolicy: undefined,
-    target: undefined,
-    requestor: undefined,
-    answers: [],
+    assignmentId: facts?.assignmentId,
+    assignmentPolicy: facts?.assignmentPolicy,
+    target: facts === undefined ? undefined : targetOf(facts),
+    requestor: facts?.requestor,
+    answers: facts?.answers ?? [],
   };
+}
+
+/**
+ * Whom the request concerns (package, assignment, target, requestor), for the ledger entry: an
+ * auditor finds an operator's decision by user and package like any other. Read only when a new
+ * entry may be written; a request gone since the first read is exit 1.
+ */
+async function readFacts(id: Guid, services: PlanServices): Promise<WaitingRequest> {
+  let facts: WaitingRequest | undefined;
+  try {
+    facts = await new WaitingRequestReader({ ...services, http: readOnly(services.http) }).request(id);
+  } catch (error) {
+    throw new ResumeError(1, `could not read whom request ${id} concerns: ${error instanceof Error ? error.message.slice(0, 300) : 'unknown error'}`, { cause: error });
+  }
+  if (facts === undefined) throw new ResumeError(1, `request ${id} is gone from Graph (404) since it was read`);
+  return facts;
 }
 
 /**
@@ -188,7 +205,13 @@ export async function planResume(args: ResumeArgs, services: PlanServices): Prom
   if (existing !== undefined && args.replace && existing.state !== 'decided') {
     throw new ResumeError(2, `the ledger's ${existing.decision} for this stage instance reached Graph (${existing.state}); it cannot be replaced`);
   }
-  const callout = calloutOf(request, instance.id, stage);
+  if (existing !== undefined && existing.state !== 'decided') {
+    // Graph accepted this body (the ledger says so), yet lists the instance open: sending it again cannot help.
+    const when = existing.state === 'sent' ? `accepted it at ${existing.sentAt ?? '?'}` : `showed it held it at ${existing.confirmedAt ?? '?'}`;
+    throw new ResumeError(1, `not sent: the ledger says Graph ${when} (${existing.decision}), yet Graph lists callout instance ${instance.id} open; Graph may not have caught up (look again in a few minutes). If it stays open, settle the request in the portal (Identity Governance → the access package → Requests); see docs/operations.md`);
+  }
+  const facts = existing === undefined || args.replace ? await readFacts(request.id, services) : undefined;
+  const callout = calloutOf(request, instance.id, stage, facts);
   // The approval-requirements stage is answered with an approval stage: an operator's continue sets the default one.
   const decision: Decision = caps.answer === 'approval-stage' && args.decision === 'continue'
     ? { kind: 'approval-stage', detail: args.detail, approvalStage: DEFAULT_APPROVAL_STAGE }

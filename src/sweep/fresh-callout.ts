@@ -3,17 +3,15 @@ import type { ElmRequestCallout } from '../callout/model.js';
 import { stagesForState } from '../graph/callout-state.js';
 import { childPath, graphPath } from '../graph/graph-path.js';
 import type { Guid } from '../guid.js';
-import { isRemoval, requestTypeOf } from '../request-types.js';
+import { isRemoval } from '../request-types.js';
 import type { RequestRow } from '../requests/classify-requests.js';
 import type { ElmStage } from '../stages.js';
-import type { WaitingRequest, WaitingRequestReader } from './read-waiting-request.js';
+import { targetOf, type WaitingRequest, type WaitingRequestReader } from '../requests/read-waiting-request.js';
 
 /** The reads a fresh evaluation makes. */
 export type FreshReads = Pick<WaitingRequestReader, 'request' | 'stageSettings'>;
 
 const ELM = ['identityGovernance', 'entitlementManagement'] as const;
-/** Request types a user makes for themselves: the target is the requestor. */
-const SELF_SERVICE = new Set(['useradd', 'userupdate', 'userremove', 'userextend']);
 
 export type FreshStep =
   | { readonly kind: 'callout'; readonly callout: ElmRequestCallout }
@@ -45,13 +43,6 @@ async function stageOf(request: WaitingRequest, extensionId: Guid | undefined, r
   return skip(ours.length === 0
     ? `assignment policy ${policyId} calls extension ${extensionId} at none of ${candidates.join(', ')}`
     : `assignment policy ${policyId} calls extension ${extensionId} at ${ours.join(' and ')}, and the request's state cannot tell which this callout is`);
-}
-
-/** Whom the request is for: the assignment's target, else the requestor when they asked for themselves. */
-function targetOf(request: WaitingRequest): WaitingRequest['target'] {
-  if (request.target?.objectId !== undefined) return request.target;
-  const type = requestTypeOf(request.requestType);
-  return type !== undefined && SELF_SERVICE.has(asciiLower(type)) ? request.requestor : undefined;
 }
 
 /**

@@ -12,7 +12,7 @@ import { stagesOf, type RequestRow } from '../requests/classify-requests.js';
 import { RequestsError } from '../requests/requests-error.js';
 import { findStuck, type SweepTenant } from './find-stuck.js';
 import { freshCallout } from './fresh-callout.js';
-import { WaitingRequestReader, type SweepGraph } from './read-waiting-request.js';
+import { WaitingRequestReader, type SweepGraph } from '../requests/read-waiting-request.js';
 import type { SweepSettings } from './sweep-settings.js';
 
 const ELM = ['identityGovernance', 'entitlementManagement'] as const;

@@ -5,6 +5,7 @@ import type { TenantEmulator } from '../../emulator/index.js';
 import { emulatorCredential } from '../../scripts/support/emulator-credential.js';
 import type { DecisionLedger, LedgerEntry } from '../../src/ledger/ledger.js';
 import { ledgerLocation, type LedgerLocation } from '../../src/ledger/ledger-url.js';
+import { createMemoryLedger } from '../../src/ledger/memory-ledger.js';
 import { createTableLedger } from '../../src/ledger/table-ledger.js';
 import { startAzuriteTables, type AzuriteTables } from '../support/azurite-tables.js';
 import { startTestEmulator } from '../support/emulator.js';
@@ -48,6 +49,27 @@ describe('the table ledger', () => {
     await ledger.release(first.key);
     expect(await ledger.read(first.key)).toBeUndefined();
     await ledger.release(first.key);
+  });
+
+  test('replaceDecided is a compare-and-swap: it writes over the entry read, decided; not over one sent or replaced since (table and memory)', async () => {
+    for (const on of [ledger, createMemoryLedger()]) {
+      const first = entry('a0000000-0000-4000-8000-000000000009');
+      await on.release(first.key);
+      await on.claim(first);
+      const note = { at: '2026-12-01T10:05:00.000Z', action: 'replaced' as const, operator: 'ada', reason: 'EX-9', replaced: { decision: first.decision, detail: first.detail, decidedBy: first.decidedBy, decidedAt: first.decidedAt, operator: undefined, reason: undefined, policy: first.policy, findings: first.findings, callerAppId: first.callerAppId } };
+      const ours = entry(first.key.subject, { decision: 'continue', detail: 'ours', decidedBy: 'operator', operator: 'ada', decidedAt: '2026-12-01T10:05:00.000Z', history: [note] });
+      // Another instance sent the entry meanwhile: the swap is refused and the sent state stays.
+      await on.update({ ...first, state: 'sent', sentAt: '2026-12-01T10:04:00.000Z' });
+      expect(await on.replaceDecided(ours, first)).toBe(false);
+      expect(await on.read(first.key)).toMatchObject({ decision: 'deny', state: 'sent' });
+      // Decided and unchanged: the swap writes, and the history round-trips.
+      await on.update(first);
+      expect(await on.replaceDecided(ours, first)).toBe(true);
+      expect(await on.read(first.key)).toEqual(ours);
+      // A second swap from the same stale read finds the entry changed.
+      expect(await on.replaceDecided({ ...ours, detail: 'late' }, first)).toBe(false);
+      await on.release(first.key);
+    }
   });
 
   test('lists by request, user, package, decision and date range', async () => {

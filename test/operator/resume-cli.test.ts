@@ -111,6 +111,8 @@ describe('npm run resume', () => {
     expect(sent.data).toEqual({ '@odata.type': 'microsoft.graph.accessPackageAssignmentRequestCallbackData', stage: CREATED, customExtensionStageInstanceId: instance(1), customExtensionStageInstanceDetail: 'Checked by hand' });
     expect(result.out).toContain(JSON.stringify(resumes(1)[0]?.body, null, 2));
     expect(await entryFor(1)).toMatchObject({ decision: 'continue', decidedBy: 'operator', operator: 'ada@contoso.example', reason: 'INC-42 approved by CISO', callerAppId: undefined, state: 'sent', stage: CREATED });
+    // Found again by user and package, like a callout's: what the request's own read shows of whom it concerns.
+    expect((await entryFor(1))?.subject).toMatchObject({ accessPackageId: SOD.paymentsApprover, targetObjectId: PEOPLE.avery });
   });
 
   test('deny at created: the request is denied; the reason defaults to the detail; --json is one document', async () => {
@@ -191,6 +193,9 @@ describe('npm run resume', () => {
     const sent = resumes(6)[0]?.body as { data: Record<string, unknown> };
     expect(sent.data).toMatchObject({ state: 'denied', customExtensionStageInstanceDetail: 'Denied by policy: SOD-1' });
     expect(await entryFor(6)).toMatchObject({ decision: 'deny', decidedBy: 'callout', state: 'sent' });
+    // Who pushed it out, and why, is noted on the entry.
+    expect((await entryFor(6))?.history).toEqual([{ at: expect.any(String) as unknown, action: 'resent', operator: 'operator@emulator', reason: 'Continued by an operator.' }]);
+    expect(result.out).toMatch(/operator@emulator sent by hand/);
   });
 
   test('--replace on an entry Graph never received sends ours, and the ledger names the operator', async () => {
@@ -203,6 +208,9 @@ describe('npm run resume', () => {
     expect(sent.data['state']).toBeUndefined();
     expect(sent.data['customExtensionStageInstanceDetail']).toBe('False positive: SOD-1 exception EX-9');
     expect(await entryFor(7)).toMatchObject({ decision: 'continue', decidedBy: 'operator', operator: 'ada', state: 'sent' });
+    // The policy's decision is kept: an auditor sees what the operator replaced.
+    expect((await entryFor(7))?.history).toEqual([expect.objectContaining({ action: 'replaced', operator: 'ada', replaced: expect.objectContaining({ decision: 'deny', decidedBy: 'callout', detail: 'Denied by policy: SOD-1' }) as unknown })]);
+    expect(result.out).toMatch(/ada replaced its deny \(decided by callout at /);
   });
 
   test('--replace on an entry Graph received is refused: exit 2, nothing sent', async () => {
@@ -213,6 +221,33 @@ describe('npm run resume', () => {
     expect(result.err).toMatch(/^resume: the ledger's deny for this stage instance reached Graph \(sent\); it cannot be replaced\n$/);
     expect(resumes(8)).toHaveLength(0);
     expect(await entryFor(8)).toMatchObject({ decision: 'deny', state: 'sent' });
+  });
+
+  test('the ledger says Graph received it, yet Graph lists the instance open: exit 1 saying so, nothing sent', async () => {
+    seed(31);
+    await ledger.claim(calloutEntry(31, 'sent'));
+    const result = await run(['--request', id(31), '--ledger', LEDGER_URL, '--decision', 'continue', '--yes']);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^resume: not sent: the ledger says Graph accepted it at .* \(deny\), yet Graph lists callout instance .* open; Graph may not have caught up/);
+    expect(resumes(31)).toHaveLength(0);
+  });
+
+  test('--replace loses to an instance that sent the entry after the plan read it: refused, nothing sent, the entry kept', async () => {
+    seed(32);
+    await ledger.claim(calloutEntry(32, 'decided'));
+    // Between the plan's read and the replace, another instance sends the entry (its state moves on).
+    const racing = (http: GraphHttp): GraphHttp => ({
+      send: async (call, timeoutMs) => {
+        const entry = await entryFor(32);
+        if (call.method === 'GET' && entry?.state === 'decided' && call.path.includes('$expand')) await ledger.update({ ...entry, state: 'sent', sentAt: new Date().toISOString() });
+        return http.send(call, timeoutMs);
+      },
+    });
+    const result = await run(args(32, '--decision', 'continue', '--replace', '--yes'), { wrap: racing });
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/Graph already received the ledger's deny for this callout \(sent\); it cannot be replaced|changed while it was being replaced/);
+    expect(resumes(32)).toHaveLength(0);
+    expect(await entryFor(32)).toMatchObject({ decision: 'deny', state: 'sent' });
   });
 
   test('Graph refuses because another answer got there first; the read-back shows it answered: already-resumed', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { parseGuid, type Guid } from '../../src/guid.js';
 import type { RequestRow } from '../../src/requests/classify-requests.js';
 import { freshCallout, type FreshReads } from '../../src/sweep/fresh-callout.js';
-import type { StageSetting, WaitingRequest } from '../../src/sweep/read-waiting-request.js';
+import type { StageSetting, WaitingRequest } from '../../src/requests/read-waiting-request.js';
 
 function guid(text: string): Guid {
   const id = parseGuid(text);
