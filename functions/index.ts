@@ -23,4 +23,7 @@ if (loadScanSettings(process.env) !== undefined) (await import('./sod-scan.js'))
 if ((process.env['DECISION_LEDGER_URL']?.trim() ?? '') !== '') (await import('./ledger-retention.js')).registerLedgerRetention(process.env);
 // The sweep of stuck callouts settles from the ledger: it runs only with both a ledger and a schedule
 // (its settings are validated either way).
-if (loadSweepSettings(process.env) !== undefined && (process.env['DECISION_LEDGER_URL']?.trim() ?? '') !== '') (await import('./stuck-sweep.js')).registerStuckSweep(process.env);
+if (loadSweepSettings(process.env) !== undefined) {
+  if ((process.env['DECISION_LEDGER_URL']?.trim() ?? '') !== '') (await import('./stuck-sweep.js')).registerStuckSweep(process.env);
+  else console.warn('entitlement-guard: STUCK_SWEEP_SCHEDULE is set but DECISION_LEDGER_URL is not: the sweep of stuck callouts does not run (it needs the shared ledger).');
+}

@@ -1,3 +1,4 @@
+import { asciiLower } from '../ascii.js';
 import type { DecisionLedger } from '../ledger/ledger.js';
 import type { Clock } from '../ports.js';
 import type { OurExtension, RequestRow } from '../requests/classify-requests.js';
@@ -50,6 +51,7 @@ export async function findStuck(graph: RequestsGraph, clock: Clock, tenant: Swee
     { graph, ledger: noLedger, clock },
   );
   const waiting = result.rows.filter((row) => row.verdict === 'waiting');
-  const stuck = waiting.filter((row) => row.pastWindow !== true);
+  // Only a submitted request's callout went out when the request was made: a later stage's may be recent, so its age says nothing of its window.
+  const stuck = waiting.filter((row) => row.pastWindow !== true || asciiLower(row.request.state ?? '') !== 'submitted');
   return { at: result.at, stuck, pastWindow: waiting.length - stuck.length, extensions: result.extensions, read: result.read };
 }

@@ -8,6 +8,8 @@ import { scheduleProblem } from '../sod/scan/scan-settings.js';
 export const DEFAULT_STUCK_AFTER = 'PT10M';
 /** Requests one run settles at most (oldest first); the rest wait for the next run. */
 export const SWEEP_MAX_PER_RUN = 25;
+/** Time one run may spend settling (the Functions timeout is 2 minutes in host.json): what is left waits for the next run. */
+export const SWEEP_RUN_BUDGET_MS = 75_000;
 
 /** The sweep's app settings; absent unless STUCK_SWEEP_SCHEDULE is set (and a ledger is: see functions/index.ts). */
 export interface SweepSettings {
@@ -17,8 +19,10 @@ export interface SweepSettings {
   readonly stuckAfter: { readonly text: string; readonly duration: IsoDuration };
   /** Requests one run settles at most. */
   readonly maxPerRun: number;
-  /** Our custom extension's display name in the catalogs (as `npm run register` names it). */
+  /** Our custom extension's display name in the catalogs (STUCK_SWEEP_EXTENSION_NAME; as `npm run register -- --name` names it). */
   readonly extensionName: string;
+  /** Time a run may spend settling before it leaves the rest to the next run. */
+  readonly runBudgetMs: number;
 }
 
 /** Why STUCK_AFTER is not a positive ISO 8601 duration, or undefined. */
@@ -44,6 +48,8 @@ export function loadSweepSettings(env: Env): SweepSettings | undefined {
   const problems: string[] = [];
   const scheduleIssue = schedule === undefined ? undefined : scheduleProblem(schedule);
   if (scheduleIssue !== undefined) problems.push(`STUCK_SWEEP_SCHEDULE: ${scheduleIssue}`);
+  const name = read('STUCK_SWEEP_EXTENSION_NAME');
+  if (name !== undefined && name.length > 256) problems.push(`STUCK_SWEEP_EXTENSION_NAME: ${String(name.length)} characters; at most 256`);
   const afterIssue = stuckAfterProblem(stuckAfter);
   if (afterIssue !== undefined) problems.push(`STUCK_AFTER: ${afterIssue}`);
   if (problems.length > 0) {
@@ -55,6 +61,7 @@ export function loadSweepSettings(env: Env): SweepSettings | undefined {
     schedule: schedule.split(/\s+/).join(' '),
     stuckAfter: { text: stuckAfter.toUpperCase(), duration },
     maxPerRun: SWEEP_MAX_PER_RUN,
-    extensionName: DEFAULT_EXTENSION_NAME,
+    extensionName: name ?? DEFAULT_EXTENSION_NAME,
+    runBudgetMs: SWEEP_RUN_BUDGET_MS,
   };
 }

@@ -10,6 +10,8 @@ import { ledgerKey, type LedgerEntry } from '../ledger/ledger.js';
 import type { Logger } from '../ports.js';
 import { stagesOf, type RequestRow } from '../requests/classify-requests.js';
 import { RequestsError } from '../requests/requests-error.js';
+import { asciiLower } from '../ascii.js';
+import { addIsoDuration, parseIsoDuration } from '../checks/support/iso-duration.js';
 import { findStuck, type SweepTenant } from './find-stuck.js';
 import { freshCallout } from './fresh-callout.js';
 import { WaitingRequestReader, type SweepGraph } from '../requests/read-waiting-request.js';
@@ -38,7 +40,9 @@ export interface SweepSummary {
   readonly skipped: number;
   /** Failed (each logged as callout.sweep-failed); they do not stop the run. */
   readonly failed: number;
-  /** Stuck requests this run did not get to (the bound): the next run takes them. */
+  /** Later-stage callouts the ledger shows are younger than STUCK_AFTER, or past their window (each logged as callout.sweep-not-stuck). */
+  readonly notYet: number;
+  /** Stuck requests this run did not get to (the bound, or the run's time budget): the next run takes them. */
   readonly deferred: number;
 }
 
@@ -92,6 +96,8 @@ function calloutOf(row: RequestRow, stageInstanceId: Guid, stage: ElmRequestCall
 
 type Step =
   | { readonly kind: 'skip'; readonly reason: string; readonly entry: LedgerEntry | undefined }
+  /** Not stuck after all, by the ledger's time of an earlier stage: left alone, without a warning. */
+  | { readonly kind: 'young'; readonly reason: string }
   | { readonly kind: 'settle'; readonly callout: ElmRequestCallout; readonly entry: LedgerEntry }
   | { readonly kind: 'evaluate'; readonly callout: ElmRequestCallout };
 
@@ -101,6 +107,8 @@ async function stepFor(row: RequestRow, services: SweepServices): Promise<Step> 
   if (stageInstanceId === undefined) return { kind: 'skip', reason: 'the stage instance id Graph lists is not a GUID', entry: undefined };
   const entry = await readEntry(services.settle.ledger, ledgerKey(row.request.id, stageInstanceId));
   if (entry === undefined) {
+    const young = await laterStageTiming(row, stageInstanceId, services);
+    if (young !== undefined) return young;
     const fresh = await freshCallout(row, stageInstanceId, new WaitingRequestReader(readsOf(services)));
     return fresh.kind === 'skip' ? { kind: 'skip', reason: fresh.reason, entry } : { kind: 'evaluate', callout: fresh.callout };
   }
@@ -111,6 +119,30 @@ async function stepFor(row: RequestRow, services: SweepServices): Promise<Step> 
   const stage = stages.length === 1 ? stages[0] : undefined;
   if (stage === undefined) return { kind: 'skip', reason: `the stage is not known (ledger: ${entry.stage ?? 'none'}, request state: ${row.request.state ?? 'none'})`, entry };
   return { kind: 'settle', callout: calloutOf(row, stageInstanceId, stage), entry };
+}
+
+/**
+ * A later stage's callout went out when the request reached that stage, not when the request was
+ * made: when the ledger shows our answer to an earlier stage of the same request, the callout is
+ * no older than that answer. Younger than STUCK_AFTER: not stuck yet (a delivery may be on its
+ * way); older than the callback window: past it. Undefined when neither (or nothing tells).
+ */
+async function laterStageTiming(row: RequestRow, stageInstanceId: Guid, services: SweepServices): Promise<Step | undefined> {
+  if (asciiLower(row.request.state ?? '') === 'submitted') return undefined;
+  let latest: number | undefined;
+  for await (const earlier of services.settle.ledger.list({ subject: row.request.id })) {
+    if (earlier.key.stageInstance === stageInstanceId) continue;
+    const at = Date.parse(earlier.confirmedAt ?? earlier.sentAt ?? earlier.decidedAt);
+    if (!Number.isNaN(at) && (latest === undefined || at > latest)) latest = at;
+  }
+  if (latest === undefined) return undefined;
+  const now = services.settle.clock.now();
+  if (addIsoDuration(latest, services.settings.stuckAfter.duration) > now) {
+    return { kind: 'young', reason: `its callout went out after our answer to an earlier stage at ${new Date(latest).toISOString()}, less than STUCK_AFTER ago` };
+  }
+  const window = row.extension?.callbackWindow === undefined ? undefined : parseIsoDuration(row.extension.callbackWindow);
+  if (window !== undefined && addIsoDuration(latest, window) <= now) return { kind: 'young', reason: 'past its callback window, counted from our answer to an earlier stage' };
+  return undefined;
 }
 
 /** Graph for the sweep's reads: the callout's client, its per-call timeout and budget. */
@@ -183,11 +215,17 @@ export async function runSweep(services: SweepServices): Promise<SweepSummary> {
   let skipped = 0;
   let failed = 0;
   let examined = 0;
+  let notYet = 0;
   for (const row of found.stuck) {
-    if (swepts + failed >= settings.maxPerRun) break;
+    if (swepts + failed >= settings.maxPerRun || clock.now() - started >= settings.runBudgetMs) break;
     examined++;
     try {
       const step = await stepFor(row, services);
+      if (step.kind === 'young') {
+        notYet++;
+        logger.info('callout.sweep-not-stuck', { ...ids(row), reason: step.reason });
+        continue;
+      }
       if (step.kind === 'skip') {
         skipped++;
         logger.warn('callout.sweep-skipped', { ...ids(row), reason: step.reason, stages: stagesOf(row.request.state, step.entry === undefined ? { kind: 'none' } : { kind: 'entry', entry: step.entry }).stages });
@@ -206,7 +244,7 @@ export async function runSweep(services: SweepServices): Promise<SweepSummary> {
       });
     }
   }
-  const summary: SweepSummary = { stuck: found.stuck.length, pastWindow: found.pastWindow, swept: swepts, skipped, failed, deferred: found.stuck.length - examined };
+  const summary: SweepSummary = { stuck: found.stuck.length - notYet, pastWindow: found.pastWindow, swept: swepts, skipped, failed, notYet, deferred: found.stuck.length - examined };
   logger.info('callout.sweep-finished', {
     ...summary,
     stuckAfter: settings.stuckAfter.text,

@@ -157,6 +157,39 @@ describe('the sweep of stuck callouts', () => {
     expect(second.of('callout.swept', 5)).toHaveLength(1);
   });
 
+  test('a later stage: not stuck while our answer to its earlier stage is younger than STUCK_AFTER; swept afresh once older', async () => {
+    emulator.requests.seedWaiting({
+      id: requestId(20), accessPackage: SOD.paymentsApprover, requestor: PEOPLE.avery, ageMs: 3 * 60 * MINUTE,
+      callout: { stage: 'assignmentRequestApproved', stageInstanceId: instanceId(20), customExtensionId: ours, sentDateTime: new Date(Date.now() - 2 * MINUTE).toISOString() },
+    });
+    // Our answer to the created stage (another stage instance of the same request), two minutes ago.
+    const earlier = { ...decided(20), key: ledgerKey(requestId(20), instanceId(21)), state: 'sent' as const, sentAt: new Date(Date.now() - 2 * MINUTE).toISOString() };
+    await deps.ledger.claim(earlier);
+    const log = collector();
+    const summary = await sweep(deps, log.logger);
+    expect(summary.notYet).toBeGreaterThanOrEqual(1);
+    expect(log.of('callout.sweep-not-stuck', 20)).toHaveLength(1);
+    expect(resumes(20)).toHaveLength(0);
+    // Three hours after creation, but only 2 minutes after the stage began: the created-time window did not hold it back either.
+    await deps.ledger.update({ ...earlier, sentAt: new Date(Date.now() - 15 * MINUTE).toISOString() });
+    const later = collector();
+    await sweep(deps, later.logger);
+    expect(later.of('callout.swept', 20)[0]?.fields).toMatchObject({ stage: 'assignmentRequestApproved', adopted: false, decidedBy: 'sweeper' });
+    expect(resumes(20)).toHaveLength(1);
+  });
+
+  test('a run stops settling when its time budget is spent: the rest is deferred to the next run', async () => {
+    wait(22, 40);
+    await deps.ledger.claim(decided(22));
+    const log = collector();
+    const summary = await sweep(deps, log.logger, { runBudgetMs: 0 });
+    expect(summary.swept).toBe(0);
+    expect(summary.deferred).toBeGreaterThanOrEqual(1);
+    expect(resumes(22)).toHaveLength(0);
+    await sweep(deps, collector().logger);
+    expect(resumes(22)).toHaveLength(1);
+  });
+
   test('a failure on one request is logged with its code and does not stop the run', async () => {
     wait(8, 30);
     wait(9, 31);
@@ -199,12 +232,15 @@ describe('the sweep\'s settings and its timer', () => {
     expect(loadSweepSettings({ STUCK_AFTER: 'PT5M' })).toBeUndefined();
     expect(loadSweepSettings({ STUCK_SWEEP_SCHEDULE: ' 0  */10 * * * * ' })).toMatchObject({ schedule: '0 */10 * * * *', stuckAfter: { text: DEFAULT_STUCK_AFTER }, maxPerRun: SWEEP_MAX_PER_RUN });
     expect(loadSweepSettings({ STUCK_SWEEP_SCHEDULE: '0 */10 * * * *', STUCK_AFTER: 'pt30m' })?.stuckAfter.text).toBe('PT30M');
+    expect(loadSweepSettings({ STUCK_SWEEP_SCHEDULE: '0 */10 * * * *' })?.extensionName).toBe('entitlement-guard');
+    expect(loadSweepSettings({ STUCK_SWEEP_SCHEDULE: '0 */10 * * * *', STUCK_SWEEP_EXTENSION_NAME: ' eg-prod ' })?.extensionName).toBe('eg-prod');
   });
 
   test('a bad schedule or STUCK_AFTER stops start-up, each named', () => {
     expect(() => loadSweepSettings({ STUCK_SWEEP_SCHEDULE: '*/10 * * * *' })).toThrow(/STUCK_SWEEP_SCHEDULE: .*six/);
     expect(() => loadSweepSettings({ STUCK_SWEEP_SCHEDULE: '0 */10 * * * *', STUCK_AFTER: '10 minutes' })).toThrow(/STUCK_AFTER: .*ISO 8601/);
     expect(() => loadSweepSettings({ STUCK_AFTER: 'PT0M' })).toThrow(/STUCK_AFTER: .*zero/);
+    expect(() => loadSweepSettings({ STUCK_SWEEP_SCHEDULE: '0 */10 * * * *', STUCK_SWEEP_EXTENSION_NAME: 'x'.repeat(257) })).toThrow(/STUCK_SWEEP_EXTENSION_NAME: 257 characters; at most 256/);
   });
 
   test('the timer is registered only with both STUCK_SWEEP_SCHEDULE and DECISION_LEDGER_URL', () => {
