@@ -25,5 +25,5 @@ if ((process.env['DECISION_LEDGER_URL']?.trim() ?? '') !== '') (await import('./
 // (its settings are validated either way).
 if (loadSweepSettings(process.env) !== undefined) {
   if ((process.env['DECISION_LEDGER_URL']?.trim() ?? '') !== '') (await import('./stuck-sweep.js')).registerStuckSweep(process.env);
-  else console.warn('entitlement-guard: STUCK_SWEEP_SCHEDULE is set but DECISION_LEDGER_URL is not: the sweep of stuck callouts does not run (it needs the shared ledger).');
+  else process.emitWarning('entitlement-guard: STUCK_SWEEP_SCHEDULE is set but DECISION_LEDGER_URL is not: the sweep of stuck callouts does not run (it needs the shared ledger).');
 }
