@@ -60,11 +60,19 @@ param popTokenIssuer string = 'https://sts.windows.net/${tenant().tenantId}/'
 @maxValue(3650)
 param ledgerRetentionDays int = 400
 
+@description('LEDGER_RETENTION_SCHEDULE: NCRONTAB schedule (six fields) of the timer that purges ledger entries older than ledgerRetentionDays; default 03:30 every day (UTC).')
+param ledgerRetentionSchedule string = '0 30 3 * * *'
+
 @description('STUCK_SWEEP_SCHEDULE: NCRONTAB schedule (six fields) of the sweep that settles callouts the relay did not deliver; default every 10 minutes.')
 param stuckSweepSchedule string = '0 */10 * * * *'
 
 @description('STUCK_AFTER: ISO 8601 duration after which a callout not yet settled counts as stuck and the sweep settles it.')
 param stuckAfter string = 'PT10M'
+
+@minLength(1)
+@maxLength(256)
+@description('STUCK_SWEEP_EXTENSION_NAME: display name of our custom extension, which the sweep looks for in the catalogs; the name `npm run register -- --name` gave it (default entitlement-guard).')
+param stuckSweepExtensionName string = 'entitlement-guard'
 
 @description('E-mail address the alerts are sent to (an action group with one e-mail receiver); empty: no action group, the alerts only show in Azure Monitor.')
 param alertEmail string = ''
@@ -190,8 +198,10 @@ module functionApp 'app/function-app.bicep' = {
     tableEndpoint: storage.outputs.tableEndpoint
     ledgerTableName: storage.outputs.ledgerTableName
     ledgerRetentionDays: ledgerRetentionDays
+    ledgerRetentionSchedule: ledgerRetentionSchedule
     stuckSweepSchedule: stuckSweepSchedule
     stuckAfter: stuckAfter
+    stuckSweepExtensionName: stuckSweepExtensionName
     deploymentContainerName: deploymentContainerName
     reportContainerName: reportContainerName
     applicationInsightsConnectionString: monitoring.outputs.connectionString

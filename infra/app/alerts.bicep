@@ -69,6 +69,29 @@ AppTraces
 | project TimeGenerated, eventName = tostring(ev["event"]), code = tostring(ev.code), message = tostring(ev.message), OperationId
 '''
 
+// The sweep of stuck callouts failed (src/sweep/sweep.ts): a whole run (callout.sweep-run-failed:
+// the listing failed, e.g. Graph refused it for a missing permission, so nothing stuck is settled)
+// or one stuck request (callout.sweep-failed, with its ids). Either way requests the relay did not
+// deliver may wait until Entra's callback window runs out.
+var sweepFailedQuery = '''
+AppTraces
+| where Message contains "callout.sweep-run-failed" or Message contains "callout.sweep-failed"
+| extend ev = parse_json(Message)
+| where tostring(ev["event"]) in ("callout.sweep-run-failed", "callout.sweep-failed")
+| project TimeGenerated, eventName = tostring(ev["event"]), code = tostring(ev.code), message = tostring(ev.message), requestId = tostring(ev.requestId), stageInstanceId = tostring(ev.stageInstanceId), OperationId
+'''
+
+// The ledger's retention purge failed (src/ledger/purge-old-entries.ts, ledger.purge-failed),
+// whatever its code: nothing is lost (the next run deletes what this one did not), but entries
+// stay past LEDGER_RETENTION_DAYS while it keeps failing.
+var retentionFailedQuery = '''
+AppTraces
+| where Message contains "ledger.purge-failed"
+| extend ev = parse_json(Message)
+| where tostring(ev["event"]) == "ledger.purge-failed"
+| project TimeGenerated, code = tostring(ev.code), message = tostring(ev.message), cause = tostring(ev.cause), retentionDays = toint(ev.retentionDays), OperationId
+'''
+
 // A fresh workspace may not resolve AppTraces until the first telemetry arrives, so the service's
 // query validation is skipped at creation (the tests check every query names the table and event).
 resource calloutFailed 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
@@ -182,8 +205,84 @@ resource ledgerErrors 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   }
 }
 
+resource sweepFailed 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${namePrefix}-sweep-failed'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'entitlement-guard: the sweep failed'
+    description: 'callout.sweep-run-failed or callout.sweep-failed: the sweep of stuck callouts could not run (e.g. a Graph permission is missing) or could not settle a stuck request, which may then wait until Entra\'s callback window runs out. See docs/operations.md.'
+    severity: 1
+    enabled: true
+    scopes: [
+      workspace.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT5M'
+    criteria: {
+      allOf: [
+        {
+          query: sweepFailedQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    skipQueryValidation: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
+resource retentionFailed 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${namePrefix}-retention-failed'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'entitlement-guard: the ledger retention purge failed'
+    description: 'ledger.purge-failed: the timer that deletes decision ledger entries older than LEDGER_RETENTION_DAYS failed. Nothing is lost; the next run deletes what this one did not. See docs/operations.md.'
+    severity: 2
+    enabled: true
+    scopes: [
+      workspace.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT5M'
+    criteria: {
+      allOf: [
+        {
+          query: retentionFailedQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    skipQueryValidation: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
 output ruleNames array = [
   calloutFailed.name
   calloutSwept.name
   ledgerErrors.name
+  sweepFailed.name
+  retentionFailed.name
 ]

@@ -15,10 +15,14 @@ param tableEndpoint string
 param ledgerTableName string
 @description('LEDGER_RETENTION_DAYS: days a ledger entry is kept.')
 param ledgerRetentionDays int
+@description('LEDGER_RETENTION_SCHEDULE: NCRONTAB schedule (six fields) of the timer that purges ledger entries past retention.')
+param ledgerRetentionSchedule string
 @description('STUCK_SWEEP_SCHEDULE: NCRONTAB schedule (six fields) of the sweep that settles callouts left undelivered.')
 param stuckSweepSchedule string
 @description('STUCK_AFTER: ISO 8601 duration after which an unsettled callout counts as stuck.')
 param stuckAfter string
+@description('STUCK_SWEEP_EXTENSION_NAME: display name of our custom extension, which the sweep looks for in the catalogs.')
+param stuckSweepExtensionName string
 param deploymentContainerName string
 @description('Container of the scheduled scan\'s reports, used when sodScanSchedule is set.')
 param reportContainerName string
@@ -60,11 +64,14 @@ var coreSettings = {
 }
 // The decision ledger, reached with the identity (Storage Table Data Contributor on the table):
 // the URL is the table's own, built from the account's endpoint, so every cloud gets its suffix.
+// Its retention timer and the sweep of stuck callouts run only with it (functions/index.ts).
 var ledgerSettings = {
   DECISION_LEDGER_URL: '${tableEndpoint}${ledgerTableName}'
   LEDGER_RETENTION_DAYS: string(ledgerRetentionDays)
+  LEDGER_RETENTION_SCHEDULE: ledgerRetentionSchedule
   STUCK_SWEEP_SCHEDULE: stuckSweepSchedule
   STUCK_AFTER: stuckAfter
+  STUCK_SWEEP_EXTENSION_NAME: stuckSweepExtensionName
 }
 var policySettings = empty(policyPath) ? {} : { POLICY_PATH: policyPath }
 var scanSettings = empty(sodScanSchedule)

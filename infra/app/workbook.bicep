@@ -1,5 +1,6 @@
-// An Azure Monitor workbook over the function's callout.decided events (AppTraces in the Log
-// Analytics workspace of its Application Insights): decisions over time by decision and outcome,
+// An Azure Monitor workbook over the function's decision events (AppTraces in the Log Analytics
+// workspace of its Application Insights): decisions over time by decision and outcome (the
+// callouts' callout.decided and the sweep's own callout.swept), and from callout.decided alone,
 // denials by check and by separation-of-duties rule, and the 95th percentile of the decision time.
 // It is listed under Application Insights → Workbooks and under Azure Monitor → Workbooks.
 param location string
@@ -18,14 +19,26 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
 
-// Counts add up ItemCount, so that adaptive sampling (host.json) does not shrink them.
+// Every decision the function made, once: a callout's (callout.decided) and the sweep's own
+// (callout.swept with adopted false: a stuck request it evaluated afresh, decidedBy sweeper). A
+// sweep that carried out an entry already in the ledger (adopted true) decided nothing. A callout is
+// counted once, by its first event in the range: its stage instance (or task processing result)
+// identifies it across deliveries, so neither a repeated delivery nor a late delivery carrying out
+// the sweep's entry counts it again. Operators' decisions are left out: npm run resume runs on the
+// operator's machine and logs nothing here, and a delivery carrying one out (ledger.decidedBy
+// operator) is not counted either.
+// Traces are not sampled (host.json), so each event is one row.
 var decisionsOverTimeQuery = '''
 AppTraces
-| where Message contains "callout.decided"
+| where Message contains "callout.decided" or Message contains "callout.swept"
 | extend ev = parse_json(Message)
-| where tostring(ev["event"]) == "callout.decided"
-| extend series = strcat(tostring(ev.decision), " (", tostring(ev.outcome), ")")
-| summarize decisions = sum(ItemCount) by bin(TimeGenerated, {TimeRange:grain}), series
+| extend eventName = tostring(ev["event"])
+| where (eventName == "callout.decided" and tostring(ev.ledger.decidedBy) != "operator") or (eventName == "callout.swept" and tostring(ev.adopted) == "false")
+| extend calloutId = tolower(coalesce(tostring(ev.callout.stageInstanceId), tostring(ev.callout.taskProcessingResultId), tostring(ev.stageInstanceId), tostring(ev.correlation.invocationId)))
+| extend decision = tostring(ev.decision), outcome = tostring(ev.outcome)
+| summarize arg_min(TimeGenerated, eventName, decision, outcome) by calloutId
+| extend series = strcat(decision, " (", outcome, iff(eventName == "callout.swept", ", by the sweep", ""), ")")
+| summarize decisions = count() by bin(TimeGenerated, {TimeRange:grain}), series
 | order by TimeGenerated asc
 '''
 
@@ -91,7 +104,7 @@ var workbookContent = {
       type: 1
       name: 'about'
       content: {
-        json: '## ${displayName}\nEvery callout the function decided (the `callout.decided` event). Alerts: see docs/operations.md.'
+        json: '## ${displayName}\nThe decisions the function made. **Decisions over time** counts each callout once: those decided on delivery (`callout.decided`) and the stuck requests the sweep decided afresh (`callout.swept` with `adopted` false, shown as *by the sweep*); a sweep that carried out a decision already in the ledger decided nothing new. The other charts read `callout.decided` only: the sweep logs no checks or timings. Decisions an operator made with `npm run resume` are not counted: it runs on the operator\'s machine and does not log to Application Insights, and a later delivery that carries one out is left out too (the decision ledger keeps them, `decidedBy: operator`; see `npm run decisions`). Alerts: see docs/operations.md.'
       }
     }
     {
@@ -129,7 +142,7 @@ var workbookContent = {
       name: 'decisions-over-time'
       content: union(queryTarget, {
         version: 'KqlItem/1.0'
-        title: 'Decisions over time, by decision (outcome)'
+        title: 'Decisions over time, by decision (outcome): callouts and the sweep, each callout once'
         query: decisionsOverTimeQuery
         visualization: 'timechart'
       })

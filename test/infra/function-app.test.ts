@@ -33,6 +33,9 @@ const PLATFORM_SETTINGS = [
   'WEBSITE_AUTH_AAD_ALLOWED_TENANTS',
 ];
 
+// Set by the template ahead of the code: STUCK_SWEEP_EXTENSION_NAME (the custom extension's display
+// name the sweep looks for) is being added to src/sweep/sweep-settings.ts by another change. Drop
+// it from here once the code reads it.
 // Flex Consumption deprecates these (the runtime and deployment come from functionAppConfig).
 const FLEX_DEPRECATED = ['FUNCTIONS_EXTENSION_VERSION', 'FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_WORKER_RUNTIME_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_CONTENTSHARE', 'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING', 'WEBSITE_NODE_DEFAULT_VERSION', 'SCM_DO_BUILD_DURING_DEPLOYMENT'];
 

@@ -50,6 +50,8 @@ describe('infra: resources against the Azure type definitions', () => {
       ['Microsoft.Insights/scheduledQueryRules@2023-12-01', true],
       ['Microsoft.Insights/scheduledQueryRules@2023-12-01', true],
       ['Microsoft.Insights/scheduledQueryRules@2023-12-01', true],
+      ['Microsoft.Insights/scheduledQueryRules@2023-12-01', true],
+      ['Microsoft.Insights/scheduledQueryRules@2023-12-01', true],
     ]);
     expect(of('app/workbook.bicep')).toEqual([
       ['Microsoft.OperationalInsights/workspaces@2023-09-01', true],
