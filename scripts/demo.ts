@@ -1,15 +1,20 @@
 /**
  * `npm run demo`: the main job on its embedded default. Starts the tenant emulator and the local
  * host (a separate process, configured only from its environment) wired together, replays the
- * sample callouts, and prints what each got and what Graph received. Exits 0 when every callout
- * got its expected outcome.
+ * sample callouts, and prints what each got, what Graph received and the decision ledger's
+ * entries. Exits 0 when every callout got its expected outcome. The ledger lives in Azurite's
+ * memory: `--keep` keeps Azurite running after the run, until Enter, for `npm run decisions`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { TableClient } from '@azure/data-tables';
 import { TenantEmulator } from '../emulator/index.js';
+import { byDecidedAt, decisionsBrief } from '../src/ledger/decisions-cli/format.js';
+import type { LedgerEntry } from '../src/ledger/ledger.js';
+import { createTableLedger } from '../src/ledger/table-ledger.js';
 import { startAzuriteTables } from './support/azurite-tables.js';
 import { emulatorCredential } from './support/emulator-credential.js';
 import { spawnLocalHost } from './support/local-host-process.js';
@@ -39,22 +44,40 @@ function table(rows: readonly (readonly string[])[]): string {
   }).join('\n');
 }
 
+/** Until a line (Enter), the end of stdin or Ctrl-C; then stdin is let go, so the process can end. */
+function untilEnter(): Promise<void> {
+  const lines = createInterface({ input: process.stdin });
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      lines.close();
+      process.stdin.destroy();
+      resolve();
+    };
+    lines.once('line', done).once('close', done);
+    process.once('SIGINT', done);
+  });
+}
+
 async function main(): Promise<number> {
   const verbose = process.argv.includes('--verbose');
+  const keep = process.argv.includes('--keep');
   // One CA for the emulator and Azurite, trusted by this process (it reads the ledger) and the host.
   const trust = await emulatorCa(fileURLToPath(import.meta.url), process.argv.slice(2), 'demo');
   if ('rerun' in trust) return trust.rerun;
   const { ca } = trust;
   const [emulator, azurite] = await Promise.all([TenantEmulator.start({ ca }), startAzuriteTables({ ca })]);
+  const ledgerUrl = azurite.tableUrl('decisions');
   const ledger = new TableClient(azurite.accountUrl, 'decisions', emulatorCredential(emulator));
   await ledger.createTable();
   const dir = mkdtempSync(join(tmpdir(), 'eg-demo-'));
   writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
-  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), POLICY_PATH: SAMPLE_POLICY, DECISION_LEDGER_URL: azurite.tableUrl('decisions') });
+  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), POLICY_PATH: SAMPLE_POLICY, DECISION_LEDGER_URL: ledgerUrl });
   const rows: Row[] = [];
-  const states = new Map<string, number>();
+  const entries: LedgerEntry[] = [];
+  let kept = false;
   try {
-    console.log(`tenant emulator ${emulator.origin} (tenant ${emulator.tenantId}); decision ledger ${azurite.tableUrl('decisions')} (Azurite); local host ${host.url}\n`);
+    console.log(`tenant emulator ${emulator.origin} (tenant ${emulator.tenantId}); decision ledger ${ledgerUrl} (Azurite); local host ${host.url}\n`);
     for (const scenario of demoScenarios()) {
       if (scenario.awaitFirst) emulator.awaitCallout(scenario.body);
       const before = emulator.acceptedResumes().length;
@@ -85,11 +108,12 @@ async function main(): Promise<number> {
       });
     }
     await host.stop();
-    for await (const entity of ledger.listEntities<{ state: string }>()) states.set(entity.state, (states.get(entity.state) ?? 0) + 1);
+    for await (const entry of createTableLedger({ accountUrl: azurite.accountUrl, table: 'decisions' }, ledger).list({})) entries.push(entry);
+    kept = keep;
   } finally {
     await host.stop();
-    await Promise.all([emulator.close(), azurite.stop()]);
-    rmSync(dir, { recursive: true, force: true });
+    await Promise.all([emulator.close(), kept ? undefined : azurite.stop()]);
+    if (!kept) rmSync(dir, { recursive: true, force: true });
   }
   console.log(
     table([
@@ -101,11 +125,21 @@ async function main(): Promise<number> {
   rows.forEach((r, i) => {
     for (const body of r.received) console.log(`  #${String(i + 1)} ${JSON.stringify(body)}`);
   });
-  const entries = [...states.values()].reduce((a, b) => a + b, 0);
-  console.log(`\nDecision ledger: ${String(entries)} entries (${[...states].map(([state, count]) => `${String(count)} ${state}`).join(', ')}), one per callout Entra waited for; every resume above is one of them.`);
+  const states = new Map<string, number>();
+  for (const entry of entries) states.set(entry.state, (states.get(entry.state) ?? 0) + 1);
+  console.log(`\nDecision ledger: ${String(entries.length)} entries (${[...states].map(([state, count]) => `${String(count)} ${state}`).join(', ')}), one per callout Entra waited for; every resume above is one of them.`);
+  console.log(`\n${decisionsBrief(entries.sort(byDecidedAt), '  ')}`);
+  if (!kept) console.log("The ledger lived in this run's Azurite, in memory: npm run demo -- --keep keeps it to read with npm run decisions.");
   const failed = rows.filter((r) => !r.ok);
   if (verbose || failed.length > 0) console.log(`\nLocal host output:\n${host.output.join('\n')}`);
   console.log(failed.length === 0 ? `\nAll ${String(rows.length)} callouts got their expected outcome.` : `\n${String(failed.length)} callout(s) did not: ${failed.map((r) => r.scenario.name).join(', ')}`);
+  if (kept) {
+    console.log(`\nThe ledger stays in Azurite until you press Enter. Meanwhile, in another terminal:`);
+    console.log(`  export NODE_EXTRA_CA_CERTS=${join(dir, 'ca.pem')}\n  npm run decisions -- --ledger ${ledgerUrl}`);
+    await untilEnter();
+    await azurite.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
   return failed.length === 0 ? 0 : 1;
 }
 

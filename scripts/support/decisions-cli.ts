@@ -1,11 +1,14 @@
-import { RestError, TableClient } from '@azure/data-tables';
+import { AzureNamedKeyCredential, RestError, TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import { CommandError } from '../../src/cli/command-error.js';
 import { describeError } from '../../src/errors.js';
 import { createOperatorCredential } from '../../src/graph/operator-credential.js';
 import { Deadline } from '../../src/graph/retry.js';
 import { byDecidedAt, decisionsCsv, decisionsJson, decisionsTable } from '../../src/ledger/decisions-cli/format.js';
-import { DECISIONS_USAGE, filterWords, parseDecisionsArgs, type DecisionsArgs } from '../../src/ledger/decisions-cli/parse-args.js';
+import { AZURITE_ACCOUNT, isLocalAzurite, localAzuriteHint } from '../../src/ledger/decisions-cli/local-azurite.js';
+import { DECISIONS_USAGE, filterWords, MAX_ENTRIES, parseDecisionsArgs, type DecisionsArgs } from '../../src/ledger/decisions-cli/parse-args.js';
 import type { LedgerEntry, LedgerQuery } from '../../src/ledger/ledger.js';
 import { createTableLedger } from '../../src/ledger/table-ledger.js';
 import { systemClock, type Clock } from '../../src/ports.js';
@@ -24,13 +27,20 @@ export type { OpenedEmulator } from './tenant-graph.js';
 export interface DecisionsCliOptions extends EmulatorOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /**
-   * The credential the table is read with, instead of the operator's own sign-in (tests: the
-   * emulator's managed identity, whose tokens Azurite takes).
+   * The credential the table is read with, instead of the operator's own sign-in or, for a local
+   * Azurite, its published key (tests: the emulator's managed identity, whose tokens Azurite takes).
    */
   readonly tableCredential?: TokenCredential;
   readonly clock?: Clock;
   /** Time between two progress lines while entries are read (default 1 s). */
   readonly progressEveryMs?: number;
+  /**
+   * A CA (PEM) a local Azurite's certificate is trusted by, besides Node's: the operator's
+   * NODE_EXTRA_CA_CERTS, which scripts/decisions.ts carries past its rerun with the emulator's CA.
+   */
+  readonly ledgerCa?: string;
+  /** Most entries one run reads (default MAX_ENTRIES): they are held in memory to be sorted. */
+  readonly maxEntries?: number;
 }
 
 /** A failure with the exit code it ends the command with. */
@@ -41,6 +51,14 @@ const STORAGE_SCOPE = 'https://storage.azure.com/.default';
 /** Graph time for resolving a UPN: the function's defaults for GRAPH_TIMEOUT_SECONDS and GRAPH_RETRY_BUDGET_SECONDS. */
 const GRAPH_TIMEOUT_MS = 10_000;
 const GRAPH_BUDGET_MS = 25_000;
+/** A local Azurite answers at once or not at all: a few quick retries, not the SDK's 7 s of them. */
+const LOCAL_RETRIES = { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 };
+/**
+ * Azurite's development account key, public and the same in every Azurite (Microsoft documents it:
+ * learn.microsoft.com/azure/storage/common/storage-use-azurite, "Well-known storage account and
+ * key"). Azurite takes it next to OAuth tokens; it opens nothing in Azure.
+ */
+const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 const firstLine = (error: unknown): string => describeError(error).split('\n')[0]?.slice(0, 200) ?? '';
 
@@ -88,20 +106,43 @@ function tableFailure(error: unknown, args: DecisionsArgs, where: string): Decis
     if (status === 401 || status === 403) {
       return new DecisionsError(1, `${where} refused the read (${answered}): the signed-in identity needs the Storage Table Data Reader role on the table or its storage account`);
     }
-    if (status === undefined) return new DecisionsError(1, `${where} could not be reached (${code === '' ? firstLine(error) : code})`);
+    const hint = status === undefined && isLocalAzurite(args.ledger) ? localAzuriteHint(code) : undefined;
+    if (status === undefined) return new DecisionsError(1, `${where} could not be reached (${code === '' ? firstLine(error) : code})${hint === undefined ? '' : `: ${hint}`}`);
     return new DecisionsError(1, `${where} failed the read (${answered})`);
   }
   const why = error instanceof Error ? (error.message.split('\n')[0] ?? '') : firstLine(error);
   return new DecisionsError(1, `reading ${where} failed: ${why.slice(0, 300)}`);
 }
 
-async function readEntries(args: DecisionsArgs, query: LedgerQuery, credential: TokenCredential, io: DecisionsIo, options: DecisionsCliOptions, clock: Clock): Promise<{ entries: LedgerEntry[]; where: string }> {
-  const ledger = createTableLedger(args.ledger, new TableClient(args.ledger.accountUrl, args.ledger.table, credential));
+/**
+ * The ledger's table: Azurite's development account on this machine with Azurite's published key
+ * (tests give a credential instead), any other table with `credential`, signed in to first.
+ */
+async function openTable(args: DecisionsArgs, credential: TokenCredential, options: DecisionsCliOptions): Promise<TableClient> {
+  const { accountUrl, table } = args.ledger;
+  if (options.tableCredential === undefined && isLocalAzurite(args.ledger)) {
+    const trust = options.ledgerCa === undefined ? {} : { agent: new Agent({ ca: [...rootCertificates, options.ledgerCa] }) };
+    return new TableClient(accountUrl, table, new AzureNamedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY), { retryOptions: LOCAL_RETRIES, ...trust });
+  }
+  await signIn(credential, args.source);
+  return new TableClient(accountUrl, table, credential);
+}
+
+/**
+ * The matching entries, oldest first. They are sorted in memory, so a query matching more than
+ * the cap stops there (exit 1) and asks to be narrowed, rather than fill the memory.
+ */
+async function readEntries(args: DecisionsArgs, query: LedgerQuery, table: TableClient, io: DecisionsIo, options: DecisionsCliOptions, clock: Clock): Promise<{ entries: LedgerEntry[]; where: string }> {
+  const ledger = createTableLedger(args.ledger, table);
   const every = options.progressEveryMs ?? 1000;
+  const cap = options.maxEntries ?? MAX_ENTRIES;
   const entries: LedgerEntry[] = [];
   let lastAt = clock.now();
   try {
     for await (const entry of ledger.list(query)) {
+      if (entries.length === cap) {
+        throw new DecisionsError(1, `more than ${String(cap)} entries match, too many to sort: narrow the query with --from/--to, --request, --user, --package or --decision`);
+      }
       entries.push(entry);
       const now = clock.now();
       if (now - lastAt >= every) {
@@ -110,7 +151,7 @@ async function readEntries(args: DecisionsArgs, query: LedgerQuery, credential: 
       }
     }
   } catch (error) {
-    throw tableFailure(error, args, `the ${ledger.where}`);
+    throw error instanceof DecisionsError ? error : tableFailure(error, args, `the ${ledger.where}`);
   }
   return { entries: entries.sort(byDecidedAt), where: ledger.where };
 }
@@ -118,7 +159,7 @@ async function readEntries(args: DecisionsArgs, query: LedgerQuery, credential: 
 async function run(args: DecisionsArgs, io: DecisionsIo, options: DecisionsCliOptions): Promise<number> {
   const clock = options.clock ?? systemClock;
   const credential = options.tableCredential ?? operatorCredential(args.source);
-  await signIn(credential, args.source);
+  const table = await openTable(args, credential, options);
   const userId = args.user === undefined ? undefined : args.user.kind === 'id' ? args.user.id : await resolveUpn(args.user.upn, args, credential, options, clock);
   if (args.user?.kind === 'upn') io.err(`decisions: ${args.user.upn} is user ${userId ?? ''}\n`);
   const query: LedgerQuery = {
@@ -129,7 +170,7 @@ async function run(args: DecisionsArgs, io: DecisionsIo, options: DecisionsCliOp
     ...(args.from === undefined ? {} : { from: args.from }),
     ...(args.to === undefined ? {} : { to: args.to }),
   };
-  const { entries, where } = await readEntries(args, query, credential, io, options, clock);
+  const { entries, where } = await readEntries(args, query, table, io, options, clock);
   if (args.format === 'json') io.out(decisionsJson(entries));
   else if (args.format === 'csv') io.out(decisionsCsv(entries));
   else io.out(decisionsTable(entries, { where, filters: filterWords(args, userId) }));
@@ -139,7 +180,8 @@ async function run(args: DecisionsArgs, io: DecisionsIo, options: DecisionsCliOp
 /**
  * `npm run decisions`: the command line → the ledger's entries that match, as a table, JSON or
  * CSV on stdout, progress on stderr. Returns the exit code: 0 read (also none), 1 the table,
- * Graph or the sign-in failed, 2 bad arguments, no ledger given, an unknown user or table.
+ * Graph or the sign-in failed or more than the cap match, 2 bad arguments, no ledger given, an
+ * unknown user or table.
  */
 export async function decisionsCli(argv: readonly string[], io: DecisionsIo, options: DecisionsCliOptions): Promise<number> {
   const parsed = parseDecisionsArgs(argv, options.env);

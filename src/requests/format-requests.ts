@@ -84,7 +84,7 @@ function ledgerJson(cell: LedgerCell): Record<string, unknown> | null {
   return { found: true, decision, state, decidedAt, decidedBy, stage: stage ?? null };
 }
 
-/** The listing for machines. */
+/** The listing for machines: ages in whole milliseconds (the clock's fraction is noise). */
 export function requestsJson(result: RequestsResult, tenant: string): Record<string, unknown> {
   const refOf = (r: { readonly id: string; readonly displayName: string | undefined } | undefined) => (r === undefined ? null : { id: r.id, displayName: r.displayName ?? null });
   return {
@@ -108,7 +108,7 @@ export function requestsJson(result: RequestsResult, tenant: string): Record<str
       stageFrom: row.stageFrom,
       stageInstanceId: row.instance.id,
       customExtensionId: row.instance.customExtensionId ?? null,
-      ageMs: row.ageMs ?? null,
+      ageMs: row.ageMs === undefined ? null : Math.round(row.ageMs),
       age: ageText(row),
       callbackWindow: row.extension?.callbackWindow ?? null,
       pastWindow: row.pastWindow ?? null,

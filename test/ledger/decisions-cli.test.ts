@@ -3,12 +3,16 @@
 // with each filter, in each format; a --user UPN resolved through the tenant emulator's Graph.
 import { TableClient } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TenantEmulator } from '../../emulator/index.js';
+import { createCertificateAuthority, issueServerCertificate, type TenantEmulator } from '../../emulator/index.js';
 import { decisionsCli, type DecisionsCliOptions } from '../../scripts/support/decisions-cli.js';
 import { createManagedIdentityCredential } from '../../src/graph/managed-identity.js';
-import { DECISIONS_CSV_COLUMNS } from '../../src/ledger/decisions-cli/format.js';
-import { DECISIONS_USAGE } from '../../src/ledger/decisions-cli/parse-args.js';
+import { DECISIONS_CSV_COLUMNS, decisionsBrief } from '../../src/ledger/decisions-cli/format.js';
+import { isLocalAzurite, localAzuriteHint } from '../../src/ledger/decisions-cli/local-azurite.js';
+import { DECISIONS_USAGE, MAX_ENTRIES } from '../../src/ledger/decisions-cli/parse-args.js';
 import { ledgerKey, type LedgerEntry } from '../../src/ledger/ledger.js';
 import { ledgerLocation, type LedgerLocation } from '../../src/ledger/ledger-url.js';
 import { createTableLedger } from '../../src/ledger/table-ledger.js';
@@ -128,18 +132,23 @@ interface Run {
   readonly ms: number;
 }
 
-async function cli(argv: readonly string[], options: Partial<DecisionsCliOptions> = {}): Promise<Run> {
+/** The command with these options, as scripts/decisions.ts runs it (no credential given: the operator's own, or Azurite's key). */
+async function run(argv: readonly string[], options: DecisionsCliOptions): Promise<Run> {
   let out = '';
   let err = '';
   const started = performance.now();
-  const code = await decisionsCli(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } }, {
+  const code = await decisionsCli(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } }, options);
+  return { code, out, err, ms: performance.now() - started };
+}
+
+function cli(argv: readonly string[], options: Partial<DecisionsCliOptions> = {}): Promise<Run> {
+  return run(argv, {
     env: {},
     // The emulator's managed identity stands in for the operator's sign-in: Azurite takes its tokens.
     tableCredential: createManagedIdentityCredential(emulator.managedIdentityClientId),
     openEmulator: () => Promise.resolve({ emulator, close: () => Promise.resolve() }),
     ...options,
   });
-  return { code, out, err, ms: performance.now() - started };
 }
 
 /** The entries a --json run printed, reduced to their keys. */
@@ -260,6 +269,23 @@ describe('formats', () => {
     const at = lines[2]?.indexOf('REQUEST');
     for (const row of rows) expect(row.indexOf('1ed9e0c1')).toBe(at);
     expect(lines.slice(9)).toEqual(['', '6 decisions.', '']);
+  });
+
+  it('in brief, as the demo prints it: the request shortened, stage, decision, decided by, state; within 120 columns', () => {
+    const long = elm(id(7), id(107), { decidedBy: 'operator', operator: `${'x'.repeat(60)}@contoso.example`, stage: 'assignmentRequestDeterminingApprovalRequirements', decision: 'approval-stage', state: 'decided' });
+    const lines = decisionsBrief([...ALL, long], '  ').split('\n');
+    expect(lines[0]).toMatch(/^ {2}REQUEST +STAGE +DECISION +DECIDED BY +STATE$/);
+    expect(lines.slice(1, 8).map((l) => l.trim().split(/ {2,}/))).toEqual([
+      ['1ed9e0c1…0001', 'created', 'continue', 'callout', 'confirmed'],
+      ['1ed9e0c1…0001', 'determiningApprovalRequirements', 'approval-stage', 'callout', 'sent'],
+      ['1ed9e0c1…0002', 'created', 'deny', 'operator auditor@contoso.example', 'decided'],
+      ['1ed9e0c1…0011', 'lcw task', 'complete', 'sweeper', 'confirmed'],
+      ['1ed9e0c1…0012', 'lcw task', 'fail', 'callout', 'confirmed'],
+      ['1ed9e0c1…0004', 'created', 'continue', 'callout', 'confirmed'],
+      ['1ed9e0c1…0007', 'determiningApprovalRequirements', 'approval-stage', `operator ${'x'.repeat(30)}…`, 'decided'],
+    ]);
+    expect(lines.slice(8)).toEqual(['']);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120);
   });
 
   it('the table names the filters', async () => {
@@ -390,5 +416,94 @@ describe('progress', () => {
     expect(run.code, run.err).toBe(0);
     expect(run.err.split('\n').filter((l) => l !== '')).toEqual(['decisions: 3 entries read…', 'decisions: 6 entries read…']);
     expect(run.out).not.toContain('entries read');
+  });
+});
+
+describe('a local Azurite (npm run demo -- --keep): its published development key, no sign-in', () => {
+  it('read with no credential given, on 127.0.0.1 or localhost', async () => {
+    for (const url of [ledgerUrl, ledgerUrl.replace('127.0.0.1', 'localhost')]) {
+      const read = await run(['--ledger', url, '--json'], { env: {} });
+      expect(read.code, read.err).toBe(0);
+      expect((JSON.parse(read.out) as LedgerEntry[]).map((e) => e.key)).toEqual(ALL.map((e) => e.key));
+    }
+  });
+
+  it('only Azurite\'s own account on a loopback host', () => {
+    const local = (url: string) => isLocalAzurite(location(url));
+    for (const url of ['https://127.0.0.1:10002/devstoreaccount1/decisions', 'https://localhost:10002/devstoreaccount1/t1x', 'https://[::1]:10002/devstoreaccount1/decisions', 'https://127.0.0.2:443/devstoreaccount1/decisions']) {
+      expect(local(url), url).toBe(true);
+    }
+    for (const url of ['https://10.0.0.5:10002/devstoreaccount1/decisions', 'https://127.0.0.1:10002/myaccount/decisions', 'https://devstoreaccount1.table.core.windows.net/decisions']) {
+      expect(local(url), url).toBe(false);
+    }
+  });
+
+  /** A server on a loopback port for one run of the command, closed after. */
+  async function against(server: Server, argv: readonly string[] = [], options: Partial<DecisionsCliOptions> = {}): Promise<Run> {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      return await run(['--ledger', `https://127.0.0.1:${String(port)}/devstoreaccount1/decisions`, ...argv], { env: {}, ...options });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it('nothing listening: exit 1 at once, one line saying the demo\'s ledger lives only while the demo runs', async () => {
+    const closed = createHttpServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const refused = await run(['--ledger', `https://127.0.0.1:${String(port)}/devstoreaccount1/decisions`], { env: {} });
+    expect(refused).toMatchObject({ code: 1, out: '' });
+    expect(refused.err).toBe(`decisions: the table decisions at https://127.0.0.1:${String(port)}/devstoreaccount1 could not be reached (ECONNREFUSED): ${localAzuriteHint('ECONNREFUSED') ?? ''}\n`);
+    expect(refused.err).toContain('npm run demo -- --keep');
+    expect(refused.ms).toBeLessThan(5000);
+  });
+
+  it('a certificate this process does not trust, or no HTTPS: exit 1, one line saying what to do', async () => {
+    const untrusted = await issueServerCertificate(await createCertificateAuthority('untrusted test CA'));
+    const tls = await against(createHttpsServer({ cert: untrusted.certPem, key: untrusted.keyPem }));
+    expect(tls).toMatchObject({ code: 1, out: '' });
+    expect(tls.err).toMatch(/^decisions: the table decisions at \S+ could not be reached \([A-Z_]+\): its certificate is not trusted: export NODE_EXTRA_CA_CERTS=<its CA's PEM file> \(npm run demo -- --keep prints the demo's\)\n$/);
+    const plain = await against(createHttpServer((_req, res) => res.end()));
+    expect(plain).toMatchObject({ code: 1, out: '' });
+    expect(plain.err).toMatch(/could not be reached \((EPROTO|ERR_SSL_WRONG_VERSION_NUMBER)\): it does not answer HTTPS: start Azurite with --cert and --key/);
+  });
+
+  it('the key signs the reads, no token; a CA given (the operator\'s NODE_EXTRA_CA_CERTS past the rerun) is trusted', async () => {
+    const ca = await createCertificateAuthority('test Azurite CA');
+    const certificate = await issueServerCertificate(ca);
+    const signedWith: (string | undefined)[] = [];
+    const server = createHttpsServer({ cert: certificate.certPem, key: certificate.keyPem }, (req, res) => {
+      signedWith.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/json;odata=nometadata' }).end('{"value":[]}');
+    });
+    expect(await against(server, ['--json'], { ledgerCa: ca.certPem })).toMatchObject({ code: 0, out: '[]\n', err: '' });
+    expect(signedWith).toEqual([expect.stringMatching(/^SharedKeyLite devstoreaccount1:\S+$/)]);
+  });
+});
+
+describe('a cap on the entries read (they are sorted in memory)', () => {
+  it(`by default ${String(MAX_ENTRIES)}`, () => {
+    expect(MAX_ENTRIES).toBe(50_000);
+  });
+
+  it('more entries match than the cap: exit 1, nothing on stdout, one line asking for a narrower query', async () => {
+    for (const format of [[], ['--json'], ['--csv']]) {
+      const over = await cli(['--ledger', ledgerUrl, ...format], { maxEntries: 5 });
+      expect(over).toMatchObject({ code: 1, out: '' });
+      expect(over.err).toBe('decisions: more than 5 entries match, too many to sort: narrow the query with --from/--to, --request, --user, --package or --decision\n');
+    }
+  });
+
+  it('as many as the cap, or a query narrowed under it: read whole', async () => {
+    const at = await cli(['--ledger', ledgerUrl, '--json'], { maxEntries: ALL.length });
+    expect(at.code, at.err).toBe(0);
+    expect(JSON.parse(at.out)).toHaveLength(ALL.length);
+    const narrowed = await cli(['--ledger', ledgerUrl, '--json', '--from', '2026-02-01'], { maxEntries: 3 });
+    expect(narrowed.code, narrowed.err).toBe(0);
+    expect((JSON.parse(narrowed.out) as LedgerEntry[]).map((e) => e.key)).toEqual([E4, E5, E6].map((e) => e.key));
   });
 });

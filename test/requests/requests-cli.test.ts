@@ -94,7 +94,7 @@ interface Run {
 }
 
 /** Runs the command on the shared emulator; `--ledger` (or DECISION_LEDGER_URL) opens `ledgers(location)`, by default the memory ledger. */
-async function run(argv: string[], options: { env?: Record<string, string>; openLedger?: (location: LedgerLocation) => DecisionLedger } = {}): Promise<Run> {
+async function run(argv: string[], options: { env?: Record<string, string>; openLedger?: (location: LedgerLocation) => DecisionLedger; clock?: Clock } = {}): Promise<Run> {
   let out = '';
   let err = '';
   const openSource = (source: TenantSource): Promise<RequestsSource> => {
@@ -108,7 +108,7 @@ async function run(argv: string[], options: { env?: Record<string, string>; open
     });
   };
   const io = { out: (text: string) => { out += text; }, err: (text: string) => { err += text; } };
-  const code = await requestsCli(argv, io, { env: options.env ?? {}, openSource, clock, progressEveryMs: 0 });
+  const code = await requestsCli(argv, io, { env: options.env ?? {}, openSource, clock: options.clock ?? clock, progressEveryMs: 0 });
   return { code, out, err };
 }
 
@@ -219,6 +219,18 @@ describe('what waits on us', () => {
       }],
       counts: { waiting: 1, pastWindow: 0, timedOut: 0, failed: 0, requestsRead: expect.any(Number) as unknown, pages: 1 },
     });
+  });
+
+  test('--json: ages in whole milliseconds, whatever fraction the clock has; the table alike', async () => {
+    const fractional: Clock = { now: () => NOW + 70.0759277344, sleep: () => Promise.resolve() };
+    const listed = await run(['--catalog', IT, '--json'], { clock: fractional });
+    expect(listed.code, listed.err).toBe(0);
+    expect(listed.out).toContain(`"ageMs": ${String(90 * MINUTE + 70)},`);
+    expect((JSON.parse(listed.out) as { requests: { ageMs: number; age: string }[] }).requests).toMatchObject([{ ageMs: 90 * MINUTE + 70, age: '1h 30m of PT2H' }]);
+    const rows = (out: string) => out.split('\n').filter((l) => l.startsWith('4e9e0000'));
+    const [exact, withFraction] = [await run(['--catalog', IT]), await run(['--catalog', IT], { clock: fractional })];
+    expect(rows(withFraction.out)).toEqual(rows(exact.out));
+    expect(rows(exact.out)).toHaveLength(1);
   });
 
   test("the ledger's decision (--ledger or DECISION_LEDGER_URL): the entry's decision and state, its stage exact; none for the others", async () => {

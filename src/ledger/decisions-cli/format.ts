@@ -86,12 +86,38 @@ const decidedBy = (entry: LedgerEntry): string => (entry.decidedBy === 'operator
 /** 2025-01-31T09:00:00.000Z → 2025-01-31 09:00:00Z. */
 const when = (iso: string): string => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 
-const HEADINGS = ['DECIDED AT (UTC)', 'REQUEST', 'STAGE', 'DECISION', 'DECIDED BY', 'STATE', 'POLICY', 'DETAIL'] as const;
+/** A GUID as its first 8 and last 4 digits (1c6c5a59…8c78): enough to tell a handful of requests apart. */
+const shortId = (id: string): string => (/^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(id) ? `${id.slice(0, 8)}…${id.slice(-4)}` : id);
 
-function tableRow(entry: LedgerEntry): readonly string[] {
-  return [when(entry.decidedAt), entry.key.subject, stageText(entry), entry.decision, decidedBy(entry), entry.state, entry.policy?.version ?? '-', entry.detail]
-    .map(plain)
-    .map((cell, i, all) => (i === all.length - 1 ? truncate(cell, DETAIL_WIDTH) : cell));
+/** A column of a table of entries: its heading, and its cell for an entry (made plain when printed). */
+interface Column {
+  readonly heading: string;
+  cell(entry: LedgerEntry): string;
+}
+
+const COLUMN = {
+  decidedAt: { heading: 'DECIDED AT (UTC)', cell: (e) => when(e.decidedAt) },
+  request: { heading: 'REQUEST', cell: (e) => e.key.subject },
+  shortRequest: { heading: 'REQUEST', cell: (e) => shortId(e.key.subject) },
+  stage: { heading: 'STAGE', cell: stageText },
+  decision: { heading: 'DECISION', cell: (e) => e.decision },
+  decidedBy: { heading: 'DECIDED BY', cell: decidedBy },
+  briefDecidedBy: { heading: 'DECIDED BY', cell: (e) => truncate(plain(decidedBy(e)), 40) },
+  state: { heading: 'STATE', cell: (e) => e.state },
+  policy: { heading: 'POLICY', cell: (e) => e.policy?.version ?? '-' },
+  detail: { heading: 'DETAIL', cell: (e) => truncate(plain(e.detail), DETAIL_WIDTH) },
+} satisfies Record<string, Column>;
+
+/** `npm run decisions`: every column, the detail last. */
+const FULL: readonly Column[] = [COLUMN.decidedAt, COLUMN.request, COLUMN.stage, COLUMN.decision, COLUMN.decidedBy, COLUMN.state, COLUMN.policy, COLUMN.detail];
+/** The demo's summary: what each callout came to, within 120 columns (indented by 2) for the stages Entra sends. */
+const BRIEF: readonly Column[] = [COLUMN.shortRequest, COLUMN.stage, COLUMN.decision, COLUMN.briefDecidedBy, COLUMN.state];
+
+/** A heading line and one line per entry, columns padded to their widest cell (the last one not). */
+function tableLines(entries: readonly LedgerEntry[], columns: readonly Column[]): string[] {
+  const rows = [columns.map((c) => c.heading), ...entries.map((entry) => columns.map((c) => plain(c.cell(entry))))];
+  const widths = columns.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
 }
 
 /**
@@ -101,9 +127,14 @@ function tableRow(entry: LedgerEntry): readonly string[] {
 export function decisionsTable(entries: readonly LedgerEntry[], heading: { readonly where: string; readonly filters: string }): string {
   const head = `Decision ledger: ${plain(heading.where)}; ${plain(heading.filters)}\n`;
   if (entries.length === 0) return `${head}\nNo decisions match.\n`;
-  const rows = [HEADINGS, ...entries.map(tableRow)];
-  const widths = HEADINGS.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
-  const lines = rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
   const count = entries.length === 1 ? '1 decision' : `${String(entries.length)} decisions`;
-  return `${head}\n${lines.join('\n')}\n\n${count}.\n`;
+  return `${head}\n${tableLines(entries, FULL).join('\n')}\n\n${count}.\n`;
+}
+
+/**
+ * The entries in brief, as the demo shows them: the request id shortened, the stage, decision,
+ * who decided and the state, one line each under a heading line, every line `indent` first.
+ */
+export function decisionsBrief(entries: readonly LedgerEntry[], indent = ''): string {
+  return tableLines(entries, BRIEF).map((line) => `${indent}${line}\n`).join('');
 }

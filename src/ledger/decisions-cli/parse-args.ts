@@ -33,6 +33,9 @@ export interface DecisionsArgs {
 
 export type ParsedDecisionsArgs = ParsedCommand<DecisionsArgs>;
 
+/** Most entries one run reads: they are held in memory to be sorted, so a query matching more must be narrowed. */
+export const MAX_ENTRIES = 50_000;
+
 export const DECISIONS_USAGE = `Usage: npm run decisions -- [--ledger <table URL>] [filters] [--json | --csv]
        npm run decisions -- --user <UPN> --live --tenant-id <id> [--ledger <table URL>] [filters] [--json | --csv]
 
@@ -52,7 +55,9 @@ Source:
   --ledger <table URL>      the ledger's table (default: DECISION_LEDGER_URL), such as
                             https://<account>.table.core.windows.net/decisions; read with your own
                             sign-in (DefaultAzureCredential: az login, environment, ...), which needs
-                            the Storage Table Data Reader role on the table or its account
+                            the Storage Table Data Reader role on the table or its account. A local
+                            Azurite (https://127.0.0.1:<port>/devstoreaccount1/<table>) is read with
+                            its published development key, no sign-in (npm run demo -- --keep)
   --tenant <file>           tenant file for resolving a --user UPN with the in-process tenant emulator
                             (default: emulator/tenants/contoso.json)
   --live --tenant-id <id>   resolve a --user UPN in a real tenant, and sign in to that tenant for the table
@@ -64,8 +69,9 @@ Output:
   --csv                     RFC 4180 CSV, a header and one row per entry, fixed columns
   --help                    this text
 
-Exit codes: 0 read (also when nothing matches), 1 the table, Graph or the sign-in failed,
-2 bad arguments, no ledger given, an unknown user or table.`;
+Exit codes: 0 read (also when nothing matches), 1 the table, Graph or the sign-in failed, or
+more than ${String(MAX_ENTRIES)} entries match (narrow the filters), 2 bad arguments, no ledger given, an unknown
+user or table.`;
 
 const OPTIONS = {
   ledger: { type: 'string' },
