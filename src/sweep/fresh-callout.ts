@@ -62,27 +62,34 @@ export async function freshCallout(row: RequestRow, stageInstanceId: Guid, reade
   if (target?.objectId === undefined) {
     return { kind: 'skip', reason: `Graph shows no target for the ${request.requestType ?? 'untyped'} request, and the sweep does not judge a request without its subject` };
   }
-  const path = graphPath([...ELM, 'assignmentRequests', request.id]);
+  return { kind: 'callout', callout: sweptCallout(row, stageInstanceId, found.stage, { ...request, target }) };
+}
+
+/**
+ * The callout a stuck request stands for: its ids, the stage, the resume target rebuilt from the
+ * request id, our extension's catalog and window, and whom it concerns when Graph was read for
+ * it (`facts`; without them, only what the listing shows: a ledger entry is carried out as it is).
+ */
+export function sweptCallout(row: RequestRow, stageInstanceId: Guid, stage: ElmStage, facts?: WaitingRequest): ElmRequestCallout {
+  const path = graphPath([...ELM, 'assignmentRequests', row.request.id]);
+  const listed = row.request;
   return {
-    kind: 'callout',
-    callout: {
-      kind: 'elm-request',
-      shape: 'flat-camel',
-      stage: found.stage,
-      stageInstanceId,
-      requestId: request.id,
-      resume: { path: childPath(path, 'resume'), confirmPath: path },
-      callbackTimeout: row.extension?.callbackWindow,
-      requestType: request.requestType,
-      state: request.state,
-      status: request.status,
-      accessPackage: request.accessPackage ?? row.request.accessPackage,
-      catalog: row.extension?.catalog,
-      assignmentId: request.assignmentId,
-      assignmentPolicy: request.assignmentPolicy,
-      target,
-      requestor: request.requestor,
-      answers: request.answers,
-    },
+    kind: 'elm-request',
+    shape: 'flat-camel',
+    stage,
+    stageInstanceId,
+    requestId: listed.id,
+    resume: { path: childPath(path, 'resume'), confirmPath: path },
+    callbackTimeout: row.extension?.callbackWindow,
+    requestType: facts?.requestType ?? listed.requestType,
+    state: facts?.state ?? listed.state,
+    status: facts?.status ?? listed.status,
+    accessPackage: facts?.accessPackage ?? listed.accessPackage,
+    catalog: row.extension?.catalog,
+    assignmentId: facts?.assignmentId,
+    assignmentPolicy: facts?.assignmentPolicy,
+    target: facts?.target,
+    requestor: facts?.requestor,
+    answers: facts?.answers ?? [],
   };
 }

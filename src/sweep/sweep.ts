@@ -4,7 +4,6 @@ import type { ElmRequestCallout } from '../callout/model.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
 import { describeError, isAppError } from '../errors.js';
 import type { GraphHttp } from '../graph/graph-http.js';
-import { childPath, graphPath } from '../graph/graph-path.js';
 import { parseGuid, type Guid } from '../guid.js';
 import { ledgerKey, type LedgerEntry } from '../ledger/ledger.js';
 import type { Logger } from '../ports.js';
@@ -13,11 +12,10 @@ import { RequestsError } from '../requests/requests-error.js';
 import { asciiLower } from '../ascii.js';
 import { addIsoDuration, parseIsoDuration } from '../checks/support/iso-duration.js';
 import { findStuck, type SweepTenant } from './find-stuck.js';
-import { freshCallout } from './fresh-callout.js';
+import { freshCallout, sweptCallout } from './fresh-callout.js';
 import { WaitingRequestReader, type SweepGraph } from '../requests/read-waiting-request.js';
 import type { SweepSettings } from './sweep-settings.js';
 
-const ELM = ['identityGovernance', 'entitlementManagement'] as const;
 
 export interface SweepServices {
   /** What a callout settles with: the engine evaluates a request the ledger has no entry for. */
@@ -69,30 +67,6 @@ function codeOf(error: unknown): string {
   return 'INTERNAL';
 }
 
-/** The callout a stuck request stands for: its ids, the stage the ledger recorded, the resume target rebuilt from the request id. */
-function calloutOf(row: RequestRow, stageInstanceId: Guid, stage: ElmRequestCallout['stage']): ElmRequestCallout {
-  const request = row.request;
-  const target = graphPath([...ELM, 'assignmentRequests', request.id]);
-  return {
-    kind: 'elm-request',
-    shape: 'flat-camel',
-    stage,
-    stageInstanceId,
-    requestId: request.id,
-    resume: { path: childPath(target, 'resume'), confirmPath: target },
-    callbackTimeout: row.extension?.callbackWindow,
-    requestType: request.requestType,
-    state: request.state,
-    status: request.status,
-    accessPackage: request.accessPackage,
-    catalog: row.extension?.catalog,
-    assignmentId: undefined,
-    assignmentPolicy: undefined,
-    target: undefined,
-    requestor: undefined,
-    answers: [],
-  };
-}
 
 type Step =
   | { readonly kind: 'skip'; readonly reason: string; readonly entry: LedgerEntry | undefined }
@@ -118,7 +92,7 @@ async function stepFor(row: RequestRow, services: SweepServices): Promise<Step> 
   const { stages } = stagesOf(row.request.state, { kind: 'entry', entry });
   const stage = stages.length === 1 ? stages[0] : undefined;
   if (stage === undefined) return { kind: 'skip', reason: `the stage is not known (ledger: ${entry.stage ?? 'none'}, request state: ${row.request.state ?? 'none'})`, entry };
-  return { kind: 'settle', callout: calloutOf(row, stageInstanceId, stage), entry };
+  return { kind: 'settle', callout: sweptCallout(row, stageInstanceId, stage), entry };
 }
 
 /**
