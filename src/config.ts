@@ -32,6 +32,10 @@ export interface Config {
   readonly decisionLedger: LedgerLocation | undefined;
   /** LEDGER_RETENTION_DAYS: entries older than this are purged (default 400). */
   readonly ledgerRetentionDays: number;
+  /** PIM's app ids, the callers `POST /api/pim` accepts (none: every PIM call is refused 403, naming the caller's app id). */
+  readonly pimCallerAppIds: readonly string[];
+  /** The whole of a PIM evaluation, under the extension's timeoutInMilliseconds: facts not back by then count as unavailable. */
+  readonly pimDeadlineMs: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -68,6 +72,11 @@ class Reader {
     const value = this.required(name);
     if (value !== '' && !GUID.test(value)) this.invalid.push(`${name} must be a GUID`);
     return value.toLowerCase();
+  }
+
+  /** A list that may be absent (then empty). */
+  optionalList(name: string, check: (item: string) => boolean, what: string): string[] {
+    return this.raw(name) === undefined ? [] : this.list(name, check, what);
   }
 
   list(name: string, check?: (item: string) => boolean, what?: string): string[] {
@@ -128,6 +137,9 @@ class Reader {
   }
 }
 
+/** A little under the 10 s `timeoutInMilliseconds` `npm run register -- --pim` gives the extension (and Microsoft's example). */
+export const DEFAULT_PIM_DEADLINE_MS = 9000;
+
 /**
  * Reads and validates the configuration. Every missing or invalid setting is named in one error,
  * so a deployment is fixed in one pass. Secret values (IDENTITY_HEADER) are checked for presence
@@ -151,6 +163,8 @@ export function loadConfig(env: Env): Config {
     policyPath: r.raw('POLICY_PATH'),
     decisionLedger: r.ledger('DECISION_LEDGER_URL'),
     ledgerRetentionDays: r.integer('LEDGER_RETENTION_DAYS', 400, 1, 3650),
+    pimCallerAppIds: r.optionalList('PIM_CALLER_APP_IDS', (s) => GUID.test(s), 'GUIDs').map((s) => s.toLowerCase()),
+    pimDeadlineMs: r.integer('PIM_DEADLINE_MS', DEFAULT_PIM_DEADLINE_MS, 500, 120_000),
   };
   r.required('IDENTITY_ENDPOINT');
   r.required('IDENTITY_HEADER');

@@ -82,8 +82,30 @@ function stringClaim(payload: JWTPayload, name: string): string | undefined {
  * issuer from its OpenID metadata), for our audience, within its lifetime, by an allowed app,
  * app-only, carrying the required role when one is configured.
  */
-export function createCallerVerifier(config: Config, keys: SigningKeys): CallerVerifier {
-  const allowed = new Set(config.allowedCallerAppIds);
+/**
+ * Who may call an endpoint: the apps of a setting (named in a refusal, with the caller's app id,
+ * which is not secret, so an operator can set it), the app role a token must carry, and how the
+ * caller is called in messages.
+ */
+export interface CallerPolicy {
+  readonly allowedAppIds: readonly string[];
+  readonly setting: string;
+  readonly requiredRole: string | undefined;
+  readonly caller: string;
+}
+
+/** The callout's callers: the relay's identity (ALLOWED_CALLER_APP_IDS, REQUIRED_CALLER_ROLE). */
+export function relayCallers(config: Config): CallerPolicy {
+  return { allowedAppIds: config.allowedCallerAppIds, setting: 'ALLOWED_CALLER_APP_IDS', requiredRole: config.requiredCallerRole, caller: 'the relay' };
+}
+
+/** PIM's callers: PIM's own app (PIM_CALLER_APP_IDS); PIM's token carries no app role of ours. */
+export function pimCallers(config: Config): CallerPolicy {
+  return { allowedAppIds: config.pimCallerAppIds, setting: 'PIM_CALLER_APP_IDS', requiredRole: undefined, caller: 'PIM' };
+}
+
+export function createCallerVerifier(config: Config, keys: SigningKeys, policy: CallerPolicy = relayCallers(config)): CallerVerifier {
+  const allowed = new Set(policy.allowedAppIds.map(asciiLower));
   const seen = new VerifiedTokens<VerifiedCaller>({ skewSeconds: CLOCK_SKEW_SECONDS });
   return {
     async verify(authorization) {
@@ -134,7 +156,7 @@ export function createCallerVerifier(config: Config, keys: SigningKeys): CallerV
     const caller = named === undefined ? undefined : asciiLower(named);
     if (caller === undefined) throw invalidToken(`it names no calling app (${version === 2 ? 'azp' : 'appid'})`, version === 2 ? 'azp' : 'appid');
     if (payload['scp'] !== undefined) {
-      throw forbidden('CALLOUT.CALLER_NOT_ALLOWED', 'a user token was presented; the relay calls with its own identity', 'scp');
+      throw forbidden('CALLOUT.CALLER_NOT_ALLOWED', `a user token was presented; ${policy.caller} calls with its own identity`, 'scp');
     }
     // App-only is both: no scp, and idtyp (Entra's token type claim, when present) saying app. A
     // token typed user (or device, or anything else) is not the relay's own, scp or not.
@@ -143,11 +165,11 @@ export function createCallerVerifier(config: Config, keys: SigningKeys): CallerV
       throw forbidden('CALLOUT.CALLER_NOT_ALLOWED', `a token of type ${printable(idtyp)} was presented, not an app-only token`, 'idtyp');
     }
     if (!allowed.has(caller)) {
-      throw forbidden('CALLOUT.CALLER_NOT_ALLOWED', `app ${caller} is not in ALLOWED_CALLER_APP_IDS`, version === 2 ? 'azp' : 'appid');
+      throw forbidden('CALLOUT.CALLER_NOT_ALLOWED', `app ${caller} is not in ${policy.setting}`, version === 2 ? 'azp' : 'appid');
     }
     const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((r): r is string => typeof r === 'string') : [];
-    if (config.requiredCallerRole !== undefined && !roles.includes(config.requiredCallerRole)) {
-      throw forbidden('CALLOUT.ROLE_MISSING', `the token lacks the role ${config.requiredCallerRole}`, 'roles');
+    if (policy.requiredRole !== undefined && !roles.includes(policy.requiredRole)) {
+      throw forbidden('CALLOUT.ROLE_MISSING', `the token lacks the role ${policy.requiredRole}`, 'roles');
     }
     const times = { exp: payload.exp ?? 0, nbf: payload.nbf, iat: payload.iat };
     return { caller: { appId: caller, objectId: stringClaim(payload, 'oid'), tokenVersion: version, roles }, times };

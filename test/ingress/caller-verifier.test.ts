@@ -2,9 +2,9 @@
 // an scp claim was accepted.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { loadConfig } from '../../src/config.js';
+import { DEFAULT_PIM_DEADLINE_MS, loadConfig } from '../../src/config.js';
 import { isAppError } from '../../src/errors.js';
-import { createCallerVerifier, type CallerVerifier } from '../../src/ingress/caller-verifier.js';
+import { createCallerVerifier, pimCallers, type CallerVerifier } from '../../src/ingress/caller-verifier.js';
 import { SigningKeys } from '../../src/ingress/signing-keys.js';
 import { systemClock } from '../../src/ports.js';
 import { startTestEmulator } from '../support/emulator.js';
@@ -50,5 +50,42 @@ describe('app-only tokens: no scp, idtyp absent or app', () => {
   ] as const)('%s → accepted', async (_, version, claims) => {
     const token = await emulator.mintCallerToken({ version, claims });
     await expect(verifier.verify(`Bearer ${token}`)).resolves.toMatchObject({ appId: emulator.callerAppId, tokenVersion: version });
+  });
+});
+
+describe('PIM as the caller (POST /api/pim): PIM_CALLER_APP_IDS, no app role', () => {
+  const PIM_APP = 'ba5e1111-2222-4333-8444-555566667777';
+  function pimVerifier(env: Record<string, string>): CallerVerifier {
+    const config = loadConfig({ ...emulator.appEnv(), ...env });
+    return createCallerVerifier(config, new SigningKeys({ authorityHost: config.authorityHost, tenantId: config.tenantId, refreshCooldownMs: config.keyRefreshCooldownMs, clock: systemClock }), pimCallers(config));
+  }
+
+  test('PIM’s app, v1 or v2, without any role: accepted', async () => {
+    const verifier = pimVerifier({ PIM_CALLER_APP_IDS: PIM_APP.toUpperCase(), REQUIRED_CALLER_ROLE: 'Callout.Invoke' });
+    for (const version of [1, 2] as const) {
+      const token = await emulator.mintCallerToken({ version, appId: PIM_APP, roles: [] });
+      await expect(verifier.verify(`Bearer ${token}`)).resolves.toMatchObject({ appId: PIM_APP, tokenVersion: version });
+    }
+  });
+
+  test('the relay’s app, or any other, is refused 403 naming its app id and the setting; none set refuses every caller', async () => {
+    const relay = await emulator.mintCallerToken();
+    expect(await refusal(pimVerifier({ PIM_CALLER_APP_IDS: PIM_APP }).verify(`Bearer ${relay}`))).toMatchObject({
+      code: 'CALLOUT.CALLER_NOT_ALLOWED', reason: `app ${emulator.callerAppId} is not in PIM_CALLER_APP_IDS`, claim: 'appid',
+    });
+    const pim = await emulator.mintCallerToken({ appId: PIM_APP });
+    expect(await refusal(pimVerifier({}).verify(`Bearer ${pim}`))).toMatchObject({ code: 'CALLOUT.CALLER_NOT_ALLOWED', reason: `app ${PIM_APP} is not in PIM_CALLER_APP_IDS` });
+  });
+
+  test('a user token from PIM’s app is refused as not app-only', async () => {
+    const token = await emulator.mintCallerToken({ appId: PIM_APP, claims: { scp: 'user_impersonation' } });
+    expect(await refusal(pimVerifier({ PIM_CALLER_APP_IDS: PIM_APP }).verify(`Bearer ${token}`))).toMatchObject({ code: 'CALLOUT.CALLER_NOT_ALLOWED', reason: 'a user token was presented; PIM calls with its own identity' });
+  });
+
+  test('the settings: PIM_CALLER_APP_IDS GUIDs, PIM_DEADLINE_MS 500–120000 ms (default 9000)', () => {
+    expect(loadConfig(emulator.appEnv())).toMatchObject({ pimCallerAppIds: [], pimDeadlineMs: DEFAULT_PIM_DEADLINE_MS });
+    expect(loadConfig({ ...emulator.appEnv(), PIM_CALLER_APP_IDS: ` ${PIM_APP.toUpperCase()} `, PIM_DEADLINE_MS: '7500' })).toMatchObject({ pimCallerAppIds: [PIM_APP], pimDeadlineMs: 7500 });
+    expect(() => loadConfig({ ...emulator.appEnv(), PIM_CALLER_APP_IDS: 'pim' })).toThrow(/PIM_CALLER_APP_IDS must be a comma-separated list of GUIDs/);
+    expect(() => loadConfig({ ...emulator.appEnv(), PIM_DEADLINE_MS: '100' })).toThrow(/PIM_DEADLINE_MS/);
   });
 });
