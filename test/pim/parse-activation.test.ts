@@ -6,9 +6,9 @@ import { isAppError } from '../../src/errors.js';
 import { parseActivation } from '../../src/pim/parse-activation.js';
 import { fixture } from '../support/app.js';
 
-const GROUP = fixture('pim-group-activation.json');
-const ROLE = fixture('pim-entra-role-activation.json');
-const AZURE = fixture('pim-azure-resource-activation.json') as { properties: Record<string, unknown> };
+const GROUP = fixture('pim/group-activation.json');
+const ROLE = fixture('pim/entra-role-activation.json');
+const AZURE = fixture('pim/azure-resource-activation.json') as { properties: Record<string, unknown> };
 
 /** The field a rejected body names, or the parse's result when it was not rejected. */
 function refusal(body: unknown): { code: string; field: unknown; message: string } | 'accepted' {
