@@ -64,3 +64,8 @@ export function isRemoval(value: string | undefined): boolean {
 export function isExtension(value: string | undefined): boolean {
   return requestTypeOf(value) === 'userExtend';
 }
+
+/** Whether a user asked for themselves (userAdd, userUpdate, userRemove, userExtend): the target is the requestor. */
+export function isSelfService(value: string | undefined): boolean {
+  return requestTypeOf(value)?.startsWith('user') ?? false;
+}

@@ -1,5 +1,4 @@
 import { resumeOf } from '../callout/ledger-entries.js';
-import type { ElmRequestCallout, ResumeTarget } from '../callout/model.js';
 import { DEFAULT_APPROVAL_STAGE } from '../decision/approval-stage.js';
 import type { Decision } from '../decision/decision.js';
 import { elmResume, type ShapedResume } from '../decision/resume-request.js';
@@ -8,14 +7,15 @@ import { stagesForState } from '../graph/callout-state.js';
 import { graphErrorCode, GraphTransportError, type GraphCall, type GraphHttp } from '../graph/graph-http.js';
 import { graphPath } from '../graph/graph-path.js';
 import { Deadline, sendWithRetry } from '../graph/retry.js';
-import { parseGuid, type Guid } from '../guid.js';
+import type { Guid } from '../guid.js';
 import { ledgerKey, type DecisionLedger, type LedgerEntry } from '../ledger/ledger.js';
 import type { Clock } from '../ports.js';
 import { isWaitingForCallback, listedRequest, type ListedInstance, type ListedRequest } from '../requests/classify-requests.js';
 import { RequestsReader } from '../requests/read-requests.js';
 import { RequestsError } from '../requests/requests-error.js';
+import { WaitingRequestReader, type WaitingRequest } from '../requests/read-waiting-request.js';
+import { requestCallout, type RebuiltCallout } from '../requests/request-callout.js';
 import { stageCapabilities, stageMayDeny, type ElmStage } from '../stages.js';
-import { targetOf, WaitingRequestReader, type WaitingRequest } from '../requests/read-waiting-request.js';
 import { OPERATOR_STAGES, type ResumeArgs } from './resume-args.js';
 import { ResumeError } from './resume-error.js';
 
@@ -24,7 +24,7 @@ const OPEN = new Set(['calloutsent', 'waitingforcallback']);
 const isOpen = (instance: ListedInstance): boolean => OPEN.has((instance.status ?? '').toLowerCase());
 
 /** The synthetic callout an operator's resume answers: an entitlement-management request stage with a resume target. */
-export type OperatorCallout = ElmRequestCallout & { readonly resume: ResumeTarget };
+export type OperatorCallout = RebuiltCallout;
 
 export interface PlanServices {
   /** Read only: the plan writes nothing. */
@@ -60,8 +60,6 @@ export function readOnly(http: GraphHttp): GraphHttp {
     send: (call, timeoutMs) => (call.method === 'GET' ? http.send(call, timeoutMs) : Promise.reject(new Error(`the plan only reads Graph; refused ${call.method} ${call.path.split('?')[0] ?? ''}`))),
   };
 }
-
-const requestPath = (id: Guid) => graphPath([...ELM, 'assignmentRequests', id]);
 
 /** GET v1.0 …/assignmentRequests/{id} with its callout instances; beta when v1.0 does not list them (sources disagree whether it does). */
 export async function readRequest(id: Guid, services: PlanServices): Promise<ListedRequest> {
@@ -138,28 +136,9 @@ function chooseStage(request: ListedRequest, existing: LedgerEntry | undefined, 
 
 /** The callout settleDecision carries out: what the request and the instance say, and what the request's own read shows of whom it concerns. */
 export function calloutOf(request: ListedRequest, instanceId: string, stage: ElmStage, facts?: WaitingRequest): OperatorCallout {
-  const stageInstanceId = parseGuid(instanceId);
-  if (stageInstanceId === undefined) throw new ResumeError(1, `Graph lists callout instance "${instanceId.slice(0, 80)}", which is not a GUID`);
-  return {
-    kind: 'elm-request',
-    shape: 'flat-camel',
-    stage,
-    stageInstanceId,
-    ...(instanceId === stageInstanceId ? {} : { stageInstanceIdAsSent: instanceId }),
-    requestId: request.id,
-    resume: { path: graphPath([...ELM, 'assignmentRequests', request.id, 'resume']), confirmPath: requestPath(request.id) },
-    callbackTimeout: undefined,
-    requestType: request.requestType,
-    state: request.state,
-    status: request.status,
-    accessPackage: facts?.accessPackage ?? request.accessPackage,
-    catalog: undefined,
-    assignmentId: facts?.assignmentId,
-    assignmentPolicy: facts?.assignmentPolicy,
-    target: facts === undefined ? undefined : targetOf(facts),
-    requestor: facts?.requestor,
-    answers: facts?.answers ?? [],
-  };
+  const callout = requestCallout(request, instanceId, stage, facts === undefined ? {} : { facts });
+  if (callout === undefined) throw new ResumeError(1, `Graph lists callout instance "${instanceId.slice(0, 80)}", which is not a GUID`);
+  return callout;
 }
 
 /**

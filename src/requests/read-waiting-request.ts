@@ -6,14 +6,11 @@ import { graphPath } from '../graph/graph-path.js';
 import type { Unchecked } from '../graph/graph-types.js';
 import { describeRead } from '../graph/paging.js';
 import { Deadline, sendWithRetry } from '../graph/retry.js';
-import { asciiLower } from '../ascii.js';
 import { parseGuid, type Guid } from '../guid.js';
-import { requestTypeOf } from '../request-types.js';
+import { isSelfService } from '../request-types.js';
 import type { Clock } from '../ports.js';
 
 const ELM = ['identityGovernance', 'entitlementManagement'] as const;
-/** Request types a user makes for themselves: the target is the requestor. */
-const SELF_SERVICE = new Set(['useradd', 'userupdate', 'userremove', 'userextend']);
 /** As many answers as a callout may carry (src/ingress/callout-schemas.ts). */
 const MAX_ANSWERS = 200;
 
@@ -177,6 +174,5 @@ export class WaitingRequestReader {
 /** Whom the request is for: the assignment's target, else the requestor when they asked for themselves. */
 export function targetOf(request: WaitingRequest): WaitingRequest['target'] {
   if (request.target?.objectId !== undefined) return request.target;
-  const type = requestTypeOf(request.requestType);
-  return type !== undefined && SELF_SERVICE.has(asciiLower(type)) ? request.requestor : undefined;
+  return isSelfService(request.requestType) ? request.requestor : undefined;
 }

@@ -1,17 +1,15 @@
 import { asciiLower } from '../ascii.js';
 import type { ElmRequestCallout } from '../callout/model.js';
 import { stagesForState } from '../graph/callout-state.js';
-import { childPath, graphPath } from '../graph/graph-path.js';
 import type { Guid } from '../guid.js';
 import { isRemoval } from '../request-types.js';
 import type { RequestRow } from '../requests/classify-requests.js';
 import type { ElmStage } from '../stages.js';
 import { targetOf, type WaitingRequest, type WaitingRequestReader } from '../requests/read-waiting-request.js';
+import { requestCallout, type RebuiltCallout } from '../requests/request-callout.js';
 
 /** The reads a fresh evaluation makes. */
 export type FreshReads = Pick<WaitingRequestReader, 'request' | 'stageSettings'>;
-
-const ELM = ['identityGovernance', 'entitlementManagement'] as const;
 
 export type FreshStep =
   | { readonly kind: 'callout'; readonly callout: ElmRequestCallout }
@@ -53,43 +51,24 @@ async function stageOf(request: WaitingRequest, extensionId: Guid | undefined, r
  * reason, when Graph no longer has the request, when the stage cannot be told, and when the
  * request names no one to judge: an evaluation without its subject decides nothing worth sending.
  */
-export async function freshCallout(row: RequestRow, stageInstanceId: Guid, reader: FreshReads): Promise<FreshStep> {
+export async function freshCallout(row: RequestRow, reader: FreshReads): Promise<FreshStep> {
   const request = await reader.request(row.request.id);
   if (request === undefined) return { kind: 'skip', reason: 'Graph no longer has the request (404)' };
   const found = await stageOf(request, row.instance.customExtensionId, reader);
   if ('skip' in found) return { kind: 'skip', reason: found.skip };
-  const target = targetOf(request);
-  if (target?.objectId === undefined) {
+  if (targetOf(request)?.objectId === undefined) {
     return { kind: 'skip', reason: `Graph shows no target for the ${request.requestType ?? 'untyped'} request, and the sweep does not judge a request without its subject` };
   }
-  return { kind: 'callout', callout: sweptCallout(row, stageInstanceId, found.stage, { ...request, target }) };
+  return { kind: 'callout', callout: sweptCallout(row, found.stage, request) };
 }
 
 /**
- * The callout a stuck request stands for: its ids, the stage, the resume target rebuilt from the
- * request id, our extension's catalog and window, and whom it concerns when Graph was read for
- * it (`facts`; without them, only what the listing shows: a ledger entry is carried out as it is).
+ * The callout a stuck request stands for (requestCallout): from the listing, with our
+ * extension's catalog and window, and with the request's own read when there is one (`facts`;
+ * without it, a ledger entry is carried out as it is). The caller checked the instance id.
  */
-export function sweptCallout(row: RequestRow, stageInstanceId: Guid, stage: ElmStage, facts?: WaitingRequest): ElmRequestCallout {
-  const path = graphPath([...ELM, 'assignmentRequests', row.request.id]);
-  const listed = row.request;
-  return {
-    kind: 'elm-request',
-    shape: 'flat-camel',
-    stage,
-    stageInstanceId,
-    requestId: listed.id,
-    resume: { path: childPath(path, 'resume'), confirmPath: path },
-    callbackTimeout: row.extension?.callbackWindow,
-    requestType: facts?.requestType ?? listed.requestType,
-    state: facts?.state ?? listed.state,
-    status: facts?.status ?? listed.status,
-    accessPackage: facts?.accessPackage ?? listed.accessPackage,
-    catalog: row.extension?.catalog,
-    assignmentId: facts?.assignmentId,
-    assignmentPolicy: facts?.assignmentPolicy,
-    target: facts?.target,
-    requestor: facts?.requestor,
-    answers: facts?.answers ?? [],
-  };
+export function sweptCallout(row: RequestRow, stage: ElmStage, facts?: WaitingRequest): RebuiltCallout {
+  const callout = requestCallout(row.request, row.instance.id, stage, { ...(facts === undefined ? {} : { facts }), ...(row.extension === undefined ? {} : { extension: row.extension }) });
+  if (callout === undefined) throw new Error(`the stage instance id ${row.instance.id.slice(0, 80)} was checked, yet is not a GUID`);
+  return callout;
 }

@@ -1,3 +1,5 @@
+import { asciiLower } from '../ascii.js';
+import { addIsoDuration, parseIsoDuration } from '../checks/support/iso-duration.js';
 import { settleCallout, type SettleServices, type Settled } from '../callout/settle-callout.js';
 import { readEntry } from '../callout/ledger-entries.js';
 import type { ElmRequestCallout } from '../callout/model.js';
@@ -8,14 +10,11 @@ import { parseGuid, type Guid } from '../guid.js';
 import { ledgerKey, type LedgerEntry } from '../ledger/ledger.js';
 import type { Logger } from '../ports.js';
 import { stagesOf, type RequestRow } from '../requests/classify-requests.js';
+import { WaitingRequestReader, type SweepGraph } from '../requests/read-waiting-request.js';
 import { RequestsError } from '../requests/requests-error.js';
-import { asciiLower } from '../ascii.js';
-import { addIsoDuration, parseIsoDuration } from '../checks/support/iso-duration.js';
 import { findStuck, type SweepTenant } from './find-stuck.js';
 import { freshCallout, sweptCallout } from './fresh-callout.js';
-import { WaitingRequestReader, type SweepGraph } from '../requests/read-waiting-request.js';
 import type { SweepSettings } from './sweep-settings.js';
-
 
 export interface SweepServices {
   /** What a callout settles with: the engine evaluates a request the ledger has no entry for. */
@@ -67,11 +66,10 @@ function codeOf(error: unknown): string {
   return 'INTERNAL';
 }
 
-
 type Step =
   | { readonly kind: 'skip'; readonly reason: string; readonly entry: LedgerEntry | undefined }
   /** Not stuck after all, by the ledger's time of an earlier stage: left alone, without a warning. */
-  | { readonly kind: 'young'; readonly reason: string }
+  | { readonly kind: 'not-stuck'; readonly reason: string }
   | { readonly kind: 'settle'; readonly callout: ElmRequestCallout; readonly entry: LedgerEntry }
   | { readonly kind: 'evaluate'; readonly callout: ElmRequestCallout };
 
@@ -81,9 +79,9 @@ async function stepFor(row: RequestRow, services: SweepServices): Promise<Step> 
   if (stageInstanceId === undefined) return { kind: 'skip', reason: 'the stage instance id Graph lists is not a GUID', entry: undefined };
   const entry = await readEntry(services.settle.ledger, ledgerKey(row.request.id, stageInstanceId));
   if (entry === undefined) {
-    const young = await laterStageTiming(row, stageInstanceId, services);
-    if (young !== undefined) return young;
-    const fresh = await freshCallout(row, stageInstanceId, new WaitingRequestReader(readsOf(services)));
+    const notStuck = await laterStageTiming(row, stageInstanceId, services);
+    if (notStuck !== undefined) return notStuck;
+    const fresh = await freshCallout(row, new WaitingRequestReader(readsOf(services)));
     return fresh.kind === 'skip' ? { kind: 'skip', reason: fresh.reason, entry } : { kind: 'evaluate', callout: fresh.callout };
   }
   if (entry.state !== 'decided') {
@@ -92,7 +90,7 @@ async function stepFor(row: RequestRow, services: SweepServices): Promise<Step> 
   const { stages } = stagesOf(row.request.state, { kind: 'entry', entry });
   const stage = stages.length === 1 ? stages[0] : undefined;
   if (stage === undefined) return { kind: 'skip', reason: `the stage is not known (ledger: ${entry.stage ?? 'none'}, request state: ${row.request.state ?? 'none'})`, entry };
-  return { kind: 'settle', callout: sweptCallout(row, stageInstanceId, stage), entry };
+  return { kind: 'settle', callout: sweptCallout(row, stage), entry };
 }
 
 /**
@@ -112,10 +110,10 @@ async function laterStageTiming(row: RequestRow, stageInstanceId: Guid, services
   if (latest === undefined) return undefined;
   const now = services.settle.clock.now();
   if (addIsoDuration(latest, services.settings.stuckAfter.duration) > now) {
-    return { kind: 'young', reason: `its callout went out after our answer to an earlier stage at ${new Date(latest).toISOString()}, less than STUCK_AFTER ago` };
+    return { kind: 'not-stuck', reason: `its callout went out after our answer to an earlier stage at ${new Date(latest).toISOString()}, less than STUCK_AFTER ago` };
   }
   const window = row.extension?.callbackWindow === undefined ? undefined : parseIsoDuration(row.extension.callbackWindow);
-  if (window !== undefined && addIsoDuration(latest, window) <= now) return { kind: 'young', reason: 'past its callback window, counted from our answer to an earlier stage' };
+  if (window !== undefined && addIsoDuration(latest, window) <= now) return { kind: 'not-stuck', reason: 'past its callback window, counted from our answer to an earlier stage' };
   return undefined;
 }
 
@@ -195,7 +193,7 @@ export async function runSweep(services: SweepServices): Promise<SweepSummary> {
     examined++;
     try {
       const step = await stepFor(row, services);
-      if (step.kind === 'young') {
+      if (step.kind === 'not-stuck') {
         notYet++;
         logger.info('callout.sweep-not-stuck', { ...ids(row), reason: step.reason });
         continue;
