@@ -5,6 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueServerCertificate, type PemPair } from '../../emulator/index.js';
+import { AZURITE_ACCOUNT } from '../../src/ledger/decisions-cli/local-azurite.js';
 
 /**
  * Azurite's one account. Its URLs are path-style (`https://127.0.0.1:PORT/devstoreaccount1/...`):
@@ -13,7 +14,7 @@ import { issueServerCertificate, type PemPair } from '../../emulator/index.js';
  * Azure Storage, asking for `https://storage.azure.com/.default`. Plain `localhost` without that
  * path would be taken for the Cosmos DB emulator and get a `https://cosmos.azure.com` token.
  */
-export const AZURITE_ACCOUNT = 'devstoreaccount1';
+export { AZURITE_ACCOUNT };
 
 export interface AzuriteTablesOptions {
   /**

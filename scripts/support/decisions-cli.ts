@@ -7,7 +7,7 @@ import { describeError } from '../../src/errors.js';
 import { createOperatorCredential } from '../../src/graph/operator-credential.js';
 import { Deadline } from '../../src/graph/retry.js';
 import { byDecidedAt, decisionsCsv, decisionsJson, decisionsTable } from '../../src/ledger/decisions-cli/format.js';
-import { AZURITE_ACCOUNT, isLocalAzurite, localAzuriteHint } from '../../src/ledger/decisions-cli/local-azurite.js';
+import { AZURITE_ACCOUNT, AZURITE_KEY, isLocalAzurite, localAzuriteHint } from '../../src/ledger/decisions-cli/local-azurite.js';
 import { DECISIONS_USAGE, filterWords, MAX_ENTRIES, parseDecisionsArgs, type DecisionsArgs } from '../../src/ledger/decisions-cli/parse-args.js';
 import type { LedgerEntry, LedgerQuery } from '../../src/ledger/ledger.js';
 import { createTableLedger } from '../../src/ledger/table-ledger.js';
@@ -53,12 +53,6 @@ const GRAPH_TIMEOUT_MS = 10_000;
 const GRAPH_BUDGET_MS = 25_000;
 /** A local Azurite answers at once or not at all: a few quick retries, not the SDK's 7 s of them. */
 const LOCAL_RETRIES = { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 };
-/**
- * Azurite's development account key, public and the same in every Azurite (Microsoft documents it:
- * learn.microsoft.com/azure/storage/common/storage-use-azurite, "Well-known storage account and
- * key"). Azurite takes it next to OAuth tokens; it opens nothing in Azure.
- */
-const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 const firstLine = (error: unknown): string => describeError(error).split('\n')[0]?.slice(0, 200) ?? '';
 

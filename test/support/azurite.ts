@@ -4,10 +4,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { AZURITE_ACCOUNT, AZURITE_KEY } from '../../src/ledger/decisions-cli/local-azurite.js';
 
-/** Azurite's published development account; its key is public and only ever used here, in tests. */
-const DEV_ACCOUNT = 'devstoreaccount1';
-const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+/** Azurite's published development account and its public key. */
+const DEV_ACCOUNT = AZURITE_ACCOUNT;
+const DEV_KEY = AZURITE_KEY;
 
 export interface Azurite {
   /** A new, created container on this Azurite, signed with the development key. */

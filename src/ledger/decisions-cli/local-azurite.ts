@@ -2,6 +2,12 @@ import type { LedgerLocation } from '../ledger-url.js';
 
 /** Azurite's one built-in storage account, whose key Microsoft publishes (the same in every Azurite). */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
+/**
+ * Azurite's development account key, public and the same in every Azurite (Microsoft documents it:
+ * learn.microsoft.com/azure/storage/common/storage-use-azurite, "Well-known storage account and
+ * key"). Azurite takes it next to OAuth tokens; it opens nothing in Azure.
+ */
+export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
