@@ -2,21 +2,12 @@ import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit,
 import { handleCallout } from '../src/callout/handle-callout.js';
 import type { Deps } from '../src/composition.js';
 import { describeError } from '../src/errors.js';
-import type { Logger } from '../src/ports.js';
+import { contextLogger } from './context-logger.js';
 import { getDeps } from './deps.js';
 import { decisionAnswer, errorAnswer } from './http-answers.js';
 
 /** Correlation headers the relay forwards (Logic Apps run and tracking ids). */
 const CORRELATION_HEADERS = ['x-ms-workflow-run-id', 'x-ms-client-tracking-id', 'x-ms-correlation-id', 'x-ms-client-request-id'];
-
-function contextLogger(context: InvocationContext): Logger {
-  const line = (event: string, fields: object) => JSON.stringify({ event, ...fields });
-  return {
-    info: (event, fields) => { context.info(line(event, fields)); },
-    warn: (event, fields) => { context.warn(line(event, fields)); },
-    error: (event, fields) => { context.error(line(event, fields)); },
-  };
-}
 
 /** POST /api/callout: the relay forwards Entra's callout here. */
 export function createCalloutHandler(deps: () => Deps) {

@@ -1,5 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
 import type { DecisionRecord } from '../src/callout/decision-record.js';
+import type { PimAnswer } from '../src/pim/pim-answer.js';
 import { AppError, isAppError, type ErrorCode } from '../src/errors.js';
 
 /** The one mapping from error codes to answers for the relay (ARCHITECTURE.md, HTTP contract). */
@@ -46,6 +47,11 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache
 
 export function decisionAnswer(record: DecisionRecord): HttpResponseInit {
   return { status: 200, headers: JSON_HEADERS, jsonBody: record };
+}
+
+/** PIM's answer: exactly the three fields its custom extension reads, nothing of the record beside them. */
+export function pimAnswer(answer: PimAnswer): HttpResponseInit {
+  return { status: 200, headers: JSON_HEADERS, jsonBody: { evaluationId: answer.evaluationId, evaluationOutcome: answer.evaluationOutcome, reason: [...answer.reason] } };
 }
 
 /**

@@ -7,12 +7,13 @@
  */
 import type { HttpFunctionOptions } from '@azure/functions';
 import { callout } from './callout.js';
+import { pim } from './pim.js';
 import { getDeps } from './deps.js';
 import { loadScanSettings } from '../src/sod/scan/scan-settings.js';
 import { loadSweepSettings } from '../src/sweep/sweep-settings.js';
 
 /** Every HTTP function by name, for the local host. */
-export const httpFunctions: Readonly<Record<string, HttpFunctionOptions>> = { callout };
+export const httpFunctions: Readonly<Record<string, HttpFunctionOptions>> = { callout, pim };
 
 // Configuration checked now; the keys and the Graph token fetched while the worker finishes
 // starting, instead of one after the other inside the first callout.

@@ -77,6 +77,14 @@ param stuckSweepExtensionName string = 'entitlement-guard'
 @description('E-mail address the alerts are sent to (an action group with one e-mail receiver); empty: no action group, the alerts only show in Azure Monitor.')
 param alertEmail string = ''
 
+@description('PIM_CALLER_APP_IDS: app ids (appid/azp of their tokens) of Microsoft Entra PIM allowed to call POST /api/pim, comma-separated GUIDs. Empty: PIM custom extensions are off and every PIM call is refused. Set: Easy Auth lets them in, their service principals get the API\'s Pim.Invoke role, and the API gets the identifier URI api://<function host>/<client id> PIM requires.')
+param pimCallerAppIds string = ''
+
+@description('PIM_DEADLINE_MS: how long one PIM evaluation may take, in milliseconds; a little under the custom extension\'s timeoutInMilliseconds (10000 by default).')
+@minValue(500)
+@maxValue(120000)
+param pimDeadlineMs int = 9000
+
 @description('Create the API app registration and every Graph app role grant with the Microsoft Graph Bicep extension. false: the register command creates them (national clouds, or a deployer without Entra rights); then apiClientId is required.')
 param deployEntraObjects bool = true
 
@@ -92,6 +100,7 @@ var rgName = !empty(resourceGroupName)
 var relayWorkflowName = 'relay-${resourceToken}'
 var functionAppName = 'func-${resourceToken}'
 var apiUniqueName = 'entitlement-guard-${resourceToken}'
+var apiDisplayName = 'entitlement-guard (${environmentName})'
 // api://<tenant>/<string>: a format Entra allows for new apps, known before the registration exists.
 var apiIdentifierUri = 'api://${tenant().tenantId}/${apiUniqueName}'
 var calloutRoleValue = 'Callout.Invoke'
@@ -100,6 +109,10 @@ var reportContainerName = 'sod-reports'
 var deploymentContainerName = 'app-package'
 // The decision ledger's table (DECISION_LEDGER_URL), in the function's storage account.
 var ledgerTableName = 'decisions'
+// PIM's app ids, trimmed and in lower case; none: PIM custom extensions are off.
+var pimCallers = filter(map(split(pimCallerAppIds, ','), id => toLower(trim(id))), id => !empty(id))
+var pimEnabled = !empty(pimCallers)
+var pimRoleValue = 'Pim.Invoke'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: rgName
@@ -159,11 +172,12 @@ module apiRegistration 'app/api-registration.bicep' = if (deployEntraObjects) {
   scope: rg
   params: {
     uniqueName: apiUniqueName
-    displayName: 'entitlement-guard (${environmentName})'
-    identifierUri: apiIdentifierUri
+    displayName: apiDisplayName
     calloutRoleValue: calloutRoleValue
+    pimRoleValue: pimRoleValue
     ownerPrincipalId: principalId
     relayPrincipalId: identities.outputs.relayPrincipalId
+    pimCallerAppIds: pimCallers
   }
 }
 
@@ -182,6 +196,8 @@ module graphPermissions 'app/graph-permissions.bicep' = if (deployEntraObjects) 
 }
 
 var resolvedApiClientId = deployEntraObjects ? apiRegistration!.outputs.clientId : apiClientId
+// PIM's service principals' object ids, known only where this template looks them up (for their role).
+var resolvedPimPrincipalIds = deployEntraObjects ? apiRegistration!.outputs.pimCallerPrincipalIds : []
 
 module functionApp 'app/function-app.bicep' = {
   name: 'function-app'
@@ -215,9 +231,26 @@ module functionApp 'app/function-app.bicep' = {
     policyPath: policyPath
     allowDenyAtApprovedStage: allowDenyAtApprovedStage
     sodScanSchedule: sodScanSchedule
+    pimCallerAppIds: pimCallers
+    pimCallerPrincipalIds: resolvedPimPrincipalIds
+    pimDeadlineMs: pimDeadlineMs
   }
   // The host reaches storage and Application Insights with the identity from its first start.
   dependsOn: [roleAssignments]
+}
+
+// The registration's identifier URIs, once the function's host is known: PIM's URI is
+// api://<function host>/<client id>, and the host exists only after the function app does, which
+// itself needs the client id. A second declaration of the same application (same uniqueName, an
+// upsert), in a deployment of its own after the function app's.
+module apiIdentifierUris 'app/api-identifier-uris.bicep' = if (deployEntraObjects) {
+  name: 'api-identifier-uris'
+  scope: rg
+  params: {
+    uniqueName: apiUniqueName
+    displayName: apiDisplayName
+    identifierUris: pimEnabled ? [apiIdentifierUri, functionApp.outputs.pimIdentifierUri] : [apiIdentifierUri]
+  }
 }
 
 // Alerts on the function's structured events (Log Analytics, AppTraces) and the decisions workbook.
@@ -277,6 +310,8 @@ output RELAY_IDENTITY_PRINCIPAL_ID string = identities.outputs.relayPrincipalId
 output API_CLIENT_ID string = resolvedApiClientId
 output API_IDENTIFIER_URI string = apiIdentifierUri
 output API_APP_ROLE string = calloutRoleValue
+// PIM's custom extension: authenticationConfiguration.resourceId; empty while PIM is off.
+output API_PIM_IDENTIFIER_URI string = pimEnabled ? functionApp.outputs.pimIdentifierUri : ''
 output ENTRA_OBJECTS_DEPLOYED bool = deployEntraObjects
 output LEAST_PRIVILEGE bool = leastPrivilege
 output LIFECYCLE_WORKFLOWS_ENABLED bool = enableLifecycleWorkflows

@@ -12,7 +12,7 @@ import { createManagedIdentityCredential } from './graph/managed-identity.js';
 import { createGraphHttp, type GraphHttp } from './graph/graph-http.js';
 import { createResumer } from './graph/resumer.js';
 import { createCalloutParser } from './ingress/callout-parser.js';
-import { createCallerVerifier } from './ingress/caller-verifier.js';
+import { createCallerVerifier, pimCallers, type CallerVerifier } from './ingress/caller-verifier.js';
 import { SigningKeys } from './ingress/signing-keys.js';
 import type { Policy } from './policy/policy-types.js';
 import { readPolicyFile } from './policy/read-policy-file.js';
@@ -23,6 +23,8 @@ import { Recordings } from './ledger/recordings.js';
 import { createTableLedger } from './ledger/table-ledger.js';
 
 export interface Deps extends CalloutServices {
+  /** The caller check of `POST /api/pim`: PIM's app ids (PIM_CALLER_APP_IDS), the same keys and issuers. */
+  readonly pimVerifier: CallerVerifier;
   /** Graph as the function reaches it (its managed identity): the sweep lists waiting requests with it. */
   readonly graphHttp: GraphHttp;
   /**
@@ -71,6 +73,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     config,
     clock,
     verifier: createCallerVerifier(config, keys),
+    pimVerifier: createCallerVerifier(config, keys, pimCallers(config)),
     parser: createCalloutParser(),
     engine: new PolicyEngine(policy, createFactGatherer(graphHttp, compileAnswerValidators(), config.graphBaseUrl, retry), clock),
     resumer: createResumer(graphHttp, retry),

@@ -92,6 +92,16 @@ AppTraces
 | project TimeGenerated, code = tostring(ev.code), message = tostring(ev.message), cause = tostring(ev.cause), retentionDays = toint(ev.retentionDays), OperationId
 '''
 
+// A PIM activation's evaluation failed unexpectedly (INTERNAL): src/pim/handle-activation.ts logs
+// those, and only those, as pim.failed; PIM got no decision from entitlement-guard.
+var pimFailedQuery = '''
+AppTraces
+| where Message contains "pim.failed"
+| extend ev = parse_json(Message)
+| where tostring(ev["event"]) == "pim.failed"
+| project TimeGenerated, code = tostring(ev.code), message = tostring(ev.message), callerAppId = tostring(ev.callerAppId), invocationId = tostring(ev.correlation.invocationId), OperationId
+'''
+
 // A fresh workspace may not resolve AppTraces until the first telemetry arrives, so the service's
 // query validation is skipped at creation (the tests check every query names the table and event).
 resource calloutFailed 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
@@ -279,10 +289,48 @@ resource retentionFailed 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   }
 }
 
+resource pimFailed 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${namePrefix}-pim-failed'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'entitlement-guard: a PIM evaluation failed'
+    description: 'pim.failed: a PIM custom extension call (POST /api/pim) ended in an unexpected error, so PIM got no decision for that activation. See docs/operations.md.'
+    severity: 1
+    enabled: true
+    scopes: [
+      workspace.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT5M'
+    criteria: {
+      allOf: [
+        {
+          query: pimFailedQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    skipQueryValidation: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
 output ruleNames array = [
   calloutFailed.name
   calloutSwept.name
   ledgerErrors.name
   sweepFailed.name
   retentionFailed.name
+  pimFailed.name
 ]

@@ -1,6 +1,7 @@
 // The function app on the Flex Consumption plan (Linux, Node 22), its configuration
 // (src/config.ts reads every setting below), and App Service authentication in front of it: a
-// second lock that lets only the relay's identity in, before the code verifies the token again.
+// second lock that lets only the relay's identity (and, with PIM on, PIM's) in, before the code
+// verifies the token again.
 param name string
 param planName string
 param location string
@@ -37,11 +38,51 @@ param authorityHost string
 param policyPath string
 param allowDenyAtApprovedStage bool
 param sodScanSchedule string
+@description('PIM_CALLER_APP_IDS: PIM\'s app ids (lower case), the callers of POST /api/pim; empty: PIM is off.')
+param pimCallerAppIds array
+@description('Object ids of PIM\'s service principals (the oid of its tokens), as api-registration.bicep found them; empty when this deployment makes no Entra objects.')
+param pimCallerPrincipalIds array
+@description('PIM_DEADLINE_MS: how long one PIM evaluation may take, in milliseconds.')
+param pimDeadlineMs int
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
 var tenantId = tenant().tenantId
+var pimEnabled = !empty(pimCallerAppIds)
+// The application ID URI PIM custom extensions require (their resourceId): the endpoint's host,
+// then the API's client id. The host is the site's own, whatever form Azure gives it.
+var pimIdentifierUri = 'api://${site.properties.defaultHostName}/${apiClientId}'
+// The audiences of our tokens: the URI the relay asks for, the client id (v2 tokens), and PIM's URI
+// only with PIM on.
+var apiAudiences = pimEnabled ? [apiIdentifierUri, apiClientId, pimIdentifierUri] : [apiIdentifierUri, apiClientId]
+// Easy Auth's allowedApplications and allowedPrincipals must both hold (a logical AND); it cannot say
+// "the relay's identity or PIM's app". Both lists name both callers instead: an app-only token's
+// appid/azp and oid belong to the same service principal, so this lets in exactly the relay's
+// tokens and PIM's. Without PIM's object ids (no Entra objects made here), app ids alone: a managed
+// identity's app id is its own, so the relay is still pinned to its identity. Either way the code
+// accepts each caller on its own route only (ALLOWED_CALLER_APP_IDS, PIM_CALLER_APP_IDS).
+var relayOnly = {
+  allowedApplications: [
+    relayClientId
+  ]
+  allowedPrincipals: {
+    identities: [
+      relayPrincipalId
+    ]
+  }
+}
+var relayAndPim = empty(pimCallerPrincipalIds)
+  ? {
+      allowedApplications: concat([relayClientId], pimCallerAppIds)
+    }
+  : {
+      allowedApplications: concat([relayClientId], pimCallerAppIds)
+      allowedPrincipals: {
+        identities: concat([relayPrincipalId], pimCallerPrincipalIds)
+      }
+    }
+var authorizationPolicy = pimEnabled ? relayAndPim : relayOnly
 
 // No secrets and no keys: storage and Application Insights are reached with the identity.
 var coreSettings = {
@@ -54,8 +95,8 @@ var coreSettings = {
   AZURE_AUTHORITY_HOST: authorityHost
   AZURE_CLIENT_ID: identityClientId
   GRAPH_BASE_URL: graphBaseUrl
-  // v2 tokens (the API asks for them) carry the client id as aud; the URI is kept for v1.
-  CALLOUT_AUDIENCE: '${apiIdentifierUri},${apiClientId}'
+  // v2 tokens (the API asks for them) carry the client id as aud; the URIs are kept for v1.
+  CALLOUT_AUDIENCE: join(apiAudiences, ',')
   ALLOWED_CALLER_APP_IDS: relayClientId
   REQUIRED_CALLER_ROLE: calloutRoleValue
   ALLOW_DENY_AT_APPROVED_STAGE: string(allowDenyAtApprovedStage)
@@ -74,6 +115,11 @@ var ledgerSettings = {
   STUCK_SWEEP_EXTENSION_NAME: stuckSweepExtensionName
 }
 var policySettings = empty(policyPath) ? {} : { POLICY_PATH: policyPath }
+// PIM custom extensions (POST /api/pim): with no app id, every PIM call is refused.
+var pimSettings = {
+  PIM_CALLER_APP_IDS: join(pimCallerAppIds, ',')
+  PIM_DEADLINE_MS: string(pimDeadlineMs)
+}
 var scanSettings = empty(sodScanSchedule)
   ? {}
   : {
@@ -141,7 +187,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(coreSettings, ledgerSettings, policySettings, scanSettings)
+  properties: union(coreSettings, ledgerSettings, policySettings, scanSettings, pimSettings)
 }
 
 resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
@@ -171,21 +217,10 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
           openIdIssuer: '${authorityHost}/${tenantId}/v2.0'
         }
         validation: {
-          allowedAudiences: [
-            apiIdentifierUri
-            apiClientId
-          ]
-          // Both must hold: the token was issued to the relay's identity (appid/azp) and names it (oid).
-          defaultAuthorizationPolicy: {
-            allowedApplications: [
-              relayClientId
-            ]
-            allowedPrincipals: {
-              identities: [
-                relayPrincipalId
-              ]
-            }
-          }
+          allowedAudiences: apiAudiences
+          // Both must hold: the token was issued to the relay's identity (appid/azp) and names it (oid);
+          // with PIM on, to the relay's or PIM's (see authorizationPolicy).
+          defaultAuthorizationPolicy: authorizationPolicy
         }
       }
     }
@@ -210,3 +245,4 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
 
 output name string = site.name
 output defaultHostName string = site.properties.defaultHostName
+output pimIdentifierUri string = pimIdentifierUri

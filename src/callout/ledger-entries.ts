@@ -21,7 +21,7 @@ export function keyOf(callout: ResumableCallout): LedgerKey {
 }
 
 /** Failed and errored checks, a line each: what an auditor needs to see why, without the evidence. */
-function brief(evaluation: PolicyEvaluation | undefined): BriefFinding[] {
+export function brief(evaluation: PolicyEvaluation | undefined): BriefFinding[] {
   return (evaluation?.checks ?? []).flatMap((run) =>
     run.status === 'failed' || run.status === 'error'
       ? [{ check: run.id, outcome: run.status, message: run.findings.map((f) => f.message).join(' ').slice(0, 500) }]
@@ -89,10 +89,14 @@ export function decisionOf(entry: LedgerEntry): Decision {
 
 /** The resume an entry holds, for the callout it answers: the body is the entry's, never a new one. */
 export function resumeOf(entry: LedgerEntry, callout: ResumableCallout): ShapedResume {
+  const { protocol } = entry;
+  const { apiVersion } = entry.resume;
+  // PIM entries live under their own keys (evaluation ids); one found here is no resume of this callout.
+  if (protocol === 'pim' || apiVersion === 'answer') throw new AppError('INTERNAL', `The ledger entry ${entry.key.subject} answers a PIM activation, not this callout.`);
   const request: ResumeRequest = {
-    protocol: entry.protocol,
+    protocol,
     key: calloutKey(callout),
-    apiVersion: entry.resume.apiVersion,
+    apiVersion,
     target: callout.resume,
     body: entry.resume.body,
     stageInstanceId: callout.kind === 'elm-request' ? callout.stageInstanceId : undefined,

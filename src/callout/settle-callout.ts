@@ -149,7 +149,7 @@ async function carryOut(entry: LedgerEntry, adopted: boolean, evaluation: Policy
     // Graph accepted this body (sent) or a read-back showed it holds it (confirmed): nothing is sent again.
     const how = entry.state === 'sent' ? `accepted it at ${entry.sentAt ?? '?'}` : `holds it (confirmed at ${entry.confirmedAt ?? '?'})`;
     const resume: ResumeSummary = {
-      apiVersion: entry.resume.apiVersion, path: entry.resume.path, body: entry.resume.body, sent: true, graphStatus: undefined, attempts: 0, confirmation: undefined,
+      apiVersion: shaped.request.apiVersion, path: entry.resume.path, body: entry.resume.body, sent: true, graphStatus: undefined, attempts: 0, confirmation: undefined,
       note: `The ledger says Graph ${how}; nothing was sent again.`,
     };
     return { ...base, outcome: 'already-resumed', resume, resumeMs: 0, entry, recording: undefined };

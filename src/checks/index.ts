@@ -1,3 +1,4 @@
+import activationWindow from './activation-window.js';
 import type { Check } from './define-check.js';
 import justification from './justification.js';
 import managerOrSponsor from './manager-or-sponsor.js';
@@ -11,6 +12,7 @@ import userAttributes from './user-attributes.js';
  * dynamic import: start-up is predictable and the bundle knows every module.
  */
 export const CHECKS: Readonly<Record<string, Check>> = {
+  'activation-window': activationWindow,
   justification,
   'manager-or-sponsor': managerOrSponsor,
   'max-duration': maxDuration,

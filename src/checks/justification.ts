@@ -12,7 +12,16 @@ interface Question {
   readonly patternDescription?: string;
 }
 
+/** What a PIM activation's ticketInfo must hold. */
+interface Ticket {
+  readonly required: boolean;
+  /** Ticket systems accepted (compared without case); empty: any. */
+  readonly systems: readonly string[];
+  readonly numberPattern?: string;
+}
+
 interface Options {
+  readonly ticket: Ticket;
   readonly minLength: number;
   readonly pattern?: string;
   readonly patternDescription: string;
@@ -20,7 +29,7 @@ interface Options {
   readonly questions: readonly Question[];
 }
 
-const DEFAULTS: Options = { minLength: 10, patternDescription: 'required reference', patternIn: 'either', questions: [] };
+const DEFAULTS: Options = { minLength: 10, patternDescription: 'required reference', patternIn: 'either', questions: [], ticket: { required: false, systems: [] } };
 
 const MESSAGES = {
   missing: 'There is no justification; at least {{min}} characters are required.',
@@ -29,10 +38,32 @@ const MESSAGES = {
   answerMissing: 'The question "{{question}}" is not answered.',
   answerTooShort: 'The answer to "{{question}}" is {{length}} characters; at least {{min}} are required.',
   answerPatternMissing: 'No {{what}} ({{pattern}}) in the answer to "{{question}}".',
+  ticketMissing: 'There is no ticket; a ticket number{{systems}} is required.',
+  ticketSystem: 'The ticket system "{{system}}" is not one of {{systems}}.',
+  ticketNumber: 'The ticket number "{{number}}" does not match {{pattern}}.',
 } as const;
 type MessageId = keyof typeof MESSAGES;
 
 const SEARCHED = { justification: 'justification', answers: 'answers', either: 'justification or the answers' } as const;
+/** A PIM activation has no answers: its ticket number is searched in their place. */
+const SEARCHED_PIM = { justification: 'justification', answers: 'ticket number', either: 'justification or the ticket number' } as const;
+
+/** A value of the caller's, for a message: control characters blanked, clipped. */
+const quoted = (value: string) => clip(Array.from(value, (c) => (c < ' ' || c === '\u007f' ? ' ' : c)).join(''), 60);
+
+function checkTicket(ticket: Ticket, given: { readonly number: string | undefined; readonly system: string | undefined } | undefined): Report<MessageId>[] {
+  const systems = ticket.systems.join(', ');
+  if (given?.number === undefined) return ticket.required ? [{ messageId: 'ticketMissing', data: { systems: systems === '' ? '' : ` (${systems})` } }] : [];
+  const reports: Report<MessageId>[] = [];
+  if (ticket.systems.length > 0 && !ticket.systems.some((s) => s.toLowerCase() === given.system?.trim().toLowerCase())) {
+    reports.push({ messageId: 'ticketSystem', data: { system: quoted(given.system ?? ''), systems } });
+  }
+  const regex = ticket.numberPattern === undefined ? undefined : compilePattern(ticket.numberPattern);
+  if (ticket.numberPattern !== undefined && regex instanceof RegExp && !regex.test(given.number)) {
+    reports.push({ messageId: 'ticketNumber', data: { number: quoted(given.number), pattern: clip(ticket.numberPattern, 100) } });
+  }
+  return reports;
+}
 
 const text = (description: string, maxLength: number) => ({ type: 'string', minLength: 1, maxLength, description });
 const question = {
@@ -84,6 +115,16 @@ export default defineCheck({
       patternDescription: text('What the pattern stands for, without article, for the message (e.g. change ticket).', 60),
       patternIn: { enum: ['justification', 'answers', 'either'], description: 'Where the pattern is looked for: the justification, any answer, or either.' },
       questions: { type: 'array', maxItems: 20, items: question, description: 'Questions whose answers are checked.' },
+      ticket: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'PIM activations: the ticket (ticketInfo) the activation carries. Access package requests have none: not used there.',
+        properties: {
+          required: { type: 'boolean', description: 'Whether an activation without a ticket number fails.' },
+          systems: { type: 'array', maxItems: 20, uniqueItems: true, items: text('A ticket system, e.g. ServiceNow (compared without case).', 100), description: 'Ticket systems accepted; empty: any.' },
+          numberPattern: text('A JavaScript regular expression the ticket number must match (add ^ and $ to match the whole number), e.g. ^CHG\\d{7}$.', 200),
+        },
+      },
     },
   },
   defaultOptions: DEFAULTS,
@@ -95,27 +136,35 @@ export default defineCheck({
       const bad = q.pattern === undefined ? undefined : compilePattern(q.pattern);
       if (typeof bad === 'string') return { path: `/questions/${i}/pattern`, message: `is not a valid regular expression (${bad})` };
     }
+    const ticket = options.ticket.numberPattern === undefined ? undefined : compilePattern(options.ticket.numberPattern);
+    if (typeof ticket === 'string') return { path: '/ticket/numberPattern', message: `is not a valid regular expression (${ticket})` };
     return undefined;
   },
   needs: ['request'],
-  appliesTo: ['elm-request'],
+  appliesTo: ['elm-request', 'pim-activation'],
   severity: 'medium',
   messages: MESSAGES,
-  evaluate(callout, { request }, options) {
-    if (callout.kind !== 'elm-request' || isRemoval(callout.requestType)) return [];
+  evaluate(callout, facts, options) {
+    if (callout.kind !== 'elm-request' && callout.kind !== 'pim-activation') return [];
+    if (callout.kind === 'elm-request' && isRemoval(callout.requestType)) return [];
+    // A request's justification is read from Graph (the callout does not carry it); an activation's is in its body.
+    const pim = callout.kind === 'pim-activation';
+    const justification = pim ? callout.justification : facts.request.justification;
+    const answers = pim ? (callout.ticket?.number === undefined ? [] : [callout.ticket.number]) : callout.answers.map((a) => valueOf(a) ?? '');
     const reports: Report<MessageId>[] = [];
-    const length = visibleLength(request.justification);
+    const length = visibleLength(justification);
     if (length === 0 && options.minLength > 0) reports.push({ messageId: 'missing', data: { min: options.minLength } });
     else if (length < options.minLength) reports.push({ messageId: 'tooShort', data: { length, min: options.minLength } });
     const { pattern } = options;
     const regex = pattern === undefined ? undefined : compilePattern(pattern);
     if (pattern !== undefined && regex instanceof RegExp) {
-      const inJustification = options.patternIn !== 'answers' && regex.test(request.justification ?? '');
-      const inAnswers = options.patternIn !== 'justification' && callout.answers.some((a) => regex.test(valueOf(a) ?? ''));
+      const inJustification = options.patternIn !== 'answers' && regex.test(justification ?? '');
+      const inAnswers = options.patternIn !== 'justification' && answers.some((a) => regex.test(a));
       if (!inJustification && !inAnswers) {
-        reports.push({ messageId: 'patternMissing', data: { what: options.patternDescription, pattern: clip(pattern, 100), searched: SEARCHED[options.patternIn] } });
+        reports.push({ messageId: 'patternMissing', data: { what: options.patternDescription, pattern: clip(pattern, 100), searched: (pim ? SEARCHED_PIM : SEARCHED)[options.patternIn] } });
       }
     }
+    if (pim) return [...reports, ...checkTicket(options.ticket, callout.ticket)];
     return [...reports, ...options.questions.flatMap((q) => checkQuestion(q, callout.answers))];
   },
 });

@@ -28,7 +28,7 @@ export default defineCheck({
   },
   defaultOptions: DEFAULTS,
   needs: ['riskState'],
-  appliesTo: ['elm-request', 'elm-assignment', 'lcw-task'],
+  appliesTo: ['elm-request', 'elm-assignment', 'lcw-task', 'pim-activation'],
   severity: 'high',
   messages: {
     compromised: 'Identity Protection has confirmed this account compromised.',

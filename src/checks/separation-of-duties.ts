@@ -2,7 +2,10 @@ import type { FactName } from '../facts/fact-types.js';
 import { isRemoval } from '../request-types.js';
 import { conflictEvidence, exemptionText, sidesText } from '../sod/describe-conflict.js';
 import { findConflicts } from '../sod/find-conflicts.js';
-import { collectHoldings } from '../sod/holdings.js';
+import { targetOf } from '../facts/read-support.js';
+import type { PimActivation } from '../pim/activation.js';
+import { Held } from '../sod/held.js';
+import { collectHoldings, type UserHoldings } from '../sod/holdings.js';
 import { compileRuleSet } from '../sod/rule-set.js';
 import { separationOfDutiesSchema } from '../sod/rule-schema.js';
 import type { RuleSet } from '../sod/sod-model.js';
@@ -26,11 +29,23 @@ function onlyRules(options: Options, ruleSet: RuleSet): ReadonlySet<number> | un
   return selected.get(options);
 }
 
+/**
+ * What a PIM activation brings: the group (membership or ownership: an owner can make themselves
+ * a member) or the directory role being activated. An Azure resource role is nothing a rule can
+ * name yet.
+ */
+function activatedHolding(activation: PimActivation): Held | undefined {
+  const { target } = activation;
+  if (target.kind === 'group') return new Held('group', target.groupId, undefined, { via: 'pimActivation', access: target.access });
+  if (target.kind === 'directory-role') return new Held('directoryRole', target.roleDefinitionId, undefined, { via: 'pimActivation', directoryScopeId: target.directoryScopeId });
+  return undefined;
+}
+
 type MessageId = 'newConflict' | 'extendedConflict' | 'existingConflict' | 'exempt';
 
 export default defineCheck({
   id: 'separation-of-duties',
-  description: 'Fails when the request would leave the target holding entitlements on two sides of a separation-of-duties rule: access packages (held or pending), groups, directory roles, app roles.',
+  description: 'Fails when the request, or the PIM activation, would leave the user holding entitlements on two sides of a separation-of-duties rule: access packages (held or pending), groups, directory roles (active or eligible), app roles; the group or role being activated counts as held.',
   optionsSchema: {
     type: 'object',
     additionalProperties: false,
@@ -48,7 +63,7 @@ export default defineCheck({
     return unknown === -1 ? undefined : { path: `/rules/${unknown}`, message: `no separationOfDuties rule has the id "${options.rules[unknown] ?? ''}"` };
   },
   needs: (options) => (options.pendingRequests ? [...ALWAYS, 'targetPackageRequests'] : ALWAYS),
-  appliesTo: ['elm-request'],
+  appliesTo: ['elm-request', 'pim-activation'],
   severity: 'high',
   messages: {
     newConflict: '{{ruleId}} {{title}}: would hold {{sides}}.',
@@ -57,12 +72,27 @@ export default defineCheck({
     exempt: '{{ruleId}} {{title}}: exempt ({{exemption}}).',
   },
   evaluate(callout, facts, options, ruleSet) {
-    if (callout.kind !== 'elm-request' || isRemoval(callout.requestType) || callout.target?.objectId === undefined) return [];
-    const { accessPackage } = callout;
-    const requestedPackage = accessPackage?.id === undefined ? undefined : { id: accessPackage.id, displayName: accessPackage.displayName };
     const held = options.pendingRequests ? facts : { ...facts, targetPackageRequests: [] };
-    const user = collectHoldings({ facts: held, requestId: callout.requestId, requestedPackage, now: facts.now });
-    const conflicts = findConflicts(ruleSet, { ...user, userId: callout.target.objectId, now: facts.now, only: onlyRules(options, ruleSet) });
+    let user: UserHoldings;
+    let userId: string;
+    if (callout.kind === 'pim-activation') {
+      const principal = targetOf(callout);
+      if (principal === undefined) return [];
+      userId = principal;
+      user = collectHoldings({ facts: held, requestId: undefined, requestedPackage: undefined, now: facts.now });
+      const activated = activatedHolding(callout);
+      if (activated !== undefined) {
+        user.holdings.push(activated);
+        user.touched.add(activated.key);
+      }
+    } else {
+      if (callout.kind !== 'elm-request' || isRemoval(callout.requestType) || callout.target?.objectId === undefined) return [];
+      const { accessPackage } = callout;
+      const requestedPackage = accessPackage?.id === undefined ? undefined : { id: accessPackage.id, displayName: accessPackage.displayName };
+      userId = callout.target.objectId;
+      user = collectHoldings({ facts: held, requestId: callout.requestId, requestedPackage, now: facts.now });
+    }
+    const conflicts = findConflicts(ruleSet, { ...user, userId, now: facts.now, only: onlyRules(options, ruleSet) });
     return conflicts.map((conflict): Report<MessageId> => {
       const data = { ruleId: conflict.rule.id, title: conflict.rule.title, sides: sidesText(conflict) };
       const base = { severity: conflict.rule.severity, action: conflict.rule.action, evidence: conflictEvidence(conflict) };

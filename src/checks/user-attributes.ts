@@ -134,7 +134,7 @@ export default defineCheck({
     ...(conditions.some((c) => c.attribute !== 'employeeLeaveDateTime') ? ['targetUser' as const] : []),
     ...(conditions.some((c) => c.attribute === 'employeeLeaveDateTime') ? ['targetLeaveDate' as const] : []),
   ],
-  appliesTo: ['elm-request', 'elm-assignment', 'lcw-task'],
+  appliesTo: ['elm-request', 'elm-assignment', 'lcw-task', 'pim-activation'],
   severity: 'high',
   messages: {
     notEqual: '{{attribute}} is not {{expected}}.',

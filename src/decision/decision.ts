@@ -9,7 +9,10 @@ export type Decision =
   | { readonly kind: 'approval-stage'; readonly detail: string; readonly approvalStage: ApprovalStage }
   | { readonly kind: 'complete'; readonly detail: string }
   | { readonly kind: 'fail'; readonly detail: string }
-  | { readonly kind: 'none'; readonly detail: string };
+  | { readonly kind: 'none'; readonly detail: string }
+  /** PIM activations: Approved (PIM's own approval follows), AutoApproved (no manual approval); a deny is Denied. */
+  | { readonly kind: 'approve'; readonly detail: string }
+  | { readonly kind: 'auto-approve'; readonly detail: string };
 
 /**
  * The decision when no check is in scope: continue, set the default approval stage where an

@@ -54,9 +54,16 @@ export function detailText(runs: readonly CheckRun[], approvalStage: ApprovalSta
  * LCW task on deny, record only for pre-expiration stages. The engine's notices (how the policy
  * matched) are written into the text and decide nothing.
  */
-export function decide(callout: CheckedCallout, runs: readonly CheckRun[], approvals: Approvals | undefined, notices: readonly Finding[] = []): Decision {
+export function decide(callout: CheckedCallout, runs: readonly CheckRun[], approvals: Approvals | undefined, notices: readonly Finding[] = [], autoApprove: readonly string[] = []): Decision {
   const denies = runs.some((r) => r.findings.some((f) => f.kind !== 'notice' && f.enforced && f.action === 'deny'));
   const ran = runs.some((r) => r.status !== 'skipped');
+  if (callout.kind === 'pim-activation') {
+    const detail = ran ? detailText(runs, undefined, undefined, notices) : 'No check applies to this activation.';
+    if (denies) return { kind: 'deny', detail };
+    // AutoApproved only when a scope asks for it and nothing at all was found: a flag, an audited finding or a check that could not run leaves the activation to PIM's own approval.
+    const clean = runs.every((r) => r.findings.every((f) => f.kind === 'notice'));
+    return autoApprove.length > 0 && clean ? { kind: 'auto-approve', detail: `AutoApproved by ${autoApprove.join(', ')}. ${detail}` } : { kind: 'approve', detail };
+  }
   if (callout.kind === 'elm-assignment') {
     return { kind: 'none', detail: `${callout.stage} cannot be resumed; recorded only.${ran ? ` ${detailText(runs, undefined, undefined, notices)}` : ''}` };
   }

@@ -3,7 +3,7 @@ import type { CheckedCallout } from '../checks/define-check.js';
 import type { SubjectSet } from '../decision/approval-stage.js';
 import type { Decision } from '../decision/decision.js';
 import { AppError } from '../errors.js';
-import type { FactFailure, FactGatherer, FactSource } from '../facts/gather-facts.js';
+import type { FactFailure, FactGatherer, FactSource, GatheredFacts } from '../facts/gather-facts.js';
 import type { FactName } from '../facts/fact-types.js';
 import type { Deadline } from '../graph/retry.js';
 import type { Mode, Policy } from '../policy/policy-types.js';
@@ -27,7 +27,7 @@ export interface PolicyEvaluation {
    * The policy's version and mode, the matched scopes, and the engine's own notices about how
    * they matched (checkId `policy`: a request type entitlement-guard does not know).
    */
-  readonly policy: { readonly version: string; readonly mode: Mode; readonly scopes: readonly string[]; readonly notices: readonly Finding[] };
+  readonly policy: { readonly version: string; readonly mode: Mode; readonly scopes: readonly string[]; readonly notices: readonly Finding[]; readonly autoApprove?: readonly string[] };
   readonly checks: readonly CheckRun[];
   readonly facts: readonly FactSource[];
   readonly approvers: ApproverRecord | undefined;
@@ -37,6 +37,9 @@ export interface PolicyEvaluation {
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
+/** Facts about an access package request, which a PIM activation is not. */
+const NOT_READ_FOR_ACTIVATIONS: readonly FactName[] = ['request', 'requestedPackage'];
+
 function retryLater(reason: string, sources: readonly FactSource[]): AppError {
   const waits = sources.flatMap((s) => (s.failure?.retryAfterSeconds === undefined ? [] : [s.failure.retryAfterSeconds]));
   return new AppError('CHECKS.UNAVAILABLE', `${reason}; the policy's fail mode is retry.`, {
@@ -44,6 +47,32 @@ function retryLater(reason: string, sources: readonly FactSource[]): AppError {
     retryAfterSeconds: Math.max(5, ...waits),
     details: { failedFacts: sources.filter((s) => s.outcome === 'failed').map((s) => s.fact).join(',') },
   });
+}
+
+/**
+ * The gathered facts, or, when the deadline passes first, none: every needed fact failed as
+ * transient (not back in time), so each check that needs one decides by its fail mode.
+ */
+async function cutOff(gathering: Promise<GatheredFacts>, needs: ReadonlySet<FactName>, deadline: Deadline, now: number): Promise<GatheredFacts> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => { resolve(undefined); }, deadline.remaining());
+  });
+  // The reads go on after the cut; their end (or failure) is no longer anyone's business.
+  gathering.catch(() => undefined);
+  try {
+    const first = await Promise.race([gathering, late]);
+    if (first !== undefined) return first;
+  } finally {
+    clearTimeout(timer);
+  }
+  const failure: FactFailure = { kind: 'transient', message: 'Not back from Graph before the deadline.' };
+  const failed = [...needs].sort();
+  return {
+    facts: { now },
+    sources: failed.map((fact) => ({ fact, read: undefined, outcome: 'failed', attempts: 0, pages: 0, ms: 0, failure })),
+    failures: new Map(failed.map((fact) => [fact, failure])),
+  };
 }
 
 function approverRecord(scope: string, resolved: ResolvedApprovers): ApproverRecord {
@@ -67,15 +96,27 @@ export class PolicyEngine {
     private readonly clock: Clock,
   ) {}
 
-  async evaluate(callout: CheckedCallout, deadline: Deadline): Promise<PolicyEvaluation> {
+  /**
+   * `hardStop`: the facts not back when the deadline passes count as unavailable (a synchronous
+   * caller's timeout: PIM's); otherwise the reads end with the deadline their attempts are cut to.
+   */
+  async evaluate(callout: CheckedCallout, deadline: Deadline, options: { readonly hardStop?: boolean } = {}): Promise<PolicyEvaluation> {
     const selection = selectScopes(this.policy, callout);
     const notice = requestTypeNotice(selection, this.policy.mode);
     const notices = notice === undefined ? [] : [notice];
     const answersApproval = callout.kind === 'elm-request' && stageCapabilities(callout.stage)?.answer === 'approval-stage';
     const needs = new Set<FactName>(selection.runs.flatMap((r) => r.needs));
+    // A PIM activation carries in its body what the request fact holds (justification, schedule), and requests no package.
+    if (callout.kind === 'pim-activation') for (const fact of NOT_READ_FOR_ACTIVATIONS) needs.delete(fact);
     if (selection.approvers !== undefined) for (const fact of approverNeeds(selection.approvers.policy)) needs.add(fact);
     const started = this.clock.now();
-    const gathered = needs.size === 0 ? { facts: { now: started }, sources: [], failures: new Map<FactName, FactFailure>() } : await this.gatherer.gather(callout, needs, deadline, started);
+    const gathering = needs.size === 0 ? undefined : this.gatherer.gather(callout, needs, deadline, started);
+    const gathered =
+      gathering === undefined
+        ? { facts: { now: started }, sources: [], failures: new Map<FactName, FactFailure>() }
+        : options.hardStop === true
+          ? await cutOff(gathering, needs, deadline, started)
+          : await gathering;
     const factsMs = this.clock.now() - started;
     const runs = [...selection.runs.map((run) => runCheck(run, callout, gathered.facts, gathered.failures)), ...selection.skipped.map(skippedRun)];
     const checksMs = this.clock.now() - started - factsMs;
@@ -96,11 +137,11 @@ export class PolicyEngine {
       approvals = { stage: undefined, note: undefined, strategy: false };
     }
     return {
-      policy: { version: this.policy.version, mode: this.policy.mode, scopes: selection.scopes, notices },
+      policy: { version: this.policy.version, mode: this.policy.mode, scopes: selection.scopes, notices, ...(selection.autoApprove.length === 0 ? {} : { autoApprove: selection.autoApprove }) },
       checks: runs,
       facts: gathered.sources,
       approvers,
-      decision: decide(callout, runs, approvals, notices),
+      decision: decide(callout, runs, approvals, notices, selection.autoApprove),
       timings: { factsMs: round(factsMs), checksMs: round(checksMs) },
     };
   }

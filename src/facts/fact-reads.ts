@@ -115,7 +115,7 @@ export const FACT_READS: { readonly [K in FactName]: FactRead<K> } = {
   request: {
     fact: 'request',
     permission: 'EntitlementManagement.Read.All',
-    subjectOf: (callout) => (callout.kind === 'lcw-task' ? undefined : callout.requestId),
+    subjectOf: (callout) => (callout.kind === 'lcw-task' || callout.kind === 'pim-activation' ? undefined : callout.requestId),
     call: (id) => get(['identityGovernance', 'entitlementManagement', 'assignmentRequests', id], { $select: 'id,justification,schedule,createdDateTime' }),
     paged: false,
     parse: (json, v) => toRequest(validated(json, v, 'request', 'assignment request')),

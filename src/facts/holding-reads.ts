@@ -55,7 +55,7 @@ function toAppRole(json: AnswerTypes['appRoleAssignment']): AppRoleHolding {
   };
 }
 
-const requestedPackageOf = (callout: CheckedCallout): Guid | undefined => (callout.kind === 'lcw-task' ? undefined : callout.accessPackage?.id);
+const requestedPackageOf = (callout: CheckedCallout): Guid | undefined => (callout.kind === 'lcw-task' || callout.kind === 'pim-activation' ? undefined : callout.accessPackage?.id);
 
 /** The reads that make up what a user holds, for separation of duties. All are collections but the requested package. */
 export const HOLDING_READS = {

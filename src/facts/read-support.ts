@@ -27,8 +27,12 @@ export const str = (value: unknown): string | undefined => (typeof value === 'st
 /** Any answer naming an object by id and display name, as a group reference does. */
 export const toRef = (json: AnswerTypes['groupRef']): DirectoryRef => ({ id: json.id.toLowerCase(), displayName: str(json.displayName) });
 
-export const targetOf = (callout: CheckedCallout): Guid | undefined =>
-  callout.kind === 'lcw-task' ? callout.subject?.objectId : callout.target?.objectId;
+/** Whom the callout is about: the target of a request, the subject of a task, the user activating a PIM role (not a group activating). */
+export function targetOf(callout: CheckedCallout): Guid | undefined {
+  if (callout.kind === 'lcw-task') return callout.subject?.objectId;
+  if (callout.kind === 'pim-activation') return callout.principalType === undefined || callout.principalType.toLowerCase() === 'user' ? callout.principalId : undefined;
+  return callout.target?.objectId;
+}
 /** A v1.0 read of the path built from `segments` and `query` (see graph-path.ts). */
 export const get = (segments: readonly Segment[], query?: Query, headers?: Readonly<Record<string, string>>): GraphCall => ({
   method: 'GET',

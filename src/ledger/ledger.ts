@@ -26,12 +26,15 @@ export interface BriefFinding {
 
 export interface LedgerEntry {
   readonly key: LedgerKey;
-  readonly protocol: 'elm' | 'lcw';
+  readonly protocol: 'elm' | 'lcw' | 'pim';
   readonly decision: Decision['kind'];
   readonly detail: string;
-  /** The exact resume: Graph version, path and body. */
-  readonly resume: { readonly apiVersion: 'v1.0' | 'beta'; readonly path: string; readonly body: Readonly<Record<string, unknown>> };
-  /** ELM: the stage the callout named, for reading the request back. */
+  /**
+   * The exact resume: Graph version, path and body. A PIM activation is answered, not resumed:
+   * `answer`, the route, and the body PIM received (evaluationId, evaluationOutcome, reason).
+   */
+  readonly resume: { readonly apiVersion: 'v1.0' | 'beta' | 'answer'; readonly path: string; readonly body: Readonly<Record<string, unknown>> };
+  /** ELM: the stage the callout named, for reading the request back. PIM: what was activated (`pim group member`, `pim directory role`, `pim azure role`). */
   readonly stage: string | undefined;
   /** The stage instance id as Entra spelled it (the body echoes it). */
   readonly stageInstanceId: string | undefined;

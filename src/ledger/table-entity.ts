@@ -72,7 +72,7 @@ export function entityOf(entry: LedgerEntry): LedgerEntity {
   });
 }
 
-const DECISIONS = ['continue', 'deny', 'approval-stage', 'complete', 'fail', 'none'] as const;
+const DECISIONS = ['continue', 'deny', 'approval-stage', 'complete', 'fail', 'none', 'approve', 'auto-approve'] as const;
 const STATES: readonly LedgerState[] = ['decided', 'sent', 'confirmed'];
 const DECIDERS: readonly DecidedBy[] = ['callout', 'sweeper', 'operator'];
 
@@ -113,10 +113,10 @@ export function entryFrom(entity: TableEntityResult<LedgerEntity>): LedgerEntry 
     if (notes !== undefined && !Array.isArray(notes)) throw new MalformedEntry('its history is not a list');
     return {
       key: { subject: text(entity.partitionKey, 'PartitionKey'), stageInstance: text(entity.rowKey, 'RowKey') },
-      protocol: oneOf(entity.protocol, ['elm', 'lcw'] as const, 'protocol'),
+      protocol: oneOf(entity.protocol, ['elm', 'lcw', 'pim'] as const, 'protocol'),
       decision: oneOf(entity.decision, DECISIONS, 'decision'),
       detail: text(entity.detail, 'detail'),
-      resume: { apiVersion: oneOf(entity.apiVersion, ['v1.0', 'beta'] as const, 'apiVersion'), path: text(entity.path, 'path'), body: object(text(entity.body, 'body'), 'body') },
+      resume: { apiVersion: oneOf(entity.apiVersion, ['v1.0', 'beta', 'answer'] as const, 'apiVersion'), path: text(entity.path, 'path'), body: object(text(entity.body, 'body'), 'body') },
       stage: optional(entity.stage, 'stage'),
       stageInstanceId: optional(entity.stageInstanceId, 'stageInstanceId'),
       policy: policyVersion === undefined ? undefined : { version: policyVersion, scopes: scopes === undefined ? [] : (JSON.parse(scopes) as string[]) },

@@ -1,5 +1,3 @@
-import type { Guid } from '../guid.js';
-
 /** Days of the week as the policy names them. */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -16,7 +14,8 @@ export interface ActivationWindow {
   readonly from: string;
   readonly to: string;
   readonly maintenanceWindows: readonly { readonly start: string; readonly end: string; readonly name: string | undefined }[];
-  readonly exceptionGroups: readonly Guid[];
+  /** Group ids, lower case. */
+  readonly exceptionGroups: readonly string[];
 }
 
 export type WindowVerdict =

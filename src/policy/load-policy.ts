@@ -7,6 +7,7 @@ import { REQUEST_TYPES, requestTypeOf, type RequestType } from '../request-types
 import { stageCapabilities, stageMayDeny } from '../stages.js';
 import { APPROVER_TYPES } from './policy-schema.js';
 import { compilePolicyValidators } from './policy-validators.js';
+import { ELM_ONLY as ELM_KEYS, LCW_ONLY as LCW_KEYS, PIM_ONLY as PIM_KEYS } from './select-scopes.js';
 import type { Action, ApproverPolicy, ApproverSource, ConfiguredCheck, FailMode, Match, Mode, Policy, Scope } from './policy-types.js';
 
 export interface PolicyLoadOptions {
@@ -87,11 +88,11 @@ function at(doc: unknown, pointer: string): unknown {
 
 /** Ids and names compared without case: the match is kept lower-case, request types in Graph's spelling. */
 function lowerMatch(match: Match): Match {
-  const lowered: Match = Object.fromEntries(Object.entries(match).map(([key, list]) => [key, (list as string[]).map((s) => s.toLowerCase())]));
+  // Enumerations are kept as the schema spells them (validated already); ids and names are folded.
+  const asSpelled = new Set(['resourceTypes', 'groupAccess']);
+  const lowered: Match = Object.fromEntries(Object.entries(match).map(([key, list]) => [key, asSpelled.has(key) ? list : (list as string[]).map((s) => s.toLowerCase())]));
   return match.requestTypes === undefined ? lowered : { ...lowered, requestTypes: [...new Set(match.requestTypes.map((t) => requestTypeOf(t) as RequestType))] };
 }
-const ELM_KEYS = ['catalogs', 'accessPackages', 'assignmentPolicies', 'stages', 'requestTypes'] as const;
-const LCW_KEYS = ['workflows', 'tasks'] as const;
 const APPROVAL_STAGE = 'assignmentRequestDeterminingApprovalRequirements';
 
 interface ScopeDoc {
@@ -99,6 +100,7 @@ interface ScopeDoc {
   match?: Match;
   mode?: Mode;
   failMode?: FailMode;
+  outcome?: 'AutoApproved';
   checks?: { id: string; action: Action; severity?: ConfiguredCheck['severity']; failMode?: FailMode; options?: Record<string, unknown> }[];
   approvers?: { primary: ApproverSource[]; fallback?: ApproverSource[]; decisionWindow?: string; approverJustificationRequired?: boolean; escalation?: { after: string; approvers: ApproverSource[]; fallback?: ApproverSource[] } };
 }
@@ -173,9 +175,18 @@ export function loadPolicy(text: string, source: string, options: PolicyLoadOpti
       const match = scopeDoc.match ?? {};
       const isElm = ELM_KEYS.some((k) => match[k] !== undefined);
       const isLcw = LCW_KEYS.some((k) => match[k] !== undefined);
-      if (isElm && isLcw) throw new PolicyProblem(`${at}/match`, 'mixes entitlement-management keys (catalogs, accessPackages, assignmentPolicies, stages, requestTypes) with Lifecycle Workflows keys (workflows, tasks); use two scopes');
+      const isPim = PIM_KEYS.some((k) => match[k] !== undefined);
+      if ([isElm, isLcw, isPim].filter(Boolean).length > 1) {
+        throw new PolicyProblem(
+          `${at}/match`,
+          `mixes keys of ${[isElm ? 'entitlement management (catalogs, accessPackages, assignmentPolicies, stages, requestTypes)' : '', isLcw ? 'Lifecycle Workflows (workflows, tasks)' : '', isPim ? 'PIM activations (resourceTypes, roleDefinitions, groups, groupAccess, resourceScopes)' : ''].filter((t) => t !== '').join(' and ')}; use one scope for each`,
+        );
+      }
+      if (scopeDoc.outcome !== undefined && !isPim) {
+        throw new PolicyProblem(`${at}/outcome`, 'AutoApproved answers PIM activations only; name what the scope activates in match (resourceTypes, roleDefinitions, groups, groupAccess or resourceScopes)');
+      }
       const stages = match.stages ?? [];
-      const kinds: ReadonlySet<string | undefined> | undefined = isLcw ? new Set(['lcw-task']) : stages.length > 0 ? new Set(stages.map((s) => stageCapabilities(s)?.calloutKind)) : undefined;
+      const kinds: ReadonlySet<string | undefined> | undefined = isLcw ? new Set(['lcw-task']) : isPim ? new Set(['pim-activation']) : stages.length > 0 ? new Set(stages.map((s) => stageCapabilities(s)?.calloutKind)) : undefined;
       const scopeMode = scopeDoc.mode ?? mode;
       const scopeFailMode = scopeDoc.failMode ?? failMode;
       const checks = (scopeDoc.checks ?? []).map((entry, j): ConfiguredCheck => {
@@ -213,7 +224,7 @@ export function loadPolicy(text: string, source: string, options: PolicyLoadOpti
           needs: [...new Set<FactName>(check.needsFor(merged))],
         };
       });
-      if (scopeDoc.approvers !== undefined && (isLcw || (stages.length > 0 && !stages.includes(APPROVAL_STAGE)))) {
+      if (scopeDoc.approvers !== undefined && (isLcw || isPim || (stages.length > 0 && !stages.includes(APPROVAL_STAGE)))) {
         throw new PolicyProblem(`${at}/approvers`, `approvers are answered only at ${APPROVAL_STAGE}, which this scope does not match`);
       }
       return {
@@ -223,6 +234,7 @@ export function loadPolicy(text: string, source: string, options: PolicyLoadOpti
         failMode: scopeFailMode,
         checks,
         approvers: scopeDoc.approvers === undefined ? undefined : compileApprovers(scopeDoc.approvers, `${at}/approvers`),
+        autoApprove: scopeDoc.outcome === 'AutoApproved',
       };
     });
     const version = `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;

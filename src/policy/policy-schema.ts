@@ -1,6 +1,7 @@
 import type { Check, JsonSchema } from '../checks/define-check.js';
 import { SEVERITIES } from '../checks/define-check.js';
 import { REQUEST_TYPES } from '../request-types.js';
+import { PIM_RESOURCE_TYPES } from './policy-types.js';
 import { ELM_STAGES } from '../stages.js';
 
 /** A request type as the policy names it: one of REQUEST_TYPES in any casing (`UserExtend` as the beta pages spell it). */
@@ -132,7 +133,7 @@ export function buildPolicySchema(checks: readonly Check[], form: 'published' | 
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://entitlement-guard.dev/policy.schema.json',
     title: 'entitlement-guard policy',
-    description: 'Which checks run on which Entra entitlement-management and Lifecycle Workflows callouts, and who approves.',
+    description: 'Which checks run on which Entra entitlement-management and Lifecycle Workflows callouts and PIM role activations, and who approves.',
     type: 'object',
     additionalProperties: false,
     required: ['scopes'],
@@ -156,7 +157,7 @@ export function buildPolicySchema(checks: readonly Check[], form: 'published' | 
             match: {
               type: 'object',
               additionalProperties: false,
-              description: 'Lists are OR-ed within and AND-ed across; a list left out matches anything. Entitlement-management keys and Lifecycle Workflows keys do not mix.',
+              description: 'Lists are OR-ed within and AND-ed across; a list left out matches anything. Entitlement-management keys, Lifecycle Workflows keys and PIM keys do not mix.',
               properties: {
                 catalogs: guids('Catalog ids.'),
                 accessPackages: guids('Access package ids.'),
@@ -171,7 +172,39 @@ export function buildPolicySchema(checks: readonly Check[], form: 'published' | 
                 },
                 workflows: guids('Lifecycle workflow ids.'),
                 tasks: guids('Lifecycle workflow task ids.'),
+                resourceTypes: {
+                  type: 'array',
+                  minItems: 1,
+                  uniqueItems: true,
+                  items: { enum: PIM_RESOURCE_TYPES },
+                  description: 'PIM activations of these kinds: entraGroups (PIM for Groups), entraRoles (Microsoft Entra roles), azureResources (Azure resource roles).',
+                },
+                roleDefinitions: {
+                  type: 'array',
+                  minItems: 1,
+                  uniqueItems: true,
+                  items: {
+                    type: 'string',
+                    pattern: `^(?:${GUID_PATTERN.slice(1, -1)}|(?:/[^/]+)*/providers/[Mm]icrosoft\\.[Aa]uthorization/roleDefinitions/[0-9a-fA-F-]{36})$`,
+                    maxLength: 1024,
+                    description: 'An Entra role definition id (the template id for built-in roles), an Azure role definition GUID, or an Azure role definition ARM id.',
+                  },
+                  description: 'PIM activations of these roles (Entra roles and Azure resource roles).',
+                },
+                groups: guids('PIM for Groups: activations of these groups.'),
+                groupAccess: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['member', 'owner'] }, description: 'PIM for Groups: activations of membership or ownership.' },
+                resourceScopes: {
+                  type: 'array',
+                  minItems: 1,
+                  uniqueItems: true,
+                  items: { type: 'string', pattern: '^/', maxLength: 1024, description: 'A directory scope (/, /administrativeUnits/{id}) or an Azure scope (/subscriptions/{id}/resourceGroups/{name}…).' },
+                  description: 'PIM activations at these scopes: a directory scope exactly; an Azure scope or anything beneath it.',
+                },
               },
+            },
+            outcome: {
+              const: 'AutoApproved',
+              description: 'PIM scopes only: answer AutoApproved (PIM skips its manual approval) when every check of this scope passes; left out, a passing activation is Approved and PIM\'s own approval follows.',
             },
             mode,
             failMode,

@@ -32,6 +32,10 @@ export interface ApproverPolicy {
     | undefined;
 }
 
+/** The kinds of PIM activation a scope can select: PIM for Groups, Microsoft Entra roles, Azure resources. */
+export const PIM_RESOURCE_TYPES = ['entraGroups', 'entraRoles', 'azureResources'] as const;
+export type PimResourceType = (typeof PIM_RESOURCE_TYPES)[number];
+
 /** Which callouts a scope applies to; an absent list matches anything. Ids and stages are lower-case; request types in Graph's spelling. */
 export interface Match {
   readonly catalogs?: readonly string[];
@@ -41,6 +45,16 @@ export interface Match {
   readonly requestTypes?: readonly RequestType[];
   readonly workflows?: readonly string[];
   readonly tasks?: readonly string[];
+  /** PIM activations: of these resource types (kept in the schema's spelling). */
+  readonly resourceTypes?: readonly PimResourceType[];
+  /** PIM activations of these roles: Entra role definition (template) ids, Azure role definition GUIDs or ARM ids. */
+  readonly roleDefinitions?: readonly string[];
+  /** PIM for Groups activations of these groups. */
+  readonly groups?: readonly string[];
+  /** PIM for Groups activations of this access. */
+  readonly groupAccess?: readonly ('member' | 'owner')[];
+  /** PIM activations at these scopes: a directory scope exactly, an Azure scope or anything beneath it. */
+  readonly resourceScopes?: readonly string[];
 }
 
 /** One check as a scope configures it, options merged with the check's defaults and validated. */
@@ -66,6 +80,8 @@ export interface Scope {
   readonly failMode: FailMode;
   readonly checks: readonly ConfiguredCheck[];
   readonly approvers: ApproverPolicy | undefined;
+  /** PIM scopes: answer AutoApproved (no manual approval) when every check of the scope passes. */
+  readonly autoApprove: boolean;
 }
 
 export interface Policy {

@@ -1,6 +1,7 @@
 import type { CheckedCallout } from '../checks/define-check.js';
+import type { PimActivation } from '../pim/activation.js';
 import { isSpecificRequestType, requestTypeOf } from '../request-types.js';
-import type { ApproverPolicy, ConfiguredCheck, FailMode, Match, Mode, Policy } from './policy-types.js';
+import type { ApproverPolicy, ConfiguredCheck, FailMode, Match, Mode, PimResourceType, Policy } from './policy-types.js';
 
 export interface Selection {
   /** Names of the scopes that matched, in document order. */
@@ -17,14 +18,44 @@ export interface Selection {
    * there is none.
    */
   readonly unknownRequestType: { readonly requestType: string | undefined; readonly scopes: readonly string[] } | undefined;
+  /** PIM activations: the matched scopes that answer AutoApproved when their checks pass. */
+  readonly autoApprove: readonly string[];
 }
 
 function within(list: readonly string[] | undefined, value: string | undefined): boolean {
   return list === undefined || (value !== undefined && list.includes(value.toLowerCase()));
 }
 
-const ELM_ONLY: readonly (keyof Match)[] = ['catalogs', 'accessPackages', 'assignmentPolicies', 'stages', 'requestTypes'];
-const LCW_ONLY: readonly (keyof Match)[] = ['workflows', 'tasks'];
+export const ELM_ONLY = ['catalogs', 'accessPackages', 'assignmentPolicies', 'stages', 'requestTypes'] as const satisfies readonly (keyof Match)[];
+export const LCW_ONLY = ['workflows', 'tasks'] as const satisfies readonly (keyof Match)[];
+export const PIM_ONLY = ['resourceTypes', 'roleDefinitions', 'groups', 'groupAccess', 'resourceScopes'] as const satisfies readonly (keyof Match)[];
+
+const RESOURCE_TYPE: Readonly<Record<PimActivation['target']['kind'], PimResourceType>> = { group: 'entraGroups', 'directory-role': 'entraRoles', 'azure-role': 'azureResources' };
+
+/** An ARM scope at or beneath one of `scopes` (lower-case, compared without case). */
+function beneath(scopes: readonly string[], scope: string): boolean {
+  const lower = scope.toLowerCase();
+  return scopes.some((s) => s === '/' || lower === s || lower.startsWith(`${s.replace(/\/$/, '')}/`));
+}
+
+/** How a scope's PIM keys fit an activation: a key that cannot apply to its resource type does not match. */
+function fitsActivation(match: Match, activation: PimActivation): boolean {
+  const { target } = activation;
+  if (match.resourceTypes !== undefined && !match.resourceTypes.includes(RESOURCE_TYPE[target.kind])) return false;
+  switch (target.kind) {
+    case 'group':
+      return match.roleDefinitions === undefined && match.resourceScopes === undefined && within(match.groups, target.groupId) && within(match.groupAccess, target.access);
+    case 'directory-role':
+      return match.groups === undefined && match.groupAccess === undefined && within(match.roleDefinitions, target.roleDefinitionId) && within(match.resourceScopes, target.directoryScopeId);
+    case 'azure-role':
+      return (
+        match.groups === undefined &&
+        match.groupAccess === undefined &&
+        (within(match.roleDefinitions, target.roleDefinitionGuid) || within(match.roleDefinitions, target.roleDefinitionId)) &&
+        (match.resourceScopes === undefined || beneath(match.resourceScopes, target.scope))
+      );
+  }
+}
 
 /**
  * How a scope's match fits a callout (ids and names compared without case): not at all; fully;
@@ -33,6 +64,10 @@ const LCW_ONLY: readonly (keyof Match)[] = ['workflows', 'tasks'];
  * list). Such a callout could be any request, so a filter on request types never skips it.
  */
 export function fit(match: Match, callout: CheckedCallout): 'none' | 'full' | 'unknown-request-type' {
+  if (callout.kind === 'pim-activation') {
+    return ELM_ONLY.every((k) => match[k] === undefined) && LCW_ONLY.every((k) => match[k] === undefined) && fitsActivation(match, callout) ? 'full' : 'none';
+  }
+  if (PIM_ONLY.some((k) => match[k] !== undefined)) return 'none';
   if (callout.kind === 'lcw-task') {
     return ELM_ONLY.every((k) => match[k] === undefined) && within(match.workflows, callout.workflow?.id) && within(match.tasks, callout.task?.id) ? 'full' : 'none';
   }
@@ -64,5 +99,6 @@ export function selectScopes(policy: Policy, callout: CheckedCallout): Selection
     skipped: all.filter((run) => !run.check.appliesTo.includes(callout.kind)),
     approvers: first?.approvers === undefined ? undefined : { scope: first.name, policy: first.approvers, mode: first.mode, failMode: first.failMode },
     unknownRequestType: byUnknownType.length === 0 || callout.kind !== 'elm-request' ? undefined : { requestType: callout.requestType, scopes: byUnknownType },
+    autoApprove: callout.kind === 'pim-activation' ? matched.filter((s) => s.autoApprove).map((s) => s.name) : [],
   };
 }

@@ -26,12 +26,15 @@ export function sourceText(source: HoldingSource): string {
       return `${source.assignment} role assignment ${source.id}${source.directoryScopeId === '/' ? '' : ` at ${source.directoryScopeId}`}${source.until === undefined ? '' : ` until ${source.until}`}`;
     case 'appRoleAssignment':
       return source.principal === undefined ? `app role assignment ${source.assignmentId}` : `app role assignment ${source.assignmentId} of group ${source.principal}`;
+    case 'pimActivation':
+      return `this activation${source.access === undefined ? '' : ` (${source.access})`}${source.directoryScopeId === undefined || source.directoryScopeId === '/' ? '' : ` at ${source.directoryScopeId}`}`;
   }
 }
 
 /** A short tag in the one-line text approvers read. */
 function tag(source: HoldingSource): string {
   if (source.via === 'requestedPackage') return ' (requested)';
+  if (source.via === 'pimActivation') return ' (activating)';
   if (source.via === 'pendingRequest') return ' (pending request)';
   if (source.via === 'groupMembership' && source.membership === 'nested') return ' (nested group)';
   if (source.via === 'directoryRole' && source.assignment === 'eligible') return ' (eligible)';
@@ -43,8 +46,9 @@ function tag(source: HoldingSource): string {
 export function sidesText(conflict: Conflict): string {
   return conflict.sides
     .map(({ name, holdings }) => {
-      // What the request brings first: that is what the approver decides on.
-      const ordered = [...holdings.filter((h) => h.source.via === 'requestedPackage'), ...holdings.filter((h) => h.source.via !== 'requestedPackage')];
+      // What the request (or the activation) brings first: that is what is being decided.
+      const brought = (h: Holding) => h.source.via === 'requestedPackage' || h.source.via === 'pimActivation';
+      const ordered = [...holdings.filter(brought), ...holdings.filter((h) => !brought(h))];
       const seen = new Set<string>();
       const items = ordered.filter((h) => !seen.has(h.key) && seen.add(h.key));
       const shown = items.slice(0, 2).map((h) => `${entitlementName(conflict.rule, h)}${tag(h.source)}`);

@@ -69,7 +69,9 @@ export type HoldingSource =
   | { readonly via: 'requestedPackage'; readonly accessPackage: string; readonly role?: string }
   | { readonly via: 'groupMembership'; readonly membership: 'direct' | 'nested' }
   | { readonly via: 'directoryRole'; readonly assignment: 'active' | 'eligible'; readonly id: string; readonly directoryScopeId: string; readonly until?: string }
-  | { readonly via: 'appRoleAssignment'; readonly assignmentId: string; readonly principalType: string; readonly principal?: string };
+  | { readonly via: 'appRoleAssignment'; readonly assignmentId: string; readonly principalType: string; readonly principal?: string }
+  /** The PIM activation being decided: a group's membership or ownership, or a directory role at a scope. */
+  | { readonly via: 'pimActivation'; readonly access?: 'member' | 'owner'; readonly directoryScopeId?: string };
 
 /** One entitlement a user holds (or would hold), with where it comes from. */
 export interface Holding {

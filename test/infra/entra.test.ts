@@ -105,24 +105,27 @@ describe('infra: the function API\'s app registration', () => {
     const file = await bicepFile('app/api-registration.bicep');
     const api = resource(file, 'api');
     expect(api.target).toBe('Microsoft.Graph/applications@v1.0');
-    expect(squeeze(requireProp(api.body, 'identifierUris'))).toBe('[ identifierUri ]');
+    // The identifier URIs come from app/api-identifier-uris.bicep (with PIM's, test/infra/pim.test.ts), this URI first.
+    const uris = evaluate(main, requireProp(moduleDeclaration(main, 'apiIdentifierUris').body, 'params.identifierUris'), { params: { environmentName: 'dev', location: 'swedencentral' } });
+    expect(uris).toEqual([uri]);
     expect(evaluate(file, requireProp(api.body, 'api.requestedAccessTokenVersion'))).toBe(2);
     expect(evaluate(file, requireProp(api.body, 'signInAudience'))).toBe('AzureADMyOrg');
   });
 
-  it('defines one application-only app role and grants it to the relay\'s identity alone', async () => {
+  it('defines the relay\'s application-only app role and grants it to the relay\'s identity alone', async () => {
     const file = await bicepFile('app/api-registration.bicep');
-    const params = { uniqueName: 'u', calloutRoleValue: 'Callout.Invoke' };
+    const params = { uniqueName: 'u', calloutRoleValue: 'Callout.Invoke', pimRoleValue: 'Pim.Invoke' };
     const roles = evaluate(file, requireProp(resource(file, 'api').body, 'appRoles'), { params: { ...params, displayName: 'd' } }) as Record<string, Value>[];
-    expect(roles).toHaveLength(1);
+    // The other role is PIM's (test/infra/pim.test.ts).
+    expect(roles.map((r) => r['value'])).toEqual(['Callout.Invoke', 'Pim.Invoke']);
     expect(roles[0]).toMatchObject({ value: 'Callout.Invoke', allowedMemberTypes: ['Application'], isEnabled: true });
     expect(squeeze(requireProp(resource(file, 'api').body, 'appRoles'))).toContain('id: calloutRoleId');
     const sp = resource(file, 'apiServicePrincipal');
     expect(squeeze(requireProp(sp.body, 'appId'))).toBe('api.appId');
     expect(evaluate(file, requireProp(sp.body, 'appRoleAssignmentRequired'))).toBe(true);
-    const grants = resources(file).filter((r) => r.target === 'Microsoft.Graph/appRoleAssignedTo@v1.0');
-    expect(grants.map((g) => [squeeze(requireProp(g.body, 'appRoleId')), squeeze(requireProp(g.body, 'principalId')), squeeze(requireProp(g.body, 'resourceId'))]))
-      .toEqual([['calloutRoleId', 'relayPrincipalId', 'apiServicePrincipal.id']]);
+    const grants = resources(file).filter((r) => r.target === 'Microsoft.Graph/appRoleAssignedTo@v1.0' && squeeze(requireProp(r.body, 'appRoleId')) === 'calloutRoleId');
+    expect(grants.map((g) => [squeeze(requireProp(g.body, 'appRoleId')), squeeze(requireProp(g.body, 'principalId')), squeeze(requireProp(g.body, 'resourceId')), g.loop]))
+      .toEqual([['calloutRoleId', 'relayPrincipalId', 'apiServicePrincipal.id', undefined]]);
     const main = await bicepFile('main.bicep');
     expect(squeeze(requireProp(moduleDeclaration(main, 'apiRegistration').body, 'params.relayPrincipalId'))).toBe('identities.outputs.relayPrincipalId');
   });

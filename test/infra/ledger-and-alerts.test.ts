@@ -287,9 +287,9 @@ describe('infra: the decision ledger', () => {
 });
 
 describe('infra: alerts', () => {
-  it('has five log alert rules over the workspace\'s AppTraces, each firing on one matching event in 5 minutes', async () => {
+  it('has six log alert rules over the workspace\'s AppTraces, each firing on one matching event in 5 minutes', async () => {
     const rules = await alertRules();
-    expect([...rules.keys()]).toEqual(['calloutFailed', 'calloutSwept', 'ledgerErrors', 'sweepFailed', 'retentionFailed']);
+    expect([...rules.keys()]).toEqual(['calloutFailed', 'calloutSwept', 'ledgerErrors', 'sweepFailed', 'retentionFailed', 'pimFailed']);
     for (const [symbol, rule] of rules) {
       expect(rule.kind, symbol).toBe('LogAlert');
       expect(rule.name, symbol).toMatch(/^entitlement-guard-test-[a-z-]+$/);
@@ -308,15 +308,17 @@ describe('infra: alerts', () => {
     expect(rules.get('ledgerErrors')?.properties.severity).toBe(1);
     expect(rules.get('sweepFailed')?.properties.severity).toBe(1);
     expect(rules.get('retentionFailed')?.properties.severity).toBe(2);
+    expect(rules.get('pimFailed')?.properties.severity).toBe(1);
   });
 
-  it('fires on callout.failed, on callout.swept, on any event with a LEDGER.* code, on the sweep failing and on the retention purge failing', async () => {
+  it('fires on callout.failed, on callout.swept, on any event with a LEDGER.* code, on the sweep failing, on the retention purge failing and on pim.failed', async () => {
     const rules = await alertRules();
     expect(query(rules.get('calloutFailed'))).toContain('| where tostring(ev["event"]) == "callout.failed"');
     expect(query(rules.get('calloutSwept'))).toContain('| where tostring(ev["event"]) == "callout.swept"');
     expect(query(rules.get('ledgerErrors'))).toContain('| where tostring(ev.code) startswith "LEDGER."');
     expect(query(rules.get('sweepFailed'))).toContain('| where tostring(ev["event"]) in ("callout.sweep-run-failed", "callout.sweep-failed")');
     expect(query(rules.get('retentionFailed'))).toContain('| where tostring(ev["event"]) == "ledger.purge-failed"');
+    expect(query(rules.get('pimFailed'))).toContain('| where tostring(ev["event"]) == "pim.failed"');
     const read = new Map([...rules].map(([symbol, rule]) => [symbol, eventsRead(query(rule))]));
     expect(Object.fromEntries(read)).toEqual({
       calloutFailed: ['callout.failed'],
@@ -324,6 +326,7 @@ describe('infra: alerts', () => {
       ledgerErrors: [],
       sweepFailed: ['callout.sweep-failed', 'callout.sweep-run-failed'],
       retentionFailed: ['ledger.purge-failed'],
+      pimFailed: ['pim.failed'],
     });
   });
 
@@ -336,9 +339,10 @@ describe('infra: alerts', () => {
 
   it('reads the events as the function writes them: one JSON message, the name in `event`, the error code in `code`', () => {
     const source = (path: string) => readFileSync(join(REPO, path), 'utf8');
-    expect(source('functions/callout.ts')).toContain('JSON.stringify({ event, ...fields })');
-    // The timers (the sweep, the retention purge) log through the same one-line JSON logger.
+    // The HTTP functions (the callout, PIM) and the timers (the sweep, the retention purge) log
+    // through one one-line JSON logger.
     expect(source('functions/context-logger.ts')).toContain('JSON.stringify({ event, ...fields })');
+    for (const path of ['functions/callout.ts', 'functions/pim.ts']) expect(source(path), path).toContain('contextLogger(context)');
     expect(source('functions/timer-support.ts')).toContain('await job.run(contextLogger(context))');
     const handle = source('src/callout/handle-callout.ts');
     expect(handle).toMatch(/logger\.error\('callout\.failed', fields\)/);

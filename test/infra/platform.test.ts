@@ -80,7 +80,7 @@ describe('infra: no secrets', () => {
 
   it('sends the App Insights connection string only with AAD authentication', async () => {
     const file = await bicepFile('app/function-app.bicep');
-    expect(squeeze(requireProp(resource(file, 'appSettings').body, 'properties'))).toBe('union(coreSettings, ledgerSettings, policySettings, scanSettings)');
+    expect(squeeze(requireProp(resource(file, 'appSettings').body, 'properties'))).toBe('union(coreSettings, ledgerSettings, policySettings, scanSettings, pimSettings)');
     const core = variable(file, 'coreSettings');
     expect(squeeze(requireProp(core, 'APPLICATIONINSIGHTS_CONNECTION_STRING'))).toBe('applicationInsightsConnectionString');
     expect(squeeze(requireProp(core, 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'))).toBe("'ClientId=${identityClientId};Authorization=AAD'");

@@ -18,9 +18,6 @@ const NOT_VENDORED = [
   'Microsoft.Web/sites/config@2024-04-01',
   'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01',
   'Microsoft.Logic/workflows@2019-05-01',
-  'Microsoft.Graph/applications@v1.0',
-  'Microsoft.Graph/servicePrincipals@v1.0',
-  'Microsoft.Graph/appRoleAssignedTo@v1.0',
 ];
 
 const paths = bicepPaths();
@@ -47,6 +44,7 @@ describe('infra: resources against the Azure type definitions', () => {
     expect(of('app/alerts.bicep')).toEqual([
       ['Microsoft.OperationalInsights/workspaces@2023-09-01', true],
       ['Microsoft.Insights/actionGroups@2023-01-01', true],
+      ['Microsoft.Insights/scheduledQueryRules@2023-12-01', true],
       ['Microsoft.Insights/scheduledQueryRules@2023-12-01', true],
       ['Microsoft.Insights/scheduledQueryRules@2023-12-01', true],
       ['Microsoft.Insights/scheduledQueryRules@2023-12-01', true],
@@ -112,6 +110,44 @@ resource later 'Microsoft.Insights/workbooks@2099-01-01' = {
     ]);
     // 'Greater' is allowed: the type lists known operators but takes any string, as the compiler does.
     expect(checks.find((c) => c.symbol === 'later')?.vendored).toBe(false);
+  });
+
+  it('checks the Microsoft Graph extension\'s resources too: the API registration, its second declaration and the grants', async () => {
+    const checks = await allChecks();
+    const of = (path: string) => checks.filter((c) => c.path === path).map((c) => [c.symbol, c.target, c.vendored]);
+    expect(of('app/api-registration.bicep')).toEqual([
+      ['api', 'Microsoft.Graph/applications@v1.0', true],
+      ['apiServicePrincipal', 'Microsoft.Graph/servicePrincipals@v1.0', true],
+      ['relayGrant', 'Microsoft.Graph/appRoleAssignedTo@v1.0', true],
+      ['pimCallerPrincipals', 'Microsoft.Graph/servicePrincipals@v1.0', true],
+      ['pimGrants', 'Microsoft.Graph/appRoleAssignedTo@v1.0', true],
+    ]);
+    expect(of('app/api-identifier-uris.bicep')).toEqual([['api', 'Microsoft.Graph/applications@v1.0', true]]);
+    // What the compiler would refuse in such declarations: a redeclared application without its
+    // display name (the type requires one), a reference by anything but its identifier.
+    const broken = await parseBicepText('graph.bicep', `resource again 'Microsoft.Graph/applications@v1.0' = {
+  uniqueName: 'u'
+  identifierUris: 'api://x'
+  appId: 'a'
+}
+resource sp 'Microsoft.Graph/servicePrincipals@v1.0' existing = {
+  appId: 'x'
+  appRoleAssignmentRequired: true
+}
+resource grant 'Microsoft.Graph/appRoleAssignedTo@v1.0' = {
+  appRoleId: 'r'
+  resourceId: sp.id
+}
+`);
+    expect(checkResources(broken).flatMap((c) => c.problems).map((p) => p.replace(/^graph\.bicep:\d+ \S+ /, ''))).toEqual([
+      'identifierUris: string where the type wants string[]',
+      'appId: read-only',
+      'displayName: required, missing',
+      'appRoleAssignmentRequired: an existing resource takes only its name (or identifier), parent and scope',
+      "appRoleId: 'r' is shorter than 36",
+      "appRoleId: 'r' does not match ^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$",
+      'principalId: required, missing',
+    ]);
   });
 
   it('resolves a nested resource\'s type from its parent\'s', () => {

@@ -355,7 +355,7 @@ describe('usage', () => {
     ['a request id that is not a GUID', ['--L', '--request', 'req-1'], '--request must be a GUID, not "req-1"'],
     ['a package id that is not a GUID', ['--L', '--package', '42'], '--package must be a GUID, not "42"'],
     ['a user that is neither', ['--L', '--user', 'avery'], '--user must be an object id (GUID) or a user principal name (name@domain), not "avery"'],
-    ['an unknown decision', ['--L', '--decision', 'none'], '--decision must be one of continue, deny, approval-stage, complete, fail, not "none"'],
+    ['an unknown decision', ['--L', '--decision', 'none'], '--decision must be one of continue, deny, approval-stage, complete, fail, approve, auto-approve, not "none"'],
     ['a date that does not exist', ['--L', '--from', '2026-02-30'], '--from must be an ISO date (2025-01-31) or date and time with a zone (2025-01-31T09:00:00Z), not "2026-02-30"'],
     ['a time without a zone', ['--L', '--to', '2026-02-01T10:00:00'], '--to must be an ISO date (2025-01-31) or date and time with a zone (2025-01-31T09:00:00Z), not "2026-02-01T10:00:00"'],
     ['not a date', ['--L', '--from', 'yesterday'], '--from must be an ISO date (2025-01-31) or date and time with a zone (2025-01-31T09:00:00Z), not "yesterday"'],

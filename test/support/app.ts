@@ -2,6 +2,7 @@ import azf from '@azure/functions';
 import type { HttpResponseInit } from '@azure/functions';
 import { readFileSync } from 'node:fs';
 import { createCalloutHandler } from '../../functions/callout.js';
+import { createPimHandler } from '../../functions/pim.js';
 import { createDeps, type Deps } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
 import type { TenantEmulator } from '../../emulator/index.js';
@@ -37,15 +38,25 @@ export interface CallOptions {
 }
 
 /** Drives functions/callout.ts with real HttpRequest / InvocationContext objects. */
-export async function callHandler(deps: Deps, body: string | Uint8Array | object, options: CallOptions = {}): Promise<Answer> {
-  const handler = createCalloutHandler(() => deps);
+export function callHandler(deps: Deps, body: string | Uint8Array | object, options: CallOptions = {}): Promise<Answer> {
+  return callRoute(createCalloutHandler(() => deps), 'callout', body, options);
+}
+
+/** Drives functions/pim.ts (POST /api/pim) the same way. */
+export function callPimHandler(deps: Deps, body: string | Uint8Array | object, options: CallOptions = {}): Promise<Answer> {
+  return callRoute(createPimHandler(() => deps), 'pim', body, options);
+}
+
+type Handler = (request: azf.HttpRequest, context: azf.InvocationContext) => Promise<HttpResponseInit>;
+
+async function callRoute(handler: Handler, route: string, body: string | Uint8Array | object, options: CallOptions): Promise<Answer> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== null && options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
   if (options.contentType !== null) headers['content-type'] = options.contentType ?? 'application/json';
   const raw = typeof body === 'string' ? { string: body } : body instanceof Uint8Array ? { bytes: body } : { string: JSON.stringify(body) };
-  const request = new azf.HttpRequest({ method: 'POST', url: 'http://127.0.0.1:7071/api/callout', body: raw, headers });
+  const request = new azf.HttpRequest({ method: 'POST', url: `http://127.0.0.1:7071/api/${route}`, body: raw, headers });
   const logs: unknown[][] = [];
-  const context = new azf.InvocationContext({ invocationId: crypto.randomUUID(), functionName: 'callout', logHandler: (_level, ...args) => logs.push(args) });
+  const context = new azf.InvocationContext({ invocationId: crypto.randomUUID(), functionName: route, logHandler: (_level, ...args) => logs.push(args) });
   const response: HttpResponseInit = await handler(request, context);
   const text = response.jsonBody !== undefined ? JSON.stringify(response.jsonBody) : typeof response.body === 'string' ? response.body : '';
   const outHeaders: Record<string, string> = {};

@@ -76,6 +76,7 @@ function truncate(text: string, width: number): string {
 /** assignmentRequestCreated → created: the table names the stage without the prefix every request stage shares. */
 function stageText(entry: LedgerEntry): string {
   if (entry.protocol === 'lcw') return 'lcw task';
+  if (entry.protocol === 'pim') return entry.stage ?? 'pim activation';
   if (entry.stage === undefined) return '-';
   const short = entry.stage.replace(/^assignmentRequest/, '');
   return short === '' ? entry.stage : `${short.charAt(0).toLowerCase()}${short.slice(1)}`;

@@ -6,7 +6,7 @@ import type { LedgerEntry } from '../ledger.js';
 import type { LedgerLocation } from '../ledger-url.js';
 
 /** The decisions a filter may name: the kinds a ledger entry records (a resume was due). */
-export const DECISION_KINDS = ['continue', 'deny', 'approval-stage', 'complete', 'fail'] as const satisfies readonly LedgerEntry['decision'][];
+export const DECISION_KINDS = ['continue', 'deny', 'approval-stage', 'complete', 'fail', 'approve', 'auto-approve'] as const satisfies readonly LedgerEntry['decision'][];
 export type DecisionKind = (typeof DECISION_KINDS)[number];
 
 export type OutputFormat = 'table' | 'json' | 'csv';

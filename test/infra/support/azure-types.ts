@@ -38,7 +38,7 @@ type TypeNode =
   | { readonly $type: 'NullType' }
   | { readonly $type: 'ResourceFunctionType' };
 
-const FLAG = { required: 1, readOnly: 2 } as const;
+const FLAG = { required: 1, readOnly: 2, identifier: 16 } as const;
 
 /** Keys of a resource body that are Bicep's own, not the resource type's. */
 const BICEP_KEYWORDS = new Set(['parent', 'scope', 'dependsOn']);
@@ -373,11 +373,13 @@ function checkDeclaration(file: BicepFile, declared: Declared, parent: string | 
     const body = resolve(ctx, resourceType.body);
     if (declared.body.type !== 'object') report(ctx, declared.body, '', `a ${declared.body.type} where a resource body is expected`);
     else if (declared.existing) {
-      // A reference: only how to find the resource is written.
+      // A reference: only how to find the resource is written, its name (Azure) or a property the
+      // type flags as an identifier (the Graph extension's uniqueName, appId, userPrincipalName).
       for (const p of named(declared.body).filter((c) => c.type === 'object_property' && named(c)[0]?.type !== 'resource_declaration')) {
         const key = keyOf(p);
-        if (key === 'name' && body.$type === 'ObjectType' && body.properties['name'] !== undefined) check(ctx, named(p).at(-1) as Node, body.properties['name'].type, 'name');
-        else if (!BICEP_KEYWORDS.has(key)) report(ctx, p, key, 'an existing resource takes only name, parent and scope');
+        const property = body.$type === 'ObjectType' ? body.properties[key] : undefined;
+        if (property !== undefined && (key === 'name' || ((property.flags ?? 0) & FLAG.identifier) !== 0)) check(ctx, named(p).at(-1) as Node, property.type, key);
+        else if (!BICEP_KEYWORDS.has(key)) report(ctx, p, key, 'an existing resource takes only its name (or identifier), parent and scope');
       }
     } else checkObject(ctx, declared.body, body, '', true);
   }

@@ -6,9 +6,10 @@ import type { BicepFile } from './bicep-tree.js';
 /**
  * Evaluates the small part of Bicep that names, settings and conditions are written in: literals,
  * interpolation, params and vars of the same file, member and index access, ternaries, boolean and
- * comparison operators, and a handful of functions. Anything else throws, so a test never passes
- * on a guess. Deployment functions return fixed, recognisable values (see DEPLOYMENT); a resource
- * symbol of the same file gives its id, name and type (not its runtime properties).
+ * comparison operators, a handful of functions, and map()/filter() with a lambda. Anything else
+ * throws, so a test never passes on a guess. Deployment functions return fixed, recognisable values
+ * (see DEPLOYMENT); a resource symbol of the same file gives its id, name and type, and its runtime
+ * properties (or a module's outputs) only when the test states them (Scope.runtime).
  */
 
 export type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
@@ -35,6 +36,11 @@ function str(v: Value): string {
   return v;
 }
 
+function list(v: Value): Value[] {
+  if (!Array.isArray(v)) throw new Error(`expected an array, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   subscription: () => ({ subscriptionId: DEPLOYMENT.subscriptionId, id: `/subscriptions/${DEPLOYMENT.subscriptionId}` }),
   tenant: () => ({ tenantId: DEPLOYMENT.tenantId }),
@@ -48,6 +54,10 @@ const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   empty: (v) => v === null || v === '' || (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && Object.keys(v).length === 0),
   substring: (s, start, count) => str(s).slice(start as number, (start as number) + (count as number)),
   split: (s, sep) => str(s).split(str(sep)),
+  trim: (s) => str(s).trim(),
+  join: (items, sep) => list(items).map(text).join(str(sep)),
+  concat: (...arrays) => arrays.flatMap(list),
+  range: (start, count) => Array.from({ length: count as number }, (_, i) => (start as number) + i),
   string: (v) => (typeof v === 'string' ? v : JSON.stringify(v)),
   union: (...objects) => Object.assign({}, ...(objects as object[])) as Value,
   // Deterministic like Bicep's guid(): the same arguments give the same id.
@@ -60,6 +70,30 @@ const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
 export interface Scope {
   /** Values of the file's params; a param not given takes its default. */
   readonly params?: Readonly<Record<string, Value>>;
+  /**
+   * What only the deployment knows, stated by the test: a resource symbol's runtime properties
+   * (merged over its id, name and type) or a module symbol's value (`{ outputs: {…} }`).
+   */
+  readonly runtime?: Readonly<Record<string, Value>>;
+}
+
+/** The lambdas map() and filter() take: the array first, then `x => …` (one variable). */
+const LAMBDA_FUNCTIONS: Readonly<Record<string, (items: Value[], apply: (item: Value) => Value) => Value>> = {
+  map: (items, apply) => items.map(apply),
+  filter: (items, apply) => items.filter((item) => apply(item) === true),
+};
+
+function lambdaCall(file: BicepFile, name: string, args: Node[], scope: Scope): Value {
+  const [arrayArg, lambda] = args;
+  const fn = LAMBDA_FUNCTIONS[name];
+  if (fn === undefined || arrayArg === undefined || lambda?.type !== 'lambda_expression' || args.length !== 2) {
+    throw new Error(`${file.path}: the test evaluator takes ${name}() only as ${name}(array, x => …)`);
+  }
+  const [variable, body] = named(lambda);
+  if (variable?.type !== 'identifier' || body === undefined) throw new Error(`${file.path}: the test evaluator takes one-variable lambdas only: ${lambda.text}`);
+  // The lambda's variable hides a param or var of the same name, as in Bicep.
+  const apply = (item: Value) => evaluate(file, body, { ...scope, params: { ...scope.params, [variable.text]: item } });
+  return fn(list(evaluate(file, arrayArg, scope)), apply);
 }
 
 /**
@@ -124,10 +158,12 @@ export function evaluate(file: BicepFile, node: Node, scope: Scope = {}): Value 
     }
     case 'call_expression': {
       const name = node.childForFieldName('function')?.text ?? '';
+      const args = node.childForFieldName('arguments');
+      const argNodes = args === null ? [] : named(args);
+      if (LAMBDA_FUNCTIONS[name] !== undefined) return lambdaCall(file, name, argNodes, scope);
       const fn = FUNCTIONS[name];
       if (fn === undefined) throw new Error(`${file.path}: the test evaluator has no function ${name}()`);
-      const args = node.childForFieldName('arguments');
-      return fn(...(args === null ? [] : named(args)).map(ev));
+      return fn(...argNodes.map(ev));
     }
     case 'ternary_expression':
       return ev(node.childForFieldName('condition') as Node) === true
@@ -172,7 +208,10 @@ function identifier(file: BicepFile, name: string, scope: Scope): Value {
   const given = scope.params?.[name];
   if (given !== undefined) return given;
   if (hasVariable(file, name)) return evaluate(file, variable(file, name), scope);
-  if (resources(file).some((r) => r.symbol === name)) return resourceValue(file, name, scope);
+  const runtime = scope.runtime?.[name];
+  const isResource = resources(file).some((r) => r.symbol === name);
+  if (runtime !== undefined) return isResource ? { ...(resourceValue(file, name, scope) as Record<string, Value>), ...(runtime as Record<string, Value>) } : runtime;
+  if (isResource) return resourceValue(file, name, scope);
   const declared = param(file, name);
   if (declared.defaultValue === undefined) throw new Error(`${file.path}: param ${name} has no default and no value was given`);
   return evaluate(file, declared.defaultValue, scope);
@@ -181,7 +220,7 @@ function identifier(file: BicepFile, name: string, scope: Scope): Value {
 /**
  * A resource declared at the top of the file, as a reference: `{ id, name, type }`, the id built
  * the way Azure Resource Manager builds it (in the resource group DEPLOYMENT names, under its
- * `parent` when it has one). Its runtime properties are unknown here: reading them throws.
+ * `parent` when it has one). Its runtime properties are unknown here unless Scope.runtime states them.
  */
 function resourceValue(file: BicepFile, symbol: string, scope: Scope): Value {
   const declared = resources(file).find((r) => r.symbol === symbol);

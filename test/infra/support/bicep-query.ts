@@ -26,8 +26,10 @@ function one(file: BicepFile, type: string, name: string): Node {
 
 /** The expression a declaration ends with (a var's value, an output's value, a param's default). */
 function trailingExpression(declaration: Node): Node | undefined {
-  const last = named(declaration).at(-1);
-  return last === undefined || last.type === 'identifier' || last.type === 'type' ? undefined : last;
+  const children = named(declaration);
+  const last = children.at(-1);
+  // The declaration's own name is its first identifier; a later one is a value (`output x string = y`).
+  return last === undefined || last === children.find((c) => c.type === 'identifier') || last.type === 'type' ? undefined : last;
 }
 
 export function variable(file: BicepFile, name: string): Node {

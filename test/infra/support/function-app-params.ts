@@ -35,4 +35,16 @@ export const MODULE_PARAMS: Readonly<Record<string, Value>> = {
   policyPath: '',
   allowDenyAtApprovedStage: false,
   sodScanSchedule: '',
+  // PIM off, the template's defaults.
+  pimCallerAppIds: [],
+  pimCallerPrincipalIds: [],
+  pimDeadlineMs: 9000,
 };
+
+/** Two of PIM's app ids (as main.bicep passes them: lower case), and the site's host as Azure would give it. */
+export const PIM_APP_IDS = ['bbbbbbbb-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000002'] as const;
+/** Their service principals' object ids in the tenant, as api-registration.bicep finds them. */
+export const PIM_PRINCIPAL_IDS = ['cccccccc-0000-4000-8000-000000000001', 'cccccccc-0000-4000-8000-000000000002'] as const;
+export const SITE_HOST = 'func-test.azurewebsites.net';
+/** What only the deployment knows of the function app module's resources (bicep-eval's Scope.runtime). */
+export const SITE_RUNTIME: Readonly<Record<string, Value>> = { site: { properties: { defaultHostName: SITE_HOST } } };

@@ -1,0 +1,103 @@
+import { claimEntry, readEntry } from '../callout/ledger-entries.js';
+import type { CalloutInput } from '../callout/handle-callout.js';
+import type { Config } from '../config.js';
+import type { PolicyEngine, PolicyEvaluation } from '../engine/policy-engine.js';
+import { AppError, describeError, isAppError } from '../errors.js';
+import { Deadline } from '../graph/retry.js';
+import type { CallerVerifier, VerifiedCaller } from '../ingress/caller-verifier.js';
+import { parseJsonBody } from '../ingress/body.js';
+import type { DecisionLedger, LedgerEntry } from '../ledger/ledger.js';
+import type { Recordings } from '../ledger/recordings.js';
+import type { Clock, Logger } from '../ports.js';
+import type { PimActivation } from './activation.js';
+import { parseActivation } from './parse-activation.js';
+import { answerOf, evaluationIdOf, type PimAnswer } from './pim-answer.js';
+import { activationSummary, pimRecord, type PimRecord } from './pim-record.js';
+import { answerFromEntry, pimEntryOf, pimKey } from './pim-entry.js';
+
+export interface ActivationServices {
+  readonly config: Pick<Config, 'pimDeadlineMs'>;
+  /** The caller check for PIM (PIM_CALLER_APP_IDS), not the relay's. */
+  readonly pimVerifier: CallerVerifier;
+  readonly engine: PolicyEngine;
+  readonly clock: Clock;
+  readonly ledger: DecisionLedger;
+  readonly recordings: Recordings;
+}
+
+/** Time kept back from the deadline for recording the decision and answering. */
+export function reserveMs(deadlineMs: number): number {
+  return Math.min(1000, Math.round(deadlineMs / 5));
+}
+
+type Evaluated = { readonly evaluation: PolicyEvaluation } | { readonly error: unknown };
+type Read = { readonly entry: LedgerEntry | undefined } | { readonly error: unknown };
+
+/**
+ * One PIM activation, end to end, within PIM_DEADLINE_MS: verify PIM's token, parse the request
+ * model, evaluate the policy (facts not back before the deadline, less a reserve for the ledger,
+ * count as unavailable and the fail modes decide; retry answers 503 so PIM retries), write the
+ * answer to the ledger insert-if-absent under its evaluation id, and return it. A retry of the
+ * same activation finds the entry (looked up beside the fact reads) and gets the same answer.
+ */
+export async function handleActivation(input: CalloutInput, services: ActivationServices, logger: Logger): Promise<PimAnswer> {
+  const { clock, config, ledger } = services;
+  const started = clock.now();
+  let caller: VerifiedCaller | undefined;
+  let activation: PimActivation | undefined;
+  try {
+    caller = await services.pimVerifier.verify(input.authorization);
+    activation = parseActivation(parseJsonBody(input.body, input.contentType));
+    const evaluationId = evaluationIdOf(activation, started);
+    const key = pimKey(evaluationId);
+    const remaining = config.pimDeadlineMs - (clock.now() - started);
+    const factsDeadline = Deadline.after(clock, Math.max(0, remaining - reserveMs(config.pimDeadlineMs)));
+    const parsed = activation;
+    const evaluated: Promise<Evaluated> = services.engine.evaluate(parsed, factsDeadline, { hardStop: true }).then((evaluation) => ({ evaluation }), (error: unknown) => ({ error }));
+    const reading: Promise<Read> = readEntry(ledger, key).then((entry) => ({ entry }), (error: unknown) => ({ error }));
+    // An entry found before the evaluation ends is answered at once; otherwise the evaluation's decision is claimed.
+    const first = await Promise.race([reading, evaluated]);
+    const earlier = 'entry' in first ? first.entry : await reading.then((r) => ('entry' in r ? r.entry : undefined));
+    let answer: PimAnswer;
+    let record: PimRecord;
+    const context = { activation: parsed, caller, ledger, started, clock, correlation: input.correlation };
+    if (earlier !== undefined) {
+      answer = answerFromEntry(earlier, parsed);
+      record = pimRecord({ ...context, answer, evaluation: undefined, entry: earlier, adopted: true });
+    } else {
+      const result = await evaluated;
+      if ('error' in result) throw result.error;
+      const { evaluation } = result;
+      const made = answerOf(evaluationId, evaluation.decision, evaluation);
+      const claim = await claimEntry(ledger, pimEntryOf(parsed, made, evaluation.decision, evaluation, caller.appId, new Date()));
+      answer = claim.won ? made : answerFromEntry(claim.entry, parsed);
+      record = pimRecord({ ...context, answer, evaluation: claim.won ? evaluation : undefined, entry: claim.entry, adopted: !claim.won });
+      if (claim.won) {
+        // Answered: the entry's state is written off the answer's path (a retry finds it decided, and answers the same either way).
+        const answered: LedgerEntry = { ...claim.entry, state: 'sent', sentAt: new Date().toISOString() };
+        const write = new Promise<void>((resolve) => { setImmediate(resolve); }).then(() => ledger.update(answered));
+        services.recordings.track(write, (error) => {
+          logger.warn('ledger.update-failed', { key: evaluationId, cause: describeError(error), correlation: input.correlation });
+        });
+      }
+    }
+    logger.info('pim.decided', { ...record });
+    return answer;
+  } catch (thrown) {
+    const error = isAppError(thrown) ? thrown : new AppError('INTERNAL', 'entitlement-guard failed unexpectedly.', { cause: thrown });
+    const fields = {
+      code: error.code,
+      message: error.message,
+      retryable: error.retryable,
+      details: error.details,
+      cause: error.cause === undefined ? undefined : describeError(error.cause),
+      callerAppId: caller?.appId,
+      activation: activation === undefined ? undefined : activationSummary(activation),
+      totalMs: Math.round((clock.now() - started) * 10) / 10,
+      correlation: input.correlation,
+    };
+    if (error.code === 'INTERNAL') logger.error('pim.failed', fields);
+    else logger.warn(error.retryable ? 'pim.deferred' : 'pim.rejected', fields);
+    throw error;
+  }
+}

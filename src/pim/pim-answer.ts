@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import type { Decision } from '../decision/decision.js';
+import { detailText } from '../engine/decide.js';
+import type { PolicyEvaluation } from '../engine/policy-engine.js';
+import type { Finding } from '../engine/run-checks.js';
+import type { PimActivation } from './activation.js';
+
+/** What PIM's custom extension expects back, synchronously (PROTOCOL.md §13). */
+export type EvaluationOutcome = 'Approved' | 'AutoApproved' | 'Denied';
+
+export interface PimAnswer {
+  /** Ours: the ledger key, logged in PIM's audit. */
+  readonly evaluationId: string;
+  readonly evaluationOutcome: EvaluationOutcome;
+  /** Why, a line each; PIM shows them to the user when the outcome is Denied. */
+  readonly reason: readonly string[];
+}
+
+/** Reasons PIM receives: a few short lines, the most serious first. */
+const MAX_REASONS = 10;
+const MAX_REASON = 400;
+
+const OUTCOME: Readonly<Partial<Record<Decision['kind'], EvaluationOutcome>>> = { deny: 'Denied', approve: 'Approved', 'auto-approve': 'AutoApproved' };
+
+export function outcomeOf(decision: Decision['kind']): EvaluationOutcome {
+  const outcome = OUTCOME[decision];
+  if (outcome === undefined) throw new Error(`a PIM activation cannot be answered with ${decision}`);
+  return outcome;
+}
+
+/** Hours since the epoch: what keys an Azure activation that names no start. */
+const HOUR_MS = 3_600_000;
+
+/**
+ * The evaluation id: the schedule request's id where PIM sends one (groups, Entra roles), so a
+ * retry of the same request finds the same ledger entry. The Azure model carries no id: its id is
+ * derived from what the activation asks for (principal, role, scope, start, justification,
+ * ticket), shaped as a GUID (version 8, RFC 9562), so PIM's retries of one activation share it.
+ * An activation that names no start is keyed by the hour it arrived in as well: the same ask
+ * made again later is a new activation, decided afresh.
+ */
+export function evaluationIdOf(activation: PimActivation, now: number): string {
+  if (activation.requestId !== undefined) return activation.requestId;
+  const material = JSON.stringify([
+    activation.model,
+    activation.principalId,
+    activation.target,
+    activation.action?.toLowerCase(),
+    activation.schedule?.startDateTime ?? `hour:${String(Math.floor(now / HOUR_MS))}`,
+    activation.schedule?.expirationType?.toLowerCase(),
+    activation.schedule?.duration,
+    activation.schedule?.endDateTime,
+    activation.justification,
+    activation.ticket,
+  ]);
+  const hex = createHash('sha256').update(material).digest('hex');
+  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** What the activation asks for, in a few words: the ledger's `stage` for a PIM entry, compared when an entry is found again. */
+export function activationText(activation: PimActivation): string {
+  const { target } = activation;
+  switch (target.kind) {
+    case 'group':
+      return `pim group ${target.groupId} ${target.access}`;
+    case 'directory-role':
+      return `pim directory role ${target.roleDefinitionId} at ${target.directoryScopeId}`;
+    case 'azure-role':
+      return `pim azure role ${target.roleDefinitionGuid} at ${target.scope.toLowerCase()}`;
+  }
+}
+
+const clip = (text: string) => (text.length <= MAX_REASON ? text : `${text.slice(0, MAX_REASON - 1)}…`);
+const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
+
+/** A finding as PIM shows it; a flag of a scope that auto-approves only kept the activation from being auto-approved. */
+function line(finding: Finding, autoScopes: ReadonlySet<string>): string {
+  const prefix = !finding.enforced ? 'Audit only: ' : finding.action === 'flag' && autoScopes.has(finding.scope) ? 'Not auto-approved: ' : '';
+  return `${prefix}[${finding.checkId}] ${finding.message}`;
+}
+
+/**
+ * The reasons: the findings that decided (a deny first), then the others and the audited ones,
+ * then notices; when nothing was found, the verdict itself ("All 3 checks passed …") and the notices.
+ */
+export function reasonsOf(decision: Decision, evaluation: PolicyEvaluation | undefined): string[] {
+  const findings = (evaluation?.checks ?? []).flatMap((r) => r.findings);
+  const ranked = [...findings.filter((f) => f.kind !== 'notice')].sort(
+    (a, b) => Number(b.enforced && b.action === 'deny') - Number(a.enforced && a.action === 'deny') || Number(b.enforced) - Number(a.enforced) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
+  );
+  const notices = [...new Set([...(evaluation?.policy.notices ?? []), ...findings.filter((f) => f.kind === 'notice')].map((f) => `Noted: [${f.checkId}] ${f.message}`))];
+  // An AutoApproved activation found nothing: its verdict names the scope that approved it.
+  const autoScopes = new Set(evaluation?.policy.autoApprove ?? []);
+  const reasons = ranked.length === 0 ? [verdictOf(decision, evaluation), ...notices] : [...ranked.map((f) => line(f, autoScopes)), ...notices];
+  return reasons.slice(0, MAX_REASONS).map(clip);
+}
+
+/** The verdict alone, its notices left to their own lines: "AutoApproved by on-call. All 2 checks passed (activation-window)." */
+function verdictOf(decision: Decision, evaluation: PolicyEvaluation | undefined): string {
+  const runs = (evaluation?.checks ?? []).map((r) => ({ ...r, findings: r.findings.filter((f) => f.kind !== 'notice') }));
+  if (!runs.some((r) => r.status !== 'skipped')) return decision.detail;
+  const verdict = detailText(runs, undefined, undefined);
+  const auto = evaluation?.policy.autoApprove ?? [];
+  return decision.kind === 'auto-approve' ? `AutoApproved by ${auto.join(', ')}. ${verdict}` : verdict;
+}
+
+export function answerOf(evaluationId: string, decision: Decision, evaluation: PolicyEvaluation | undefined): PimAnswer {
+  return { evaluationId, evaluationOutcome: outcomeOf(decision.kind), reason: reasonsOf(decision, evaluation) };
+}

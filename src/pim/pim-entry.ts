@@ -1,0 +1,57 @@
+import { brief } from '../callout/ledger-entries.js';
+import type { Decision } from '../decision/decision.js';
+import type { PolicyEvaluation } from '../engine/policy-engine.js';
+import { AppError } from '../errors.js';
+import { ledgerKey, type LedgerEntry, type LedgerKey } from '../ledger/ledger.js';
+import type { PimActivation } from './activation.js';
+import { activationText, type EvaluationOutcome, type PimAnswer } from './pim-answer.js';
+
+/** The route PIM calls: where a PIM entry's answer was given. */
+export const PIM_ROUTE = '/api/pim';
+
+export const pimKey = (evaluationId: string): LedgerKey => ledgerKey(evaluationId, 'activation');
+
+/** The entry an activation's decision writes before it is answered: the answer PIM receives is its body. */
+export function pimEntryOf(activation: PimActivation, answer: PimAnswer, decision: Decision, evaluation: PolicyEvaluation, callerAppId: string, now: Date): LedgerEntry {
+  return {
+    key: pimKey(answer.evaluationId),
+    protocol: 'pim',
+    decision: decision.kind,
+    detail: decision.detail,
+    resume: { apiVersion: 'answer', path: PIM_ROUTE, body: { ...answer, reason: [...answer.reason] } },
+    stage: activationText(activation),
+    stageInstanceId: undefined,
+    policy: { version: evaluation.policy.version, scopes: evaluation.policy.scopes },
+    findings: brief(evaluation),
+    callerAppId,
+    decidedBy: 'callout',
+    operator: undefined,
+    reason: undefined,
+    subject: { catalogId: undefined, accessPackageId: undefined, targetObjectId: activation.principalId, requestType: activation.action },
+    state: 'decided',
+    decidedAt: now.toISOString(),
+    sentAt: undefined,
+    confirmedAt: undefined,
+    refusedBody: undefined,
+  };
+}
+
+const OUTCOMES: readonly string[] = ['Approved', 'AutoApproved', 'Denied'] satisfies EvaluationOutcome[];
+
+/**
+ * The answer an entry holds, for the activation asking again. The entry must be this
+ * activation's: same principal, same role or group, same scope. Another activation carrying the
+ * same request id is refused (400), never answered with a decision made for someone else.
+ */
+export function answerFromEntry(entry: LedgerEntry, activation: PimActivation): PimAnswer {
+  if (entry.protocol !== 'pim' || entry.subject.targetObjectId !== activation.principalId || entry.stage !== activationText(activation)) {
+    throw new AppError('CALLOUT.ID_MISMATCH', 'The activation request id was decided before for another activation (principal, role or scope differ); it is not answered again.', {
+      details: { evaluationId: entry.key.subject },
+    });
+  }
+  const { evaluationId, evaluationOutcome, reason } = entry.resume.body;
+  if (typeof evaluationId !== 'string' || typeof evaluationOutcome !== 'string' || !OUTCOMES.includes(evaluationOutcome) || !Array.isArray(reason) || !reason.every((r) => typeof r === 'string')) {
+    throw new AppError('INTERNAL', `The ledger entry ${entry.key.subject} holds no PIM answer.`);
+  }
+  return { evaluationId, evaluationOutcome: evaluationOutcome as EvaluationOutcome, reason };
+}
