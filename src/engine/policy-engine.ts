@@ -60,18 +60,28 @@ async function cutOff(gathering: Promise<GatheredFacts>, needs: ReadonlySet<Fact
   });
   // The reads go on after the cut; their end (or failure) is no longer anyone's business.
   gathering.catch(() => undefined);
+  const failure: FactFailure = { kind: 'late', message: 'Not back from Graph before the deadline.' };
   try {
     const first = await Promise.race([gathering, late]);
-    if (first !== undefined) return first;
+    // Reads whose attempts the deadline cut short (or could not retry within it) were not back in time either.
+    if (first !== undefined) return deadline.remaining() > 0 ? first : lateInstead(first, failure);
   } finally {
     clearTimeout(timer);
   }
-  const failure: FactFailure = { kind: 'transient', message: 'Not back from Graph before the deadline.' };
   const failed = [...needs].sort();
   return {
     facts: { now },
     sources: failed.map((fact) => ({ fact, read: undefined, outcome: 'failed', attempts: 0, pages: 0, ms: 0, failure })),
     failures: new Map(failed.map((fact) => [fact, failure])),
+  };
+}
+
+function lateInstead(gathered: GatheredFacts, failure: FactFailure): GatheredFacts {
+  const relabel = (f: FactFailure) => (f.kind === 'transient' ? failure : f);
+  return {
+    facts: gathered.facts,
+    sources: gathered.sources.map((s) => (s.failure === undefined ? s : { ...s, failure: relabel(s.failure) })),
+    failures: new Map([...gathered.failures].map(([fact, f]) => [fact, relabel(f)])),
   };
 }
 

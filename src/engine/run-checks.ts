@@ -60,6 +60,7 @@ function errorFinding(run: ConfiguredCheck, messageId: keyof typeof ERROR_MESSAG
 function reasonOf(failure: FactFailure): string {
   if (failure.kind === 'forbidden') return `permission ${failure.permission ?? 'unknown'} missing`;
   if (failure.kind === 'transient') return 'Graph unavailable';
+  if (failure.kind === 'late') return 'not back from Graph before the deadline';
   return failure.kind;
 }
 

@@ -7,9 +7,9 @@ import type { AnswerValidators } from './answer-schemas.js';
 import { FACT_READS, InvalidAnswer, type FactRead } from './fact-reads.js';
 import type { FactName, FactSet } from './fact-types.js';
 
-/** Why a fact could not be had. `transient` may succeed later; the others need a person. */
+/** Why a fact could not be had. `transient` may succeed later, `late` was not back before a synchronous caller's deadline; the others need a person. */
 export interface FactFailure {
-  readonly kind: 'forbidden' | 'transient' | 'not-found' | 'rejected' | 'invalid' | 'no-subject';
+  readonly kind: 'forbidden' | 'transient' | 'late' | 'not-found' | 'rejected' | 'invalid' | 'no-subject';
   readonly message: string;
   /** The permission the managed identity lacks (forbidden). */
   readonly permission?: string;

@@ -148,3 +148,53 @@ describe('AutoApproved and the activation window', () => {
     expect(answer.json['reason']).toEqual(['Not auto-approved: [activation-window] Only exception groups allow an activation here, and none applies to this one.']);
   });
 });
+
+describe('the deadline, and PIM\'s retries', () => {
+  const failing = (failMode: string) => policy(`fail-${failMode}`, [{ name: 'roles', match: { resourceTypes: ['entraRoles'] }, failMode, checks: [{ id: 'separation-of-duties', action: 'deny' }] }]);
+  const DEADLINE = { PIM_DEADLINE_MS: '2000' };
+  const decided = (logs: readonly unknown[][]) =>
+    logs.map((l) => JSON.parse(String(l[0])) as { event: string; ledger?: { adopted: boolean } }).find((e) => e.event === 'pim.decided');
+
+  it.each([
+    ['deny', 'Denied'],
+    ['continue', 'Approved'],
+  ])('Graph slower than PIM_DEADLINE_MS, fail mode %s: %s, answered before the deadline', async (failMode, outcome) => {
+    emulator.faults.setLatency('graph', 5000);
+    const app = appFor(emulator, env(failing(failMode), DEADLINE));
+    const started = performance.now();
+    const answer = await callPimHandler(app, roleActivation({ principalId: AVERY }), { token: await pimToken() });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(answer.json['evaluationOutcome']).toBe(outcome);
+    expect((answer.json['reason'] as string[])[0]).toMatch(/^\[separation-of-duties\] Could not run: \w+ could not be read \(not back from Graph before the deadline\)\.$/);
+  });
+
+  it('fail mode retry: 503 with Retry-After, so PIM\'s maximumRetries ask again', async () => {
+    emulator.faults.setLatency('graph', 5000);
+    const answer = await activate(roleActivation({ principalId: AVERY }), failing('retry'), DEADLINE);
+    expect(answer.status).toBe(503);
+    expect(answer.json['code']).toBe('CHECKS.UNAVAILABLE');
+    expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(5);
+  });
+
+  it('a retry of the same request gets the same answer from the ledger, even once Graph is quick again', async () => {
+    emulator.faults.setLatency('graph', 5000);
+    const app = appFor(emulator, env(failing('deny'), DEADLINE));
+    const body = roleActivation({ principalId: AVERY });
+    const first = await callPimHandler(app, body, { token: await pimToken() });
+    expect(first.json['evaluationOutcome']).toBe('Denied');
+    emulator.faults.clear();
+    const again = await callPimHandler(app, body, { token: await pimToken() });
+    expect(again.json).toEqual(first.json);
+    expect(decided(first.logs)?.ledger?.adopted).toBe(false);
+    expect(decided(again.logs)?.ledger?.adopted).toBe(true);
+  });
+
+  it('another activation under a decided request id is refused, never answered with someone else\'s decision', async () => {
+    const app = appFor(emulator, env(STRICT()));
+    const body = roleActivation({ principalId: AVERY });
+    expect((await callPimHandler(app, body, { token: await pimToken() })).status).toBe(200);
+    const other = await callPimHandler(app, { ...body, principalId: ROWAN }, { token: await pimToken() });
+    expect(other.status).toBe(400);
+    expect(other.json['code']).toBe('CALLOUT.ID_MISMATCH');
+  });
+});
