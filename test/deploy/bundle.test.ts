@@ -92,7 +92,7 @@ describe('start-up of the bundled entry', () => {
   });
 
   test('good settings start it with the policy deployed beside its package.json', () => {
-    expect(start(emulator.appEnv())).toEqual({ started: true, functions: ['callout'] });
+    expect(start(emulator.appEnv())).toEqual({ started: true, functions: ['callout', 'pim'] });
     // The default policy is the bundle's own policy/policy.json, whatever the working directory.
     const copy = join(dir, 'deploy-with-bad-policy');
     cpSync(bundle.dir, copy, { recursive: true });
@@ -119,10 +119,11 @@ Module.prototype.require = new Proxy(Module.prototype.require, {
     const outcome = start(emulator.appEnv(), bundle.entry, worker);
     expect(outcome).toMatchObject({ started: true, models: ['@azure/functions'] });
     const registered = outcome['registered'] as { name: string; bindings: Record<string, unknown> }[];
-    expect(registered.map((r) => r.name)).toEqual(['callout']);
+    expect(registered.map((r) => r.name)).toEqual(['callout', 'pim']);
     const bindings = Object.values(registered[0]?.bindings ?? {});
     expect(bindings).toContainEqual(expect.objectContaining({ type: 'httpTrigger', direction: 'in', methods: ['POST'], authLevel: 'anonymous', route: 'callout' }));
     expect(bindings).toContainEqual(expect.objectContaining({ type: 'http', direction: 'out' }));
+    expect(Object.values(registered[1]?.bindings ?? {})).toContainEqual(expect.objectContaining({ type: 'httpTrigger', direction: 'in', methods: ['POST'], authLevel: 'anonymous', route: 'pim' }));
   });
 });
 

@@ -7,7 +7,7 @@ const scope = (fields: Record<string, unknown>) => JSON.stringify({ scopes: [{ n
 
 export const BAD_POLICIES: readonly (readonly [name: string, text: string, message: RegExp])[] = [
   ['invalid JSON', '{ "scopes": [\n  { "name": "x", }\n] }', /is invalid: not valid JSON at line 2, column \d+\./],
-  ['an unknown check', scope({ checks: [{ id: 'no-such-check', action: 'deny' }] }), /invalid at \/scopes\/0\/checks\/0\/id: unknown check; known checks: justification, manager-or-sponsor, max-duration, risky-user, separation-of-duties, user-attributes\./],
+  ['an unknown check', scope({ checks: [{ id: 'no-such-check', action: 'deny' }] }), /invalid at \/scopes\/0\/checks\/0\/id: unknown check; known checks: activation-window, justification, manager-or-sponsor, max-duration, risky-user, separation-of-duties, user-attributes\./],
   ['bad options', scope({ checks: [{ id: 'max-duration', action: 'deny', options: { maxDays: 'ninety' } }] }), /invalid at \/scopes\/0\/checks\/0\/options\/maxDays: must be integer\./],
   ['an unknown option', scope({ checks: [{ id: 'risky-user', action: 'deny', options: { maxLevel: 'low' } }] }), /invalid at \/scopes\/0\/checks\/0\/options: unknown field "maxLevel"\./],
   ['an unknown field', scope({ matches: {} }), /invalid at \/scopes\/0: unknown field "matches"\./],
