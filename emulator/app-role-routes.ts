@@ -4,7 +4,7 @@ import { directoryNotFound, type GraphReply } from './graph-errors.js';
 import { collectionReply } from './graph-paging.js';
 import { APP_ROLE_ASSIGNMENT_PROPERTIES, appRoleAssignmentResource } from './governance-resources.js';
 import type { TenantAppRoleAssignment } from './governance-values.js';
-import type { TenantFacts } from './routes.js';
+import type { TenantFacts } from './tenant-facts.js';
 import { odataContext, resolveSelect } from './user-resource.js';
 
 function appRoleCollection(t: TenantFacts, call: DirectoryCall, set: (id: string) => string, assignments: (id: string) => readonly TenantAppRoleAssignment[] | undefined): GraphReply {

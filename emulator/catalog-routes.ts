@@ -7,7 +7,7 @@ import { collectionReply } from './graph-paging.js';
 import { schemaRefusal } from './graph-schema-check.js';
 import { graphVersion } from './graph-types.js';
 import { stageSettingsResource } from './policy-stage-settings.js';
-import type { TenantFacts } from './routes.js';
+import type { TenantFacts } from './tenant-facts.js';
 import { odataContext } from './user-resource.js';
 
 /** One call to a registration route: the path after the version, as sent, and the body. */

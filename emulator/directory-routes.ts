@@ -3,7 +3,7 @@ import { grantedRoles, hasAnyRole, insufficientPrivileges } from './graph-auth.j
 import { directoryNotFound, graphError, type GraphReply } from './graph-errors.js';
 import { collectionReply } from './graph-paging.js';
 import { parseQuery, parseSelect, type ExpandItem, type ODataQuery } from './odata-query.js';
-import type { TenantFacts } from './routes.js';
+import type { TenantFacts } from './tenant-facts.js';
 import type { TenantUser } from './tenant-values.js';
 import {
   DEFAULT_USER_PROPERTIES, LIFECYCLE_PROPERTIES, odataContext, projectRiskyUser, projectUser, resolveSelect, RISKY_USER_PROPERTIES, USER_PROPERTIES, userObject,

@@ -9,7 +9,7 @@ import {
 } from './governance-resources.js';
 import type { ExpandItem } from './odata-query.js';
 import { answersResource } from './request-answers.js';
-import type { TenantFacts } from './routes.js';
+import type { TenantFacts } from './tenant-facts.js';
 import { odataContext, resolveSelect } from './user-resource.js';
 
 const ELM_SET = 'identityGovernance/entitlementManagement';

@@ -5,7 +5,7 @@ import { grantedRoles, hasAnyRole, insufficientPrivileges } from './graph-auth.j
 import { graphError, type GraphReply } from './graph-errors.js';
 import { groupMembers, userGroups } from './membership-routes.js';
 import { roleAssignments, roleEligibilitySchedules } from './role-routes.js';
-import type { TenantFacts } from './routes.js';
+import type { TenantFacts } from './tenant-facts.js';
 
 /** Application permissions each read accepts, least privileged first (Graph's permission tables). */
 export const ELM_READ_ROLES = ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'];

@@ -1,6 +1,6 @@
 import { v1Issuer } from './caller-tokens.js';
 import { graphError, type GraphReply } from './graph-errors.js';
-import type { TenantFacts } from './routes.js';
+import type { TenantFacts } from './tenant-facts.js';
 
 /** The application roles of a valid Graph token, or Graph's 401 for a missing or invalid one. */
 export async function grantedRoles(t: TenantFacts, authorization: string | undefined): Promise<readonly string[] | GraphReply> {

@@ -1,5 +1,3 @@
-import type { GraphVersion } from './graph-types.js';
-
 /**
  * Where Microsoft's published types (the index, emulator/graph-type-index.json) lag behind
  * documented Graph and the emulator follows the documentation. The index check takes each entry
@@ -24,7 +22,8 @@ export interface TypeLag {
   readonly bases: Readonly<Record<string, Documented & { readonly base: string }>>;
 }
 
-export const TYPE_LAG: Readonly<Record<GraphVersion, TypeLag>> = {
+/** By Graph version (graph-types.ts's GraphVersion, spelled out here so the two files do not import each other). */
+export const TYPE_LAG: Readonly<Record<'v1.0' | 'beta', TypeLag>> = {
   'v1.0': {
     types: {
       // v1.0 documents the dynamic stage (no customExtension there); the v1.0 types do not have it.
@@ -32,6 +31,15 @@ export const TYPE_LAG: Readonly<Record<GraphVersion, TypeLag>> = {
         base: 'microsoft.graph.accessPackageApprovalStage',
         properties: {},
         page: 'https://learn.microsoft.com/en-us/graph/api/resources/accesspackagedynamicapprovalstage?view=graph-rest-1.0',
+      },
+      // PIM custom extensions: the published types lack roleManagementCustomCalloutExtension (Graph's
+      // reference has it in v1.0, global cloud only). resourceType and type are enums in Graph's metadata
+      // (customExtensionResourceType, customCalloutExtensionType) the published types lack too; the lag
+      // list cannot add an enum, so they are strings here and emulator/pim-extension-rules.ts checks the members.
+      'microsoft.graph.roleManagementCustomCalloutExtension': {
+        base: 'microsoft.graph.customCalloutExtension',
+        properties: { customAttributes: 'string[]', resourceType: 'string', type: 'string' },
+        page: 'https://learn.microsoft.com/en-us/graph/api/resources/rolemanagementcustomcalloutextension?view=graph-rest-1.0',
       },
     },
     properties: {},
@@ -45,7 +53,15 @@ export const TYPE_LAG: Readonly<Record<GraphVersion, TypeLag>> = {
     bases: {},
   },
   beta: {
-    types: {},
+    types: {
+      // PIM custom extensions, as in v1.0: the beta types (0.44.0-preview) lack roleManagementCustomCalloutExtension;
+      // Microsoft's how-to creates one in beta ("#microsoft.graph.roleManagementCustomCalloutExtension").
+      'microsoft.graph.roleManagementCustomCalloutExtension': {
+        base: 'microsoft.graph.customCalloutExtension',
+        properties: { customAttributes: 'string[]', resourceType: 'string', type: 'string' },
+        page: 'https://learn.microsoft.com/en-us/graph/api/resources/rolemanagementcustomcalloutextension?view=graph-rest-beta',
+      },
+    },
     properties: {
       // The approval-requirements callback's approvalStage "must follow accessPackageApprovalStage" with
       // "the parameters using the v1.0 endpoint" (Entra's dynamic approval page), whose subject sets

@@ -13,3 +13,12 @@ export { generateScaleTenant, type ScaleConflict, type ScaleTenant, type ScaleTe
 export { ExtensionRegistry, CATALOG_ROLES, MAX_EXTENSIONS_PER_CATALOG, type EmRoleAssignment, type StoredExtension, type StoredTaskExtension } from './extension-registry.js';
 export type { StoredPolicy } from './assignment-policies.js';
 export type { TenantApprovalSettings, TenantAssignmentPolicy, TenantCatalog } from './catalog-file.js';
+export { PimExtensions, pimExtensionResource, type PimCallSettings, type StoredPimExtension } from './pim-extensions.js';
+export { PIM_EXTENSION_TYPE, PIM_RESOURCE_TYPES, type PimResourceType } from './pim-extension-rules.js';
+export { PimPolicies, type PolicyScope, type StoredRolePolicy } from './pim-policies.js';
+export { CUSTOM_EXTENSION_RULE, PRE_APPROVAL_RULE_ID } from './pim-policy-rules.js';
+export type { AzureResourceActivation, EntraRoleActivation, GroupActivation, PimActivationRequest } from './pim-request-models.js';
+export type { PimActivateOptions, PimActivationRecord, PimActivationResult } from './pim-activation.js';
+export type { PimAttempt, PimCallResult } from './pim-caller.js';
+export { EVALUATION_OUTCOMES, type EvaluationOutcome } from './pim-answer.js';
+export type { TenantGroupEligibility } from './group-eligibilities.js';

@@ -4,7 +4,7 @@ import { hasAnyRole, insufficientPrivileges } from './graph-auth.js';
 import { directoryNotFound, graphError, type GraphReply } from './graph-errors.js';
 import { collectionReply } from './graph-paging.js';
 import { GROUP_PROPERTIES, groupObject } from './governance-resources.js';
-import type { TenantFacts } from './routes.js';
+import type { TenantFacts } from './tenant-facts.js';
 import { DEFAULT_USER_PROPERTIES, LIFECYCLE_PROPERTIES, odataContext, resolveSelect, USER_PROPERTIES, userObject } from './user-resource.js';
 
 const GROUP_CAST = 'microsoft.graph.group';

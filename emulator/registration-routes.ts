@@ -6,7 +6,7 @@ import { graphError, type GraphReply } from './graph-errors.js';
 import { collectionReply } from './graph-paging.js';
 import { schemaRefusal } from './graph-schema-check.js';
 import { graphVersion } from './graph-types.js';
-import type { TenantFacts } from './routes.js';
+import type { TenantFacts } from './tenant-facts.js';
 import { odataContext } from './user-resource.js';
 
 /** Application permissions (Graph's permission tables): reads take either, writes the ReadWrite one. */

@@ -8,7 +8,7 @@ import type { TenantAssignment } from './governance-values.js';
 import { parseExpand, parseSelect, type ExpandItem } from './odata-query.js';
 import { answersResource } from './request-answers.js';
 import type { EmulatedRequest } from './request-model.js';
-import type { TenantFacts } from './routes.js';
+import type { TenantFacts } from './tenant-facts.js';
 import { odataContext, resolveSelect } from './user-resource.js';
 
 type Json = Record<string, unknown>;

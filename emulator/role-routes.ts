@@ -7,7 +7,7 @@ import {
   PRINCIPAL_PROPERTIES, principalObject, ROLE_ASSIGNMENT_PROPERTIES, ROLE_ELIGIBILITY_PROPERTIES, roleAssignmentResource, roleEligibilityResource,
 } from './governance-resources.js';
 import type { TenantRoleAssignment } from './governance-values.js';
-import type { TenantFacts } from './routes.js';
+import type { TenantFacts } from './tenant-facts.js';
 import { odataContext, resolveSelect } from './user-resource.js';
 
 /**

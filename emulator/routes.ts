@@ -1,37 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AssignmentRequests } from './assignment-requests.js';
 import { v1Issuer } from './caller-tokens.js';
-import type { Directory } from './directory.js';
 import { directoryGraph, isDirectoryPath } from './directory-routes.js';
 import { settleCallouts } from './elm-read-routes.js';
-import type { ExtensionRegistry } from './extension-registry.js';
 import type { BadToken } from './faults.js';
-import type { Governance } from './governance.js';
 import { governanceGraph, governanceRoute } from './governance-routes.js';
 import { authorize } from './graph-auth.js';
 import { graphError, type GraphReply } from './graph-errors.js';
+import { groupEligibilityGraph, isGroupEligibilityPath } from './group-eligibilities.js';
+import { pimGraph, pimRoute } from './pim-routes.js';
 import { registrationGraph, registrationRoute } from './registration-routes.js';
 import { requestEntity } from './request-read.js';
-import type { TaskProcessingResults } from './task-processing-results.js';
-import type { TokenIssuer } from './token-issuer.js';
+import type { TenantFacts } from './tenant-facts.js';
 
-/** What the routes need to know about the emulated tenant. */
-export interface TenantFacts {
-  readonly origin: string;
-  readonly tenantId: string;
-  readonly managedIdentityClientId: string;
-  readonly managedIdentityObjectId: string;
-  readonly identityHeader: string;
-  readonly managedIdentityRoles: readonly string[];
-  readonly issuer: TokenIssuer;
-  readonly requests: AssignmentRequests;
-  readonly tasks: TaskProcessingResults;
-  readonly directory: Directory;
-  readonly governance: Governance;
-  /** Catalogs, custom extensions, assignment policies, catalog role assignments, custom task extensions. */
-  readonly registry: ExtensionRegistry;
-}
+export type { TenantFacts } from './tenant-facts.js';
 
 /** One Graph call as the routes see it: the path segments (decoded) with the version first. */
 export interface GraphCall {
@@ -121,8 +103,9 @@ function requiredRoles(isLcw: boolean, method: string): readonly string[] {
  * Graph: assignment requests (GET, resume), LCW task processing results (GET, resume), the
  * directory reads (users, manager, management chain, sponsors, riskyUsers), and the governance
  * reads (see governance-routes.ts: assignments, the request list, access packages, group
- * memberships, directory roles, app role assignments), and what registering an extension reads
- * and writes (see registration-routes.ts).
+ * memberships, directory roles, app role assignments), what registering an extension reads
+ * and writes (see registration-routes.ts), and PIM's custom extensions and role management
+ * policies (see pim-routes.ts).
  */
 export async function graph(t: TenantFacts, call: GraphCall): Promise<GraphReply> {
   const { method, segments, body } = call;
@@ -130,6 +113,9 @@ export async function graph(t: TenantFacts, call: GraphCall): Promise<GraphReply
   if (version !== 'v1.0' && version !== 'beta') return graphError(400, 'BadRequest', 'Invalid version.');
   const registration = registrationRoute(path);
   if (registration !== undefined) return registrationGraph(t, registration, { version, method, path, query: call.query, headers: call.headers, body });
+  const pim = pimRoute(path);
+  if (pim !== undefined) return pimGraph(t, pim, { version, method, path, query: call.query, headers: call.headers, body });
+  if (isGroupEligibilityPath(path)) return groupEligibilityGraph(t, { version, method, path, query: call.query, headers: call.headers, body });
   const governance = governanceRoute(path);
   if (governance !== undefined) return governanceGraph(t, governance, { version, method, path, query: call.query, headers: call.headers });
   if (isDirectoryPath(path)) return directoryGraph(t, { version, method, path, query: call.query, headers: call.headers });

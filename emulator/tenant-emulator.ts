@@ -9,8 +9,13 @@ import { ExtensionRegistry } from './extension-registry.js';
 import { faultReply, readRequestBody, send, serviceOf } from './emulator-http.js';
 import { Faults, type BadToken, type Service } from './faults.js';
 import { Governance } from './governance.js';
+import type { TenantGroupEligibility } from './group-eligibilities.js';
 import { graphError, type GraphReply } from './graph-errors.js';
 import { mintCallerToken, type CallerTokenOptions } from './caller-tokens.js';
+import { activate, type PimActivateOptions, type PimActivationRecord, type PimActivationResult } from './pim-activation.js';
+import { PimExtensions } from './pim-extensions.js';
+import { PimPolicies } from './pim-policies.js';
+import type { PimActivationRequest } from './pim-request-models.js';
 import { graph, managedIdentityToken, openIdMetadata, type TenantFacts } from './routes.js';
 import type { ScaleTenant } from './scale-tenant.js';
 import { loadTenant, type TenantFile } from './tenant-file.js';
@@ -31,6 +36,8 @@ export interface TenantEmulatorOptions {
   readonly apiAudience?: string;
   /** Client id of the function's user-assigned managed identity: the caller of Graph. */
   readonly managedIdentityClientId?: string;
+  /** PIM's app id: the `appid`/`azp` of the tokens PIM presents to a custom extension (the caller of /api/pim). */
+  readonly pimAppId?: string;
   /**
    * The tenant: a tenant file's path, a parsed tenant, a generated one (generateScaleTenant), or
    * any object of the tenant file's format; validated either way (default: emulator/tenants/contoso.json).
@@ -63,6 +70,11 @@ export const DEFAULT_TENANT = {
   callerAppId: '5e1a7c2b-3d4f-4a6b-8c9d-0e1f2a3b4c5d',
   apiAudience: 'api://entitlement-guard',
   managedIdentityClientId: 'a3f2c1d0-9b8e-4d7c-a6b5-c4d3e2f1a0b9',
+  /**
+   * The emulator's own stand-in for PIM's app id, not Microsoft's: the how-to's versions disagree
+   * (one shows 00001111-aaaa-2222-bbbb-3333cccc4444, a placeholder; another 1c67c054-65c8-4f7f-92a1-eb7ba6e48627).
+   */
+  pimAppId: 'c0ffee00-5a1e-4d1a-9b2c-7e3f4a5b6c7d',
 } as const;
 
 /**
@@ -72,7 +84,9 @@ export const DEFAULT_TENANT = {
  * Graph's directory reads (users, managers, sponsors, risky users) and governance reads (groups,
  * access packages and assignments, directory roles, app roles) over a tenant file, and what
  * registering an extension reads and writes (catalogs, custom extensions, assignment policies,
- * catalog role assignments, custom task extensions). Faults are injectable and every call is recorded for assertions.
+ * catalog role assignments, custom task extensions), PIM's custom extensions, role management
+ * policies and PIM for Groups eligibilities; and PIM itself calling a custom extension on a role
+ * activation (`activate`). Faults are injectable and every call is recorded for assertions.
  */
 export class TenantEmulator implements TenantFacts {
   readonly requests = new AssignmentRequests();
@@ -90,7 +104,21 @@ export class TenantEmulator implements TenantFacts {
   managedIdentityRoles: string[] = [
     'EntitlementManagement.ReadWrite.All', 'LifecycleWorkflows.ReadWrite.All', 'User.Read.All', 'User-LifeCycleInfo.Read.All', 'IdentityRiskyUser.Read.All',
     'GroupMember.Read.All', 'RoleManagement.Read.Directory', 'RoleEligibilitySchedule.Read.Directory', 'Directory.Read.All', 'Application.Read.All',
+    // What `npm run register -- --pim` writes, the identity standing in for the operator: PIM custom extensions and the role policies that link them.
+    'PrivilegedAccess-CustomExt.ReadWrite.All', 'RoleManagementPolicy.ReadWrite.Directory', 'RoleManagementPolicy.ReadWrite.AzureADGroup',
+    // PIM for Groups eligibilities (a PIM activation's facts).
+    'PrivilegedEligibilitySchedule.Read.AzureADGroup',
   ];
+  /** PIM custom extensions written through Graph (`npm run register -- --pim`, tests). */
+  readonly pimExtensions = new PimExtensions();
+  /** Role management policies of directory roles and of the tenant's groups, with the rule that links a PIM custom extension. */
+  readonly pimPolicies: PimPolicies;
+  /** PIM for Groups eligibilities, seeded from the tenant file's groupEligibilities; tests may change them. */
+  readonly groupEligibilities: TenantGroupEligibility[];
+  /** Every activation `activate` made, in order. */
+  readonly pimActivations: PimActivationRecord[] = [];
+  /** Object id of PIM's service principal in the tenant (the `oid` of its tokens). */
+  readonly pimObjectId = randomUUID();
   private readonly log: RecordedCall[] = [];
   private seq = 0;
   readonly callerObjectId = randomUUID();
@@ -104,12 +132,16 @@ export class TenantEmulator implements TenantFacts {
     readonly callerAppId: string,
     readonly apiAudience: string,
     readonly managedIdentityClientId: string,
+    readonly pimAppId: string,
     tenant: TenantFile,
   ) {
     this.directory = new Directory(tenant.users);
     this.governance = new Governance(tenant, this.directory);
     this.registry = new ExtensionRegistry(tenant);
     this.requests.seed(tenant.requests);
+    this.groupEligibilities = [...tenant.groupEligibilities];
+    this.pimPolicies = new PimPolicies(this.tenantId, (id) => this.governance.isGroup(id));
+    this.pimExtensions.inUse = (id) => this.pimPolicies.usedBy(id);
   }
 
   static async start(options: TenantEmulatorOptions = {}): Promise<TenantEmulator> {
@@ -131,6 +163,7 @@ export class TenantEmulator implements TenantFacts {
       (options.callerAppId ?? DEFAULT_TENANT.callerAppId).toLowerCase(),
       options.apiAudience ?? DEFAULT_TENANT.apiAudience,
       (options.managedIdentityClientId ?? DEFAULT_TENANT.managedIdentityClientId).toLowerCase(),
+      (options.pimAppId ?? DEFAULT_TENANT.pimAppId).toLowerCase(),
       tenant,
     );
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -150,12 +183,34 @@ export class TenantEmulator implements TenantFacts {
       AZURE_CLIENT_ID: this.managedIdentityClientId,
       IDENTITY_ENDPOINT: `${this.origin}/msi/token`,
       IDENTITY_HEADER: this.identityHeader,
+      PIM_CALLER_APP_IDS: this.pimAppId,
     };
   }
 
   /** A token as the relay's managed identity would present it (v1 by default, like Entra). */
   mintCallerToken(options: CallerTokenOptions = {}): Promise<string> {
     return mintCallerToken(this.issuer, this, options);
+  }
+
+  /**
+   * A token as Entra issues it to PIM for the API: `appid` (v1, the default) or `azp` (v2) is PIM's
+   * app id, `aud` the API's audience unless `options.audience` says otherwise, the tenant's v1 or v2 issuer.
+   */
+  mintPimToken(options: CallerTokenOptions = {}): Promise<string> {
+    const pim = { origin: this.origin, tenantId: this.tenantId, apiAudience: this.apiAudience, callerAppId: this.pimAppId, callerObjectId: this.pimObjectId };
+    return mintCallerToken(this.issuer, pim, options);
+  }
+
+  /**
+   * Plays PIM activating a role (emulator/pim-activation.ts): builds the request model of the
+   * resource type, POSTs it with PIM's token to the extension (given, or linked to the role's
+   * policy) or to `options.targetUrl`, retries a 5xx, a timeout or a failed connection as its
+   * clientConfiguration allows, reads the evaluation, and records the activation in `pimActivations`.
+   */
+  async activate(request: PimActivationRequest, options: PimActivateOptions = {}): Promise<PimActivationResult> {
+    const result = await activate({ pimExtensions: this.pimExtensions, pimPolicies: this.pimPolicies, caCertPem: this.caCertPem, mintPimToken: (o) => this.mintPimToken(o) }, request, options);
+    this.pimActivations.push({ at: Date.now(), request, result });
+    return result;
   }
 
   /** Makes the tenant wait for this callout body, as Entra does when it sends it. */

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { FileRefused, readBoundedFile } from '../src/read-bounded-file.js';
 import { CATALOG_SECTIONS, parseCatalogSections, type TenantCatalogs } from './catalog-file.js';
 import { GOVERNANCE_SECTIONS, parseGovernance } from './governance-file.js';
+import { GROUP_ELIGIBILITY_SECTION, parseGroupEligibilities, type TenantGroupEligibility } from './group-eligibilities.js';
 import { requestProblem } from './governance-references.js';
 import type { TenantGovernance } from './governance-values.js';
 import { parseRequest } from './tenant-requests.js';
@@ -14,13 +15,16 @@ export { TenantFileError, type TenantRequest, type TenantRisk, type TenantSchedu
  * The tenant the emulator plays: its users (with manager, sponsors and Identity Protection risk),
  * the assignment requests Entra knows about, and (all optional) its groups, applications' service
  * principals, access packages, who holds which package, directory role and app role, catalogs
- * and assignment policies (for registering extensions, emulator/catalog-file.ts). Written by
+ * and assignment policies (for registering extensions, emulator/catalog-file.ts), and PIM for
+ * Groups eligibilities (emulator/group-eligibilities.ts). Written by
  * people as JSON (see emulator/tenants/contoso.json); `description` fields are for them and are
  * ignored, except on groups and access packages, where Graph answers them as the description.
  */
 export interface TenantFile extends TenantGovernance, TenantCatalogs {
   readonly users: readonly TenantUser[];
   readonly requests: readonly TenantRequest[];
+  /** PIM for Groups: who may activate a group's member or owner role (optional section). */
+  readonly groupEligibilities: readonly TenantGroupEligibility[];
 }
 
 /** emulator/tenants/contoso.json, from the sources or from the build (dist/emulator → emulator). */
@@ -52,7 +56,7 @@ function policyProblem(request: TenantRequest, catalogs: TenantCatalogs): string
 
 /** Validates a parsed tenant file; `source` names it in errors (e.g. the file's path). Linear in its size. */
 export function parseTenant(value: unknown, source = 'tenant'): TenantFile {
-  const f = Fields.of(source, 'the tenant', value, ['$schema', 'description', 'users', 'requests', ...GOVERNANCE_SECTIONS, ...CATALOG_SECTIONS]);
+  const f = Fields.of(source, 'the tenant', value, ['$schema', 'description', 'users', 'requests', ...GOVERNANCE_SECTIONS, ...CATALOG_SECTIONS, GROUP_ELIGIBILITY_SECTION]);
   const users: TenantUser[] = [];
   const byId = new Map<string, number>();
   const byUpn = new Map<string, number>();
@@ -73,6 +77,7 @@ export function parseTenant(value: unknown, source = 'tenant'): TenantFile {
   }
   const { governance, refs } = parseGovernance(f, byId);
   const catalogs = parseCatalogSections(f, governance.accessPackages);
+  const groupEligibilities = parseGroupEligibilities(f, (id) => byId.has(id), (id) => refs.isGroup(id));
   const requests: TenantRequest[] = [];
   const requestIds = new Map<string, number>();
   for (const [i, raw] of f.list('requests').entries()) {
@@ -84,7 +89,7 @@ export function parseTenant(value: unknown, source = 'tenant'): TenantFile {
     requestIds.set(request.id, i);
     requests.push(request);
   }
-  return { users, requests, ...governance, ...catalogs };
+  return { users, requests, ...governance, ...catalogs, groupEligibilities };
 }
 
 /** Largest tenant file read: about five times the 50,000-user tenant of `npm run bench` (23 MB). */

@@ -5,7 +5,8 @@
  *    Azurite) with Graph at 0 and 50 ms per call and no policy, and per scenario of the sample
  *    policy at 50 ms; the floor is the calls the decision cannot do without, made raw (no SDK) in
  *    the decision's order and rhythm: one round of reads when it reads, the ledger insert, then
- *    the resume;
+ *    the resume; and a PIM activation→answer on the sample policy at 50 ms over one round of
+ *    reads and the ledger insert (an activation is answered, not resumed);
  *  - decisions per second on one core with Graph at 0 ms, over a raw Node HTTP server doing a
  *    JSON echo and one outbound HTTPS call (the floor of the same I/O);
  *  - cold start: a fresh process importing the deployed bundle and answering its first callout,
@@ -23,6 +24,7 @@ import { TenantEmulator } from '../emulator/index.js';
 import { coldImportRows } from './support/bundle-bench.js';
 import { coldStarts } from './support/cold-start-bench.js';
 import { noPolicyLatencies, policyScenarioLatencies } from './support/latency-bench.js';
+import { activationLatencies } from './support/pim-bench.js';
 import { benchScan } from './support/scan-bench.js';
 import type { SodFigures } from './support/sod-bench.js';
 import { median, ms, percentile, table } from './support/stats.js';
@@ -51,6 +53,9 @@ async function latencyRows(): Promise<string[][]> {
     const floor = f.reads > 0 ? `1 read round trip (${plural(f.reads, 'read')} at once), ledger insert, resume, raw` : 'ledger insert, then the resume, raw';
     rows.push([`… sample policy: ${f.name}, ${plural(f.rounds, 'round')}`, ms(median(f.samples)), ms(percentile(f.samples, 99)), String(f.samples.length), floor, ms(f.floorMs), ratio(median(f.samples), f.floorMs)]);
   }
+  const pim = await activationLatencies(POLICY_CALLOUTS, GRAPH_LATENCY_MS);
+  const pimFloor = median(pim.floor);
+  rows.push([`PIM activation→answer, sample policy, Graph ${String(pim.graphMs)} ms`, ms(median(pim.samples)), ms(percentile(pim.samples, 99)), String(pim.samples.length), `its ${plural(pim.reads, 'read')} at once, ledger insert, raw`, ms(pimFloor), ratio(median(pim.samples), pimFloor)]);
   return rows;
 }
 

@@ -1,7 +1,8 @@
 /**
  * `npm run what-if -- --user <id | UPN> --package <id> [options]`: what the policy would decide if
- * the user requested the package, without any callout and without resuming anything (see
- * scripts/support/what-if-cli.ts and src/what-if/).
+ * the user requested the package; `--role`, `--group` or `--azure-role` instead of `--package`:
+ * what PIM would get if the user activated the role. Without any callout, without resuming or
+ * recording anything (see scripts/support/what-if-cli.ts and src/what-if/).
  *
  * The tenant emulator serves HTTPS from a CA made for the run, and Node trusts extra CAs only from
  * NODE_EXTRA_CA_CERTS read at start-up; so against the emulator this script makes the CA and runs

@@ -94,3 +94,21 @@ export async function rawGraph(emulator: TenantEmulator): Promise<RawGraph> {
     },
   };
 }
+
+/**
+ * The reads a decision made, raw and all at once, on keep-alive connections with the identity's
+ * token: one round trip of as many reads (the request-targets as the emulator recorded them).
+ */
+export async function rawReadRound(emulator: TenantEmulator, targets: readonly string[]): Promise<{ round(): Promise<void>; close(): void }> {
+  const token = await managedIdentityToken(emulator);
+  const agent = new Agent({ keepAlive: true, ca: emulator.caCertPem });
+  const headers = { authorization: `Bearer ${token}`, ConsistencyLevel: 'eventual' };
+  return {
+    round: async () => {
+      await Promise.all(targets.map((target) => get(agent, `${emulator.origin}${target}`, headers)));
+    },
+    close: () => {
+      agent.destroy();
+    },
+  };
+}

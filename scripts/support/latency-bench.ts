@@ -55,7 +55,7 @@ async function decisionFloor(emulator: TenantEmulator, tableUrl: string, n: numb
   return samples;
 }
 
-interface Rig {
+export interface Rig {
   readonly emulator: TenantEmulator;
   readonly azurite: AzuriteTablesProcess;
   readonly table: string;
@@ -64,7 +64,7 @@ interface Rig {
 }
 
 /** The tenant emulator and Azurite's tables on one CA, a ledger table made, and the CA written for the host to trust. */
-async function rig(): Promise<Rig> {
+export async function rig(): Promise<Rig> {
   const ca = await createCertificateAuthority();
   const [emulator, azurite] = await Promise.all([TenantEmulator.start({ ca }), startAzuriteTables({ ca })]);
   await createTableRaw(emulator, azurite.accountUrl, 'decisions');

@@ -1,9 +1,11 @@
 import { systemClock, type Clock } from '../../src/ports.js';
 import { formatRegister, registerJson } from '../../src/register/format-register.js';
+import { isPimCommand } from '../../src/register/pim/pim-args.js';
 import { parseRegisterArgs, type RegisterSource } from '../../src/register/register-args.js';
 import { RegisterError } from '../../src/register/register-error.js';
 import { REGISTER_USAGE } from '../../src/register/register-usage.js';
 import { runRegister } from '../../src/register/run-register.js';
+import { pimRegisterCli } from './register-pim-cli.js';
 import { emulatorGraph, liveGraph, type EmulatorOptions, type TenantGraph } from './tenant-graph.js';
 
 export interface RegisterIo {
@@ -29,11 +31,12 @@ async function openSource(source: RegisterSource, options: RegisterCliOptions): 
 
 /**
  * `npm run register`: the command line → the registration made (or planned, with --what-if),
- * printed for a person or as JSON. Returns the exit code: 0 done or nothing to change, 1 Graph, a
+ * printed for a person or as JSON; with --pim, PIM's custom extension (register-pim-cli.ts). Returns the exit code: 0 done or nothing to change, 1 Graph, a
  * permission or the sign-in failed, 2 bad arguments, a missing catalog or policy, a stage or
  * policy that cannot take the extension, a tenant file that does not load.
  */
 export async function registerCli(argv: readonly string[], io: RegisterIo, options: RegisterCliOptions): Promise<number> {
+  if (isPimCommand(argv)) return pimRegisterCli(argv, io, options);
   const parsed = parseRegisterArgs(argv, options.env);
   if (parsed.kind === 'help') {
     io.out(`${REGISTER_USAGE}\n`);

@@ -10,10 +10,12 @@ import type { Policy } from '../../src/policy/policy-types.js';
 import { defaultPolicyPath, readPolicyFile } from '../../src/policy/read-policy-file.js';
 import { systemClock, type Clock } from '../../src/ports.js';
 import { syntheticIds, type SyntheticIds } from '../../src/what-if/build-callout.js';
+import { formatActivation } from '../../src/what-if/format-activation.js';
 import { formatHuman } from '../../src/what-if/format-human.js';
-import { whatIfJson } from '../../src/what-if/format-json.js';
+import { activationJson, whatIfJson } from '../../src/what-if/format-json.js';
 import { parseWhatIfArgs, USAGE, type WhatIfArgs } from '../../src/what-if/parse-args.js';
-import { runWhatIf, type WhatIfResult } from '../../src/what-if/run-what-if.js';
+import { runActivationWhatIf } from '../../src/what-if/run-activation.js';
+import { runWhatIf } from '../../src/what-if/run-what-if.js';
 import type { WhatIfContext } from '../../src/what-if/what-if-context.js';
 import { WhatIfError } from '../../src/what-if/what-if-error.js';
 
@@ -119,24 +121,36 @@ async function openSource(args: WhatIfArgs, open: CliOptions['openEmulator']): P
   }
 }
 
-async function evaluate(args: WhatIfArgs, options: CliOptions): Promise<{ result: WhatIfResult; context: WhatIfContext }> {
+/** Evaluates what the arguments ask (a package request or a PIM activation) and returns the output. */
+async function evaluate(args: WhatIfArgs, options: CliOptions): Promise<string> {
   const policy = loadPolicy(args);
   const source = await openSource(args, options.openEmulator);
   try {
+    const services = { graph: source.graph, graphBaseUrl: source.graphBaseUrl, policy, clock: options.clock ?? systemClock, timeoutMs: source.timeoutMs, budgetMs: source.budgetMs };
+    const context: WhatIfContext = { source: source.context, policyFile: args.policyPath ?? defaultPolicyPath() };
+    const ids = options.ids ?? syntheticIds();
+    if (args.kind === 'activation') {
+      const question = { user: args.user, target: args.target, justification: args.justification, ticket: args.ticket, duration: args.duration, start: args.start, requestId: ids.requestId };
+      const result = await runActivationWhatIf(question, services);
+      return args.json ? json(activationJson(result, context)) : formatActivation(result, context);
+    }
     const result = await runWhatIf(
-      { user: args.user, packageId: args.packageId, catalogId: args.catalogId, assignmentPolicyId: args.assignmentPolicyId, stage: args.stage, requestType: args.requestType, ids: options.ids ?? syntheticIds() },
-      { graph: source.graph, graphBaseUrl: source.graphBaseUrl, policy, clock: options.clock ?? systemClock, timeoutMs: source.timeoutMs, budgetMs: source.budgetMs, allowDenyAtApprovedStage: args.allowDenyAtApprovedStage },
+      { user: args.user, packageId: args.packageId, catalogId: args.catalogId, assignmentPolicyId: args.assignmentPolicyId, stage: args.stage, requestType: args.requestType, ids },
+      { ...services, allowDenyAtApprovedStage: args.allowDenyAtApprovedStage },
     );
-    return { result, context: { source: source.context, policyFile: args.policyPath ?? defaultPolicyPath() } };
+    return args.json ? json(whatIfJson(result, context)) : formatHuman(result, context);
   } finally {
     await source.close();
   }
 }
 
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
 /**
- * `npm run what-if`: the command line → what the policy would decide, printed for a person or as
- * JSON. Returns the exit code: 0 evaluated, 1 Graph or the credential failed, 2 bad arguments,
- * an unknown user or package, a policy or tenant file that does not load.
+ * `npm run what-if`: the command line → what the policy would decide on an access package request
+ * or a PIM activation, printed for a person or as JSON. Returns the exit code: 0 evaluated, 1
+ * Graph or the credential failed, 2 bad arguments, an unknown user or package, a policy or tenant
+ * file that does not load.
  */
 export async function whatIfCli(argv: readonly string[], io: CliIo, options: CliOptions): Promise<number> {
   const parsed = parseWhatIfArgs(argv, options.env);
@@ -149,8 +163,7 @@ export async function whatIfCli(argv: readonly string[], io: CliIo, options: Cli
     return 2;
   }
   try {
-    const { result, context } = await evaluate(parsed.args, options);
-    io.out(parsed.args.json ? `${JSON.stringify(whatIfJson(result, context), null, 2)}\n` : formatHuman(result, context));
+    io.out(await evaluate(parsed.args, options));
     return 0;
   } catch (error) {
     if (error instanceof WhatIfError) {

@@ -33,6 +33,10 @@ nothing and says so.
   --graph <origin>               Graph origin for --live (default https://graph.microsoft.com)
   --help                         this text
 
+PIM: npm run register -- --pim --resource-type <entraGroups | entraRoles | azureResources> [--link <id> ...]
+registers PIM's custom extension (calling /api/pim) and links it to role settings; see
+npm run register -- --pim --help.
+
 Exit codes: 0 done (or nothing to change), 1 Graph, a permission or the sign-in failed, or Graph
 holds a write otherwise than it was written,
 2 bad arguments, a catalog or policy that does not exist, a stage or policy that cannot take the extension.`;

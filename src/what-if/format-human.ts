@@ -1,14 +1,8 @@
 import type { ApprovalStage, SubjectSet } from '../decision/approval-stage.js';
 import type { ApproverRecord } from '../engine/policy-engine.js';
-import type { CheckRun, Finding } from '../engine/run-checks.js';
-import type { FactSource } from '../facts/gather-facts.js';
-import { evidenceLines } from './format-evidence.js';
-import { REQUEST_FACT } from './request-checks.js';
+import { checkLines, factLines, findingLines, indent, named, sourceText } from './format-parts.js';
 import type { WhatIfResult } from './run-what-if.js';
 import type { WhatIfContext } from './what-if-context.js';
-
-const indent = (lines: readonly string[], by: string): string[] => lines.map((line) => `${by}${line}`);
-const named = (name: string | undefined, id: string): string => (name === undefined ? id : `${name} (${id})`);
 
 /** The verdict line: what the stage would answer, and why a deny did not stay one. */
 export function verdictLine(result: WhatIfResult): string {
@@ -21,35 +15,6 @@ export function verdictLine(result: WhatIfResult): string {
   if (findings.some((f) => f.enforced)) return `Would CONTINUE at ${stage}, FLAGGED.`;
   if (findings.length > 0) return `Would CONTINUE at ${stage} (audit mode: the findings are recorded, not enforced).`;
   return `Would CONTINUE at ${stage}.`;
-}
-
-function findingLines(finding: Finding): string[] {
-  const kind = finding.kind === 'notice' ? 'notice (decides nothing)' : finding.kind === 'error' ? 'could not run' : 'violation';
-  const weight = `${kind}, severity ${finding.severity}, action ${finding.action}, ${finding.enforced ? 'enforced' : 'audit only'}`;
-  return [`- ${finding.message}`, ...indent([weight, ...evidenceLines(finding.evidence)], '  ')];
-}
-
-const STATUS: Readonly<Record<CheckRun['status'], string>> = { passed: 'passed', failed: 'FAILED', error: 'could not run', skipped: 'skipped' };
-
-function checkLines(run: CheckRun): string[] {
-  const head = `${STATUS[run.status].padEnd(13)} ${run.id} [${run.scope}]${run.mode === 'audit' ? ' (audit)' : ''}`;
-  return [head, ...indent(run.findings.flatMap(findingLines), '    ')];
-}
-
-function factStatus(source: FactSource): string {
-  const status = source.graphStatus === undefined ? '' : `, ${source.graphStatus}`;
-  if (source.outcome === 'loaded') return `loaded${status}`;
-  if (source.outcome === 'absent') return `absent${status}: read as none`;
-  const failure = source.failure;
-  const why = failure?.kind === 'forbidden' ? `forbidden, permission ${failure.permission ?? 'unknown'} missing` : (failure?.kind ?? 'failed');
-  const expected = source.fact === REQUEST_FACT && failure?.kind === 'not-found' ? ' (expected: the request is made up)' : '';
-  return `FAILED (${why}${status})${expected}`;
-}
-
-function factLines(sources: readonly FactSource[]): string[] {
-  const sorted = [...sources].sort((a, b) => a.fact.localeCompare(b.fact));
-  const width = Math.max(0, ...sorted.map((s) => s.fact.length));
-  return sorted.map((s) => `${s.fact.padEnd(width)}  ${s.read ?? '(no read: the callout names no subject)'}: ${factStatus(s)}`);
 }
 
 function subjectText(set: SubjectSet): string {
@@ -85,7 +50,7 @@ function approverLines(record: ApproverRecord, stage: ApprovalStage): string[] {
 /** The what-if for a person: the verdict, the text approvers would see, each check and finding, and the reads behind them. */
 export function formatHuman(result: WhatIfResult, context: WhatIfContext): string {
   const { user, accessPackage, callout, evaluation, requestChecks, answer } = result;
-  const source = context.source.kind === 'emulator' ? `the tenant emulator (${context.source.tenantFile})` : `tenant ${context.source.tenantId} at ${context.source.graph}, read-only`;
+  const source = sourceText(context.source);
   const catalog = `${named(accessPackage.catalog.displayName, accessPackage.catalog.id)}${accessPackage.catalogFrom === 'argument' ? ' (from --catalog)' : ''}`;
   const lines = [
     `What if ${named(user.displayName, user.id)} requested ${named(accessPackage.displayName, accessPackage.id)}?`,

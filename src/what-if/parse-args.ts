@@ -4,56 +4,45 @@ import { isGuidText, parseGuid, type Guid } from '../guid.js';
 import { REQUEST_TYPES, requestTypeOf, type RequestType } from '../request-types.js';
 import { stageCapabilities, type ElmStage } from '../stages.js';
 import { TENANT_SOURCE_OPTIONS, type TenantSource } from '../tenant-source.js';
+import { ACTIVATION_OPTIONS, activationAsk, type ActivationAsk } from './activation-args.js';
+
+export { USAGE } from './usage.js';
 
 /** Where the directory is read: the tenant emulator in-process, or a real tenant, read-only. */
 export type WhatIfSource = TenantSource;
 
-export interface WhatIfArgs {
+/** What every what-if takes: who, under which policy, read from where, printed how. */
+interface CommonArgs {
   /** An object id (lower-cased) or a user principal name, as given. */
   readonly user: string;
+  /** undefined: POLICY_PATH, else the policy deployed with the app (as the function reads it). */
+  readonly policyPath: string | undefined;
+  readonly json: boolean;
+  readonly source: WhatIfSource;
+  /** ALLOW_DENY_AT_APPROVED_STAGE, read as the function reads it (it decides how the policy loads). */
+  readonly allowDenyAtApprovedStage: boolean;
+}
+
+/** A what-if of an access package request (--package). */
+export interface PackageArgs extends CommonArgs {
+  readonly kind: 'package';
   readonly packageId: Guid;
   readonly stage: ElmStage;
   readonly requestType: RequestType;
-  /** undefined: POLICY_PATH, else the policy deployed with the app (as the function reads it). */
-  readonly policyPath: string | undefined;
   /** The package's catalog when Graph cannot expand it; given, the package read does not ask for it. */
   readonly catalogId: Guid | undefined;
   /** The assignment policy the request would come through; scopes may match on it. */
   readonly assignmentPolicyId: Guid | undefined;
-  readonly json: boolean;
-  readonly source: WhatIfSource;
-  /** ALLOW_DENY_AT_APPROVED_STAGE, read as the function reads it. */
-  readonly allowDenyAtApprovedStage: boolean;
 }
 
+/** A what-if of a PIM role activation (--role, --group or --azure-role). */
+export interface ActivationArgs extends CommonArgs, ActivationAsk {
+  readonly kind: 'activation';
+}
+
+export type WhatIfArgs = PackageArgs | ActivationArgs;
+
 export type ParsedArgs = ParsedCommand<WhatIfArgs>;
-
-/** The request types for the usage, a few to a line under the option's description. */
-const REQUEST_TYPE_USAGE = ['userAdd (default)', ...REQUEST_TYPES.filter((t) => t !== 'userAdd')]
-  .map((t, i, all) => `${t}${i === all.length - 1 ? ' (any casing)' : ','}${i % 5 === 4 ? '\n                              ' : ''}`)
-  .join(' ');
-
-export const USAGE = `Usage: npm run what-if -- --user <object id or UPN> --package <access package id> [options]
-
-Evaluates the policy for a user requesting an access package, without any callout: builds the
-callout Entra would send, reads the directory as the function does, runs the checks, and prints
-what the stage would answer. Nothing is resumed or written.
-
-  --user <id | UPN>            the user who would request (target and requestor)
-  --package <id>               the access package
-  --stage <stage>              assignmentRequestCreated (default), assignmentRequestDeterminingApprovalRequirements,
-                               assignmentRequestApproved, assignmentRequestGranted or assignmentRequestRemoved
-  --request-type <type>        ${REQUEST_TYPE_USAGE}
-  --policy <file>              the policy (default: POLICY_PATH, else policy/policy.json)
-  --catalog <id>               the package's catalog, when Graph cannot expand it on the package
-  --assignment-policy <id>     the assignment policy the request comes through (for scopes that match on it)
-  --json                       print the evaluation as JSON
-  --tenant <file>              tenant file for the in-process tenant emulator (default: emulator/tenants/contoso.json)
-  --live --tenant-id <id>      read a real tenant instead, read-only, with your own credential (DefaultAzureCredential)
-  --graph <origin>             Graph origin for --live (default https://graph.microsoft.com)
-  --help                       this text
-
-Exit codes: 0 evaluated, 1 Graph or the credential failed, 2 bad arguments, unknown user or package, bad policy.`;
 
 const OPTIONS = {
   user: { type: 'string' },
@@ -64,6 +53,7 @@ const OPTIONS = {
   catalog: { type: 'string' },
   'assignment-policy': { type: 'string' },
   json: { type: 'boolean' },
+  ...ACTIVATION_OPTIONS,
   ...TENANT_SOURCE_OPTIONS,
   help: { type: 'boolean' },
 } as const;
@@ -109,27 +99,40 @@ function allowDenyOf(env: Readonly<Record<string, string | undefined>>): boolean
   throw new UsageError('ALLOW_DENY_AT_APPROVED_STAGE must be true or false');
 }
 
+/** The flags only an access package request takes. */
+const PACKAGE_ONLY = ['package', 'stage', 'request-type', 'catalog', 'assignment-policy'] as const;
+
 /** The command line (after `--`) and the environment → what to evaluate, or why not. */
 export function parseWhatIfArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedArgs {
-  return parseCommand(() => {
+  return parseCommand((): ParsedArgs => {
     const values = readFlags(argv, OPTIONS);
     if (values.help === true) return { kind: 'help' };
     if (values.user === undefined) throw new UsageError('--user is required');
-    if (values.package === undefined) throw new UsageError('--package is required');
+    const activation = activationAsk(values);
     const policyPath = values.policy ?? env['POLICY_PATH']?.trim();
+    const common: CommonArgs = {
+      user: userOf(values.user),
+      policyPath: policyPath === '' ? undefined : policyPath,
+      json: values.json === true,
+      source: sourceArg(values),
+      allowDenyAtApprovedStage: allowDenyOf(env),
+    };
+    if (activation !== undefined) {
+      const stray = PACKAGE_ONLY.find((flag) => values[flag] !== undefined);
+      if (stray !== undefined) throw new UsageError(`--${stray} is for an access package request, not a PIM activation`);
+      return { kind: 'run', args: { kind: 'activation', ...common, ...activation } };
+    }
+    if (values.package === undefined) throw new UsageError('--package is required (or --role, --group or --azure-role for a PIM activation)');
     return {
       kind: 'run',
       args: {
-        user: userOf(values.user),
+        kind: 'package',
+        ...common,
         packageId: guid(values.package, '--package'),
         stage: stageOf(values.stage),
         requestType: requestTypeArg(values['request-type']),
-        policyPath: policyPath === '' ? undefined : policyPath,
         catalogId: optionalGuid(values.catalog, '--catalog'),
         assignmentPolicyId: optionalGuid(values['assignment-policy'], '--assignment-policy'),
-        json: values.json === true,
-        source: sourceArg(values),
-        allowDenyAtApprovedStage: allowDenyOf(env),
       },
     };
   });

@@ -69,6 +69,7 @@ interface Item {
 
 const target = { path: pathOf('/identityGovernance/entitlementManagement/assignmentRequests/r/resume'), confirmPath: pathOf('/x') };
 const M1 = '11111111-1111-4111-8111-111111111111';
+const USER_ADMIN = 'fe930be7-5e62-47db-91af-98c3a49a38b1';
 
 /** The resumes' `data`, as elmResume and lcwResume write it: every resumable stage, the approval stages with every kind of approver. */
 function resumes(): Item[] {
@@ -108,6 +109,10 @@ function declaredAt(call: RecordedCall): string {
   if (/\/(assignmentPolicies|accessPackageAssignmentPolicies)\//.test(call.path)) return `${G}.accessPackageAssignmentPolicy`;
   if (call.path.endsWith('/roleAssignments')) return `${G}.unifiedRoleAssignment`;
   if (call.path.includes('/customTaskExtensions')) return `${G}.identityGovernance.customTaskExtension`;
+  // PIM's custom extensions hold roleManagementCustomCalloutExtension; declared here as its base, which the index knows, so that the body's type must resolve.
+  if (call.path.includes('/privilegedAccess/customExtensions')) return `${G}.customCalloutExtension`;
+  // The index does not describe role management policy rules: the emulator's own rules check them.
+  if (call.path.includes('/roleManagementPolicies/')) return `${G}.unifiedRoleManagementPolicyRule`;
   throw new Error(`register wrote ${call.method} ${call.path}: say what Graph type its body is`);
 }
 
@@ -125,6 +130,10 @@ beforeAll(async () => {
       writes.push({ what: `register, ${run}: ${call.method} ${call.path}`, version: call.path.startsWith('/beta/') ? 'beta' : 'v1.0', declared: declaredAt(call), body: call.body });
     }
   }
+  // register --pim's writes (beta, as the how-to requires), linking a directory role.
+  const pim = await register(emulator, ['--pim', '--resource-type', 'entraRoles', '--link', USER_ADMIN], { FUNCTION_APP_URL: 'https://eg-func.azurewebsites.net', API_CLIENT_ID: M1 });
+  if (pim.code !== 0) throw new Error(`register --pim exited ${pim.code}: ${pim.err}`);
+  for (const call of pim.writes) writes.push({ what: `register --pim: ${call.method} ${call.path}`, version: 'beta', declared: declaredAt(call), body: call.body });
   const token = await miToken(emulator);
   const expand = '$expand=customExtensionStageSettings($expand=customExtension)';
   const answers: Item[] = [];
@@ -132,6 +141,12 @@ beforeAll(async () => {
     const answer = await graphGet(emulator, path, token);
     if (answer.status !== 200) throw new Error(`GET ${path}: ${answer.status}`);
     answers.push({ what: `emulator answer: GET ${path}`, version, declared: `${G}.accessPackageAssignmentPolicy`, body: answer.json });
+  }
+  for (const version of ['v1.0', 'beta'] as const) {
+    const path = `/${version}/identityGovernance/privilegedAccess/customExtensions/${emulator.pimExtensions.list()[0]?.id ?? ''}`;
+    const answer = await graphGet(emulator, path, token);
+    if (answer.status !== 200) throw new Error(`GET ${path}: ${answer.status}`);
+    answers.push({ what: `emulator answer: GET ${path}`, version, declared: `${G}.customCalloutExtension`, body: answer.json });
   }
   corpus = [...resumes(), ...writes, ...answers];
 });
@@ -150,10 +165,11 @@ describe('the writes and answers read', () => {
     expect(corpus.map((item) => [item.what, findings(emulatorTypes(item.version), item)]).filter(([, found]) => (found as unknown[]).length > 0)).toEqual([]);
   });
 
-  test('resumes, register\'s writes in both versions and the policy answered in both', () => {
+  test('resumes, register\'s writes in both versions, the policy and a PIM custom extension answered in both', () => {
     expect(corpus.filter((i) => i.what.startsWith('ELM resume')).length).toBeGreaterThan(10);
     expect(new Set(corpus.filter((i) => i.what.startsWith('register')).map((i) => i.version))).toEqual(new Set(['v1.0', 'beta']));
-    expect(corpus.filter((i) => i.what.startsWith('emulator answer')).map((i) => i.version)).toEqual(['v1.0', 'beta']);
+    expect(corpus.filter((i) => i.what.startsWith('emulator answer')).map((i) => i.version)).toEqual(['v1.0', 'beta', 'v1.0', 'beta']);
+    expect(corpus.filter((i) => i.what.startsWith('register --pim')).length).toBe(2);
   });
 });
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { REQUEST_TYPES } from '../../src/request-types.js';
-import { parseWhatIfArgs, USAGE, type ParsedArgs } from '../../src/what-if/parse-args.js';
+import { parseWhatIfArgs, USAGE, type PackageArgs, type ParsedArgs } from '../../src/what-if/parse-args.js';
 
 const AVERY = 'a7529cd7-a86d-4455-8c43-00e7495481b0';
 const PAYMENTS = '97979783-38c5-40ae-b74e-404935a04ffd';
 const TENANT = '0c6f5d3e-8a57-4f4e-9b1a-2d7c1a3e5f00';
 const base = ['--user', AVERY, '--package', PAYMENTS];
 
-function run(argv: string[], env: Record<string, string> = {}) {
+function run(argv: string[], env: Record<string, string> = {}): PackageArgs {
   const parsed = parseWhatIfArgs(argv, env);
-  if (parsed.kind !== 'run') throw new Error(`expected run, got ${JSON.stringify(parsed)}`);
+  if (parsed.kind !== 'run' || parsed.args.kind !== 'package') throw new Error(`expected a package run, got ${JSON.stringify(parsed)}`);
   return parsed.args;
 }
 
@@ -21,6 +21,7 @@ const problem = (argv: string[], env: Record<string, string> = {}): string => {
 describe('what-if arguments', () => {
   it('defaults: created stage, userAdd, the emulator with its sample tenant, the policy the function reads', () => {
     expect(run(base)).toEqual({
+      kind: 'package',
       user: AVERY,
       packageId: PAYMENTS,
       stage: 'assignmentRequestCreated',
@@ -74,7 +75,7 @@ describe('what-if arguments', () => {
 
   it.each([
     ['no --user', ['--package', PAYMENTS], '--user is required'],
-    ['no --package', ['--user', AVERY], '--package is required'],
+    ['no --package', ['--user', AVERY], '--package is required (or --role, --group or --azure-role for a PIM activation)'],
     ['a user that is neither an id nor a UPN', ['--user', 'avery', '--package', PAYMENTS], '--user must be an object id (GUID) or a user principal name (name@domain), not "avery"'],
     ['a package id that is not a GUID', ['--user', AVERY, '--package', 'payments'], '--package must be a GUID, not "payments"'],
     ['a catalog id that is not a GUID', [...base, '--catalog', 'finance'], '--catalog must be a GUID, not "finance"'],

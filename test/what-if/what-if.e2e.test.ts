@@ -246,7 +246,7 @@ describe('what-if: what stops it', () => {
     const run = await whatIf(['--user', AVERY]);
     expect(run.code).toBe(2);
     expect(run.out).toBe('');
-    expect(run.err).toMatch(/^what-if: --package is required\n\nUsage: npm run what-if -- --user <object id or UPN> --package <access package id> \[options\]\n/);
+    expect(run.err).toMatch(/^what-if: --package is required \(or --role, --group or --azure-role for a PIM activation\)\n\nUsage: npm run what-if -- --user <object id or UPN> --package <access package id> \[options\]\n/);
   });
 
   it('--help: the usage on stdout, exit 0', async () => {
