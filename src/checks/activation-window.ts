@@ -114,7 +114,11 @@ export default defineCheck({
     const verdict = judgeWindow(windowOf(options), at, groups);
     const evidence = { at: new Date(at).toISOString(), timeZone: options.timeZone, detail: verdict.detail };
     if (verdict.allowed) {
-      if (verdict.why !== 'inside') return [{ messageId: 'allowedOutside', data: { detail: verdict.detail }, evidence, notice: true }];
+      if (verdict.why !== 'inside') {
+        // Said only when it mattered: inside the window itself there is nothing to note.
+        const byWindow = options.allowedBy.includes('window') && judgeWindow({ ...windowOf(options), maintenanceWindows: [], exceptionGroups: [] }, at, groups).allowed;
+        return byWindow ? [] : [{ messageId: 'allowedOutside', data: { detail: verdict.detail }, evidence, notice: true }];
+      }
       if (options.allowedBy.includes('window')) return [];
       const allowed = options.allowedBy.map((a) => ALLOWED_TEXT[a]).join(' or ');
       return [{ messageId: 'notAllowedBy', data: { allowed }, evidence }];

@@ -84,7 +84,8 @@ export default defineCheck({
     const from = callout.kind === 'elm-request' && isExtension(callout.requestType) && start < made ? made : start;
     if (maxHours !== undefined) {
       if (end.ms - from <= maxHours * HOUR_MS) return [];
-      const hours = Math.round(((end.ms - from) / HOUR_MS) * 10) / 10;
+      // Rounded up, as days are: a minute over eight hours never reads as eight.
+      const hours = Math.ceil(((end.ms - from) / HOUR_MS) * 10) / 10;
       return [{ messageId: 'tooManyHours', data: { hours, start: new Date(from).toISOString(), maxHours }, evidence: { ...evidence, hours, maxHours } }];
     }
     if (end.ms - from <= maxDays * DAY_MS) return [];

@@ -4,10 +4,13 @@ import { REQUEST_TYPES } from '../request-types.js';
 import { PIM_RESOURCE_TYPES } from './policy-types.js';
 import { ELM_STAGES } from '../stages.js';
 
+/** A pattern matching `text` in any ASCII casing: JSON Schema's patterns have no case-insensitive flag. */
+const anyCase = (text: string): string => text.replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
+
 /** A request type as the policy names it: one of REQUEST_TYPES in any casing (`UserExtend` as the beta pages spell it). */
 const requestType = {
   type: 'string',
-  pattern: `^(?:${REQUEST_TYPES.map((t) => t.replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`)).join('|')})$`,
+  pattern: `^(?:${REQUEST_TYPES.map(anyCase).join('|')})$`,
   examples: REQUEST_TYPES,
   description: `A request type, in any casing: ${REQUEST_TYPES.join(', ')}.`,
 };
@@ -185,7 +188,7 @@ export function buildPolicySchema(checks: readonly Check[], form: 'published' | 
                   uniqueItems: true,
                   items: {
                     type: 'string',
-                    pattern: `^(?:${GUID_PATTERN.slice(1, -1)}|(?:/[^/]+)*/providers/[Mm]icrosoft\\.[Aa]uthorization/roleDefinitions/[0-9a-fA-F-]{36})$`,
+                    pattern: `^(?:${GUID_PATTERN.slice(1, -1)}|(?:/[^/]+)*/${anyCase('providers')}/${anyCase('microsoft')}\\.${anyCase('authorization')}/${anyCase('roleDefinitions')}/[0-9a-fA-F-]{36})$`,
                     maxLength: 1024,
                     description: 'An Entra role definition id (the template id for built-in roles), an Azure role definition GUID, or an Azure role definition ARM id.',
                   },

@@ -35,7 +35,10 @@ const RESOURCE_TYPE: Readonly<Record<PimActivation['target']['kind'], PimResourc
 /** An ARM scope at or beneath one of `scopes` (lower-case, compared without case). */
 function beneath(scopes: readonly string[], scope: string): boolean {
   const lower = scope.toLowerCase();
-  return scopes.some((s) => s === '/' || lower === s || lower.startsWith(`${s.replace(/\/$/, '')}/`));
+  return scopes.some((s) => {
+    const base = s.replace(/\/+$/, '');
+    return base === '' || lower === base || lower.startsWith(`${base}/`);
+  });
 }
 
 /** How a scope's PIM keys fit an activation: a key that cannot apply to its resource type does not match. */

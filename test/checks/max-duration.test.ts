@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../src/checks/max-duration.js';
 import type { RequestedSchedule, RequestFact } from '../../src/facts/fact-types.js';
-import { elmRequest, evaluate, idsAndData, NOW, rendered, requestFact, schedule } from './support.js';
+import type { PimActivation, PimSchedule } from '../../src/pim/activation.js';
+import { elmRequest, evaluate, idsAndData, NOW, optionsProblem, pimActivation, pimSchedule, rendered, requestFact, schedule } from './support.js';
 
 const START = '2026-12-01T09:00:00Z';
 /** When the request was made (NOW). */
@@ -75,5 +76,83 @@ describe('max-duration fails', () => {
     const reports = run({ request: { schedule: after('P400D') } });
     expect(reports[0]?.evidence).toEqual({ expirationType: 'afterDuration', startDateTime: START, endDateTime: null, duration: 'P400D', days: 400, maxDays: 365 });
     expect(rendered(check, reports)).toEqual(['The requested access lasts 400 days (2026-12-01 to 2028-01-05); at most 365 are allowed.']);
+  });
+});
+
+describe('max-duration on PIM activations (maxHours)', () => {
+  /** When the activation asks to start: a weekday morning after NOW. */
+  const FROM = '2026-12-03T09:00:00Z';
+  const activate = (expiration: Partial<PimSchedule>) => pimActivation({ schedule: pimSchedule({ startDateTime: FROM, duration: undefined, expirationType: undefined, ...expiration }) });
+  const lasting = (duration: string, type = 'afterDuration') => activate({ expirationType: type, duration });
+  const ending = (endDateTime: string, type = 'afterDateTime') => activate({ expirationType: type, endDateTime });
+  // No request fact: an activation's schedule is in its body.
+  const runPim = (activation: PimActivation, options: Record<string, unknown> = { maxHours: 8 }) => evaluate(check, activation, {}, options);
+  const tooMany = (hours: number, start = '2026-12-03T09:00:00.000Z') => [{ messageId: 'tooManyHours', data: { hours, start, maxHours: 8 } }];
+
+  it.each<[string, PimActivation, Record<string, unknown>?]>([
+    ['PT8H at a limit of 8', lasting('PT8H')],
+    ['PT7H59M', lasting('PT7H59M')],
+    ['Azure spelling: AfterDuration PT8H', lasting('PT8H', 'AfterDuration')],
+    ['a duration with no type named', activate({ duration: 'PT8H' })],
+    ['afterDateTime ending eight hours after its start', ending('2026-12-03T17:00:00Z')],
+    ['Azure spelling: AfterDateTime', ending('2026-12-03T17:00:00Z', 'AfterDateTime')],
+    ['no start: eight hours from now', activate({ startDateTime: undefined, expirationType: 'afterDuration', duration: 'PT8H' })],
+    ['noExpiration when no end is required', activate({ expirationType: 'noExpiration' }), { maxHours: 8, requireEnd: false }],
+    ['PT9H with no maxHours: the days limit applies', lasting('PT9H'), {}],
+    ['a self-deactivation, whatever its schedule', pimActivation({ action: 'selfDeactivate', schedule: pimSchedule({ expirationType: 'noExpiration', duration: undefined }) })],
+    ['an Azure SelfDeactivate', pimActivation({ action: 'SelfDeactivate', schedule: undefined })],
+    ['an adminRemove', pimActivation({ action: 'adminRemove', schedule: pimSchedule({ duration: 'PT24H' }) })],
+  ])('passes: %s', (_name, activation, options) => {
+    expect(runPim(activation, options)).toEqual([]);
+  });
+
+  it.each<[string, PimActivation, { messageId: string; data: Record<string, unknown> }[]]>([
+    ['PT9H at a limit of 8', lasting('PT9H'), tooMany(9)],
+    ['Azure spelling: AfterDuration PT9H', lasting('PT9H', 'AfterDuration'), tooMany(9)],
+    ['PT8H30M, in tenths of an hour', lasting('PT8H30M'), tooMany(8.5)],
+    ['P1D', lasting('P1D'), tooMany(24)],
+    ['afterDateTime ending nine hours after its start', ending('2026-12-03T18:00:00Z'), tooMany(9)],
+    ['Azure spelling: AfterDateTime', ending('2026-12-03T18:00:00Z', 'AfterDateTime'), tooMany(9)],
+    ['no start: counted from now', activate({ startDateTime: undefined, expirationType: 'afterDuration', duration: 'PT9H' }), tooMany(9, '2026-11-22T12:00:00.000Z')],
+    ['a duration with no type named', activate({ duration: 'PT9H' }), tooMany(9)],
+    ['noExpiration', activate({ expirationType: 'noExpiration' }), [{ messageId: 'noEnd', data: { limit: '8 hours' } }]],
+    ['Azure spelling: NoExpiration', activate({ expirationType: 'NoExpiration' }), [{ messageId: 'noEnd', data: { limit: '8 hours' } }]],
+    ['no schedule', pimActivation({ schedule: undefined }), [{ messageId: 'noEnd', data: { limit: '8 hours' } }]],
+    ['afterDateTime without a date', activate({ expirationType: 'afterDateTime' }), [{ messageId: 'noEnd', data: { limit: '8 hours' } }]],
+    ['a duration that is not ISO 8601', lasting('8 hours'), [{ messageId: 'unreadableSchedule', data: { field: 'duration', limit: '8 hours' } }]],
+    ['a start that is not a date', activate({ startDateTime: 'now', expirationType: 'afterDuration', duration: 'PT1H' }), [{ messageId: 'unreadableSchedule', data: { field: 'startDateTime', limit: '8 hours' } }]],
+    ['a self-activation (selfActivate is no deactivation)', pimActivation({ action: 'selfActivate', schedule: pimSchedule({ duration: 'PT9H', startDateTime: FROM }) }), tooMany(9)],
+    ['an action not named', pimActivation({ action: undefined, schedule: pimSchedule({ duration: 'PT9H', startDateTime: FROM }) }), tooMany(9)],
+  ])('fails: %s', (_name, activation, expected) => {
+    expect(idsAndData(runPim(activation))).toEqual(expected);
+  });
+
+  it('keeps the schedule and the hours as evidence and reads plainly', () => {
+    const reports = runPim(lasting('PT9H'));
+    expect(reports[0]?.evidence).toEqual({ expirationType: 'afterDuration', startDateTime: FROM, endDateTime: null, duration: 'PT9H', hours: 9, maxHours: 8 });
+    expect(rendered(check, reports)).toEqual(['The requested access lasts 9 hours (from 2026-12-03T09:00:00.000Z); at most 8 are allowed.']);
+  });
+
+  it('an activation a minute too long says it lasts more hours than allowed', () => {
+    const reports = runPim(lasting('PT8H1M'));
+    expect(reports.map((r) => r.messageId)).toEqual(['tooManyHours']);
+    // The finding is there because the access lasts longer than maxHours; its data must say so.
+    expect(reports[0]?.data?.['hours']).toBeGreaterThan(8);
+  });
+
+  it('reads the activation, not a request fact', () => {
+    const request = requestFact({ schedule: after('PT1H') });
+    expect(idsAndData(evaluate(check, lasting('PT9H'), { request }, { maxHours: 8 }))).toEqual(tooMany(9));
+  });
+
+  it('maxHours limits an access package request too', () => {
+    expect(idsAndData(run({ request: { schedule: after('PT12H') }, options: { maxHours: 8 } }))).toEqual([{ messageId: 'tooManyHours', data: { hours: 12, start: '2026-12-01T09:00:00.000Z', maxHours: 8 } }]);
+    expect(idsAndData(run({ request: { schedule: on(START, { expirationType: 'noExpiration' }) }, options: { maxHours: 8 } }))).toEqual([{ messageId: 'noEnd', data: { limit: '8 hours' } }]);
+  });
+
+  it('refuses a maxHours that is not a whole number of hours from 1', () => {
+    expect(optionsProblem(check, { maxHours: 0 })?.path).toBe('/maxHours');
+    expect(optionsProblem(check, { maxHours: 1.5 })?.path).toBe('/maxHours');
+    expect(optionsProblem(check, { maxHours: 87841 })?.path).toBe('/maxHours');
   });
 });

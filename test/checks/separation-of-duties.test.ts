@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Report } from '../../src/checks/define-check.js';
 import check from '../../src/checks/separation-of-duties.js';
 import type { HoldingFactValues } from '../../src/facts/holding-fact-types.js';
-import { daysFromNow, elmRequest, evaluate, idsAndData, optionsProblem, TARGET_ID } from './support.js';
+import type { PimActivation, PimTarget } from '../../src/pim/activation.js';
+import { compileRuleSet } from '../../src/sod/rule-set.js';
+import { daysFromNow, elmRequest, evaluate, idsAndData, optionsProblem, PIM_TARGETS, pimActivation, TARGET_ID } from './support.js';
 import { appRole, assignment, emptyHoldings, group, ID, pending, REQUEST_ID, role, RULES } from '../sod/sod-fixtures.js';
 import { guid } from '../support/graph-paths.js';
 
@@ -165,5 +168,125 @@ describe('options', () => {
     ['an unknown value for existing conflicts', { existingConflicts: 'ignore' }, RULES, { path: '/existingConflicts', message: 'must be equal to one of the allowed values' }],
   ])('rejects %s', (_name, options, settings, problem) => {
     expect(optionsProblem(check, options, settings)).toEqual(problem);
+  });
+});
+
+describe('PIM activations: what is being activated counts as held', () => {
+  const AU_SCOPE = '/administrativeUnits/0f0e0d0c-0000-4000-8000-000000000001';
+  /** A deny rule between releasing payments and administering users, and one between the vendor and payments groups. */
+  const PIM_RULES = compileRuleSet({
+    rules: [
+      {
+        id: 'SOD-010',
+        title: 'Payment approvers do not administer users',
+        severity: 'critical',
+        action: 'deny',
+        sides: [
+          { name: 'Release payments', accessPackages: [{ id: ID.paymentsPackage, displayName: 'Payments - Approver' }] },
+          { name: 'Administer users', directoryRoles: [{ roleTemplateId: ID.userAdmin, displayName: 'User Administrator' }, { roleTemplateId: ID.auditor, displayName: 'Auditor', includeEligible: false }] },
+        ],
+        exemptions: [{ user: '11111111-0000-4000-8000-000000000001', reason: 'Interim cover', ticket: 'RISK-1' }],
+      },
+      {
+        id: 'SOD-011',
+        title: 'Vendor editors do not approve payments',
+        severity: 'high',
+        action: 'deny',
+        sides: [
+          { name: 'Maintain vendors', accessPackages: [{ id: ID.vendorPackage, displayName: 'Vendor Master - Maintain' }] },
+          { name: 'Release payments', groups: [{ id: ID.paymentsGroup, displayName: 'Payment Approvers' }] },
+        ],
+      },
+    ],
+  });
+  const activating = (target: PimTarget, overrides: Partial<PimActivation> = {}) => pimActivation({ target, ...overrides });
+  const roleActivation = (roleDefinitionId: string, directoryScopeId = '/') => activating({ kind: 'directory-role', roleDefinitionId: guid(roleDefinitionId), directoryScopeId });
+  const groupActivation = (access: 'member' | 'owner') => activating({ kind: 'group', groupId: guid(ID.paymentsGroup), access });
+  // emptyHoldings carries a requestedPackage fact: an activation requests no package, so it must count for nothing.
+  const runPim = (callout: PimActivation, facts: Partial<HoldingFactValues>, options: Record<string, unknown> = {}) => evaluate(check, callout, emptyHoldings(facts), options, PIM_RULES);
+  const paymentsHeld = { targetPackageAssignments: [assignment(ID.paymentsPackage)] };
+  const vendorHeld = { targetPackageAssignments: [assignment(ID.vendorPackage)] };
+  const itemsOf = (report: Report | undefined) => (report?.evidence as Evidence).sides.map((s) => `${s.name}: ${s.items.map((i) => i.from).join(' + ')}`);
+
+  it('a directory role being activated conflicts with a held access package: the rule denies it as a new conflict', () => {
+    const reports = runPim(roleActivation(ID.userAdmin), paymentsHeld);
+    expect(idsAndData(reports)).toEqual([
+      { messageId: 'newConflict', data: { ruleId: 'SOD-010', title: 'Payment approvers do not administer users', sides: 'Release payments: Payments - Approver; Administer users: User Administrator (activating)' } },
+    ]);
+    expect(reports[0]).toMatchObject({ action: 'deny', severity: 'critical' });
+    expect(reports[0]?.notice).toBeUndefined();
+    expect((reports[0]?.evidence as Evidence).status).toBe('new');
+    expect(itemsOf(reports[0])).toEqual(['Release payments: assignment asg-1 (delivered)', 'Administer users: this activation']);
+  });
+
+  it('a role the user is eligible for counts as the activation, not as a conflict already held', () => {
+    const reports = runPim(roleActivation(ID.userAdmin), { ...paymentsHeld, targetEligibleRoles: [role(ID.userAdmin)] });
+    expect(reports.map((r) => r.messageId)).toEqual(['newConflict']);
+    expect((reports[0]?.evidence as Evidence).status).toBe('new');
+    expect(reports[0]?.data?.['sides']).toBe('Release payments: Payments - Approver; Administer users: User Administrator (activating)');
+    expect(itemsOf(reports[0])).toEqual(['Release payments: assignment asg-1 (delivered)', 'Administer users: eligible role assignment ra-fe93 + this activation']);
+  });
+
+  it('an activated role counts even where the rule leaves eligible assignments out: activating makes it active', () => {
+    expect(runPim(roleActivation(ID.auditor), paymentsHeld).map((r) => r.messageId)).toEqual(['newConflict']);
+    // Merely eligible for Auditor, activating something else: the rule does not count it.
+    expect(runPim(activating(PIM_TARGETS.contributor), { ...paymentsHeld, targetEligibleRoles: [role(ID.auditor)] })).toEqual([]);
+  });
+
+  it('a role activated at an administrative unit is the role, and the evidence names the scope', () => {
+    const reports = runPim(roleActivation(ID.userAdmin, AU_SCOPE), paymentsHeld);
+    expect(reports.map((r) => r.messageId)).toEqual(['newConflict']);
+    expect(itemsOf(reports[0])).toContain(`Administer users: this activation at ${AU_SCOPE}`);
+  });
+
+  it('a pending request for the other side counts', () => {
+    expect(runPim(roleActivation(ID.userAdmin), { targetPackageRequests: [pending(ID.paymentsPackage)] }).map((r) => r.messageId)).toEqual(['newConflict']);
+    expect(runPim(roleActivation(ID.userAdmin), { targetPackageRequests: [pending(ID.paymentsPackage)] }, { pendingRequests: false })).toEqual([]);
+  });
+
+  it.each([
+    ['membership', 'member', 'this activation (member)'],
+    ['ownership (an owner can make themselves a member)', 'owner', 'this activation (owner)'],
+  ] as const)('a group %s activation conflicts with a held package', (_name, access, from) => {
+    const reports = runPim(groupActivation(access), vendorHeld);
+    expect(idsAndData(reports)).toEqual([
+      { messageId: 'newConflict', data: { ruleId: 'SOD-011', title: 'Vendor editors do not approve payments', sides: 'Maintain vendors: Vendor Master - Maintain; Release payments: Payment Approvers (activating)' } },
+    ]);
+    expect(itemsOf(reports[0])).toEqual(['Maintain vendors: assignment asg-1 (delivered)', `Release payments: ${from}`]);
+  });
+
+  it('activating a group the user is already a member of counts as the activation', () => {
+    const reports = runPim(groupActivation('member'), { ...vendorHeld, targetGroups: [group(ID.paymentsGroup)], targetDirectGroups: [group(ID.paymentsGroup)] });
+    expect(reports.map((r) => [r.messageId, (r.evidence as Evidence).status])).toEqual([['newConflict', 'new']]);
+  });
+
+  it('an Azure role activation brings nothing a rule can name: only a conflict already held is noted', () => {
+    const azure = activating(PIM_TARGETS.contributor, { model: 'azure-resource-request', requestId: undefined, principalType: 'User' });
+    expect(runPim(azure, paymentsHeld)).toEqual([]);
+    const held = runPim(azure, { ...paymentsHeld, targetActiveRoles: [role(ID.userAdmin)] });
+    expect(held.map((r) => [r.messageId, r.notice, (r.evidence as Evidence).status])).toEqual([['existingConflict', true, 'existing']]);
+  });
+
+  it('the requested-package fact counts for nothing: an activation requests no package', () => {
+    // emptyHoldings' requestedPackage grants the payments group, which would conflict with the vendor package.
+    expect(runPim(roleActivation(ID.auditor), vendorHeld)).toEqual([]);
+  });
+
+  it.each(['Group', 'group', 'ServicePrincipal'])('a principal of type %s is skipped: it is no user holding things', (principalType) => {
+    expect(runPim(activating(PIM_TARGETS.userAdmin, { principalType }), paymentsHeld)).toEqual([]);
+  });
+
+  it.each(['User', 'user'])('a principal of type %s is judged', (principalType) => {
+    expect(runPim(activating(PIM_TARGETS.userAdmin, { principalType }), paymentsHeld).map((r) => r.messageId)).toEqual(['newConflict']);
+  });
+
+  it("an exemption of the principal passes the activation, named", () => {
+    const reports = runPim(activating(PIM_TARGETS.userAdmin, { principalId: guid('11111111-0000-4000-8000-000000000001') }), paymentsHeld);
+    expect(reports.map((r) => [r.messageId, r.notice])).toEqual([['exempt', true]]);
+    expect(reports[0]?.data?.['exemption']).toBe('Interim cover, RISK-1');
+  });
+
+  it('nothing held on the other side: no conflict', () => {
+    expect(runPim(roleActivation(ID.userAdmin), {})).toEqual([]);
   });
 });

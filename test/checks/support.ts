@@ -5,6 +5,7 @@ import { renderMessage, type Check, type CheckedCallout, type Report } from '../
 import type { DirectoryUser, FactSet, RequestedSchedule, RequestFact } from '../../src/facts/fact-types.js';
 import { mergeDefaults } from '../../src/policy/load-policy.js';
 import type { Guid } from '../../src/guid.js';
+import type { PimActivation, PimSchedule, PimTarget } from '../../src/pim/activation.js';
 import { guid, pathOf } from '../support/graph-paths.js';
 
 /** When every test evaluates: a fixed instant, so dates in tables stay readable. */
@@ -72,6 +73,43 @@ export function lcwTask(overrides: Partial<LcwTaskCallout> = {}): LcwTaskCallout
     managerId: undefined,
     task: { id: guid('a1b2c3d4-0000-4000-8000-000000000001'), displayName: 'Check before onboarding' },
     workflow: { id: guid('a1b2c3d4-0000-4000-8000-000000000002'), displayName: 'Onboarding', version: 1 },
+    ...overrides,
+  };
+}
+
+/** The targets of PIM activations the tables use: User Administrator at the tenant, a group's membership, Contributor on a resource group. */
+export const PIM_TARGETS = {
+  userAdmin: { kind: 'directory-role', roleDefinitionId: guid('fe930be7-5e62-47db-91af-98c3a49a38b1'), directoryScopeId: '/' },
+  paymentsMember: { kind: 'group', groupId: guid('1a2b3c4d-0001-4000-8000-00000000a001'), access: 'member' },
+  contributor: {
+    kind: 'azure-role',
+    roleDefinitionId: '/subscriptions/3f2e1d0c-0001-4b5a-9c8d-7e6f5a4b3c2d/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c',
+    roleDefinitionGuid: guid('b24988ac-6180-42a0-ab88-20f7382dd24c'),
+    scope: '/subscriptions/3f2e1d0c-0001-4b5a-9c8d-7e6f5a4b3c2d/resourceGroups/rg-payments',
+  },
+} as const satisfies Readonly<Record<string, PimTarget>>;
+
+export function pimSchedule(overrides: Partial<PimSchedule> = {}): PimSchedule {
+  return { startDateTime: undefined, expirationType: 'afterDuration', duration: 'PT8H', endDateTime: undefined, ...overrides };
+}
+
+/**
+ * A PIM activation as parse-activation.ts makes it: Ada activating User Administrator at the
+ * tenant now, for eight hours, with a justification and a ServiceNow ticket.
+ */
+export function pimActivation(overrides: Partial<PimActivation> = {}): PimActivation {
+  return {
+    kind: 'pim-activation',
+    model: 'directory-role-request',
+    requestId: guid('9a0b1c2d-0002-4e5f-8a6b-7c8d9e0f1a2b'),
+    action: 'selfActivate',
+    status: undefined,
+    principalId: TARGET_ID,
+    principalType: undefined,
+    target: PIM_TARGETS.userAdmin,
+    justification: 'Reset passwords for the new joiners, ticket INC0042.',
+    ticket: { number: 'INC0042', system: 'ServiceNow' },
+    schedule: pimSchedule(),
     ...overrides,
   };
 }

@@ -83,7 +83,9 @@ describe('PIM as the caller (POST /api/pim): PIM_CALLER_APP_IDS, no app role', (
   });
 
   test('the settings: PIM_CALLER_APP_IDS GUIDs, PIM_DEADLINE_MS 500–120000 ms (default 9000)', () => {
-    expect(loadConfig(emulator.appEnv())).toMatchObject({ pimCallerAppIds: [], pimDeadlineMs: DEFAULT_PIM_DEADLINE_MS });
+    const withoutPim = Object.fromEntries(Object.entries(emulator.appEnv()).filter(([name]) => name !== 'PIM_CALLER_APP_IDS'));
+    expect(loadConfig(withoutPim)).toMatchObject({ pimCallerAppIds: [], pimDeadlineMs: DEFAULT_PIM_DEADLINE_MS });
+    expect(loadConfig(emulator.appEnv()).pimCallerAppIds).toEqual([emulator.pimAppId]);
     expect(loadConfig({ ...emulator.appEnv(), PIM_CALLER_APP_IDS: ` ${PIM_APP.toUpperCase()} `, PIM_DEADLINE_MS: '7500' })).toMatchObject({ pimCallerAppIds: [PIM_APP], pimDeadlineMs: 7500 });
     expect(() => loadConfig({ ...emulator.appEnv(), PIM_CALLER_APP_IDS: 'pim' })).toThrow(/PIM_CALLER_APP_IDS must be a comma-separated list of GUIDs/);
     expect(() => loadConfig({ ...emulator.appEnv(), PIM_DEADLINE_MS: '100' })).toThrow(/PIM_DEADLINE_MS/);
