@@ -1,8 +1,9 @@
 /**
  * `npm run demo`: the main job on its embedded default. Starts the tenant emulator and the local
  * host (a separate process, configured only from its environment) wired together, replays the
- * sample callouts, and prints what each got, what Graph received and the decision ledger's
- * entries. Exits 0 when every callout got its expected outcome. The ledger lives in Azurite's
+ * sample callouts, then plays PIM for a few role activations, and prints what each got, what
+ * Graph received and the decision ledger's entries. Exits 0 when every callout and activation got
+ * its expected outcome. The ledger lives in Azurite's
  * memory: `--keep` keeps Azurite running after the run, until Enter, for `npm run decisions`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { startAzuriteTables } from './support/azurite-tables.js';
 import { emulatorCredential } from './support/emulator-credential.js';
 import { spawnLocalHost } from './support/local-host-process.js';
 import { emulatorCa } from './support/trusted-ca.js';
+import { DEMO_PIM_DEADLINE_MS, runActivations, type ActivationRow } from './support/pim-demo.js';
 import { demoScenarios, findingIds, SAMPLE_POLICY, type Scenario } from './support/scenarios.js';
 
 interface Row {
@@ -31,6 +33,8 @@ interface Row {
   readonly received: unknown[];
   readonly ok: boolean;
 }
+
+const clip = (value: string, width: number): string => (value.length <= width ? value : `${value.slice(0, width - 1)}…`);
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
@@ -72,8 +76,9 @@ async function main(): Promise<number> {
   await ledger.createTable();
   const dir = mkdtempSync(join(tmpdir(), 'eg-demo-'));
   writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
-  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), POLICY_PATH: SAMPLE_POLICY, DECISION_LEDGER_URL: ledgerUrl });
+  const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), POLICY_PATH: SAMPLE_POLICY, DECISION_LEDGER_URL: ledgerUrl, PIM_DEADLINE_MS: String(DEMO_PIM_DEADLINE_MS) });
   const rows: Row[] = [];
+  let activations: readonly ActivationRow[];
   const entries: LedgerEntry[] = [];
   let kept = false;
   try {
@@ -107,6 +112,7 @@ async function main(): Promise<number> {
           (expect.findings === undefined || expect.findings.join() === findings.join()),
       });
     }
+    activations = await runActivations(emulator, host.url);
     await host.stop();
     for await (const entry of createTableLedger({ accountUrl: azurite.accountUrl, table: 'decisions' }, ledger).list({})) entries.push(entry);
     kept = keep;
@@ -121,18 +127,29 @@ async function main(): Promise<number> {
       ...rows.map((r, i) => [String(i + 1), r.scenario.name, r.stage, r.decision, r.findings.join(' ') || '-', String(r.status), r.outcome, String(r.received.length), r.ok ? 'yes' : 'NO']),
     ]),
   );
+  console.log(`\nPIM role activations (the emulator plays PIM: POST /api/pim, PIM_DEADLINE_MS ${String(DEMO_PIM_DEADLINE_MS)}):\n`);
+  console.log(
+    table([
+      ['#', 'activation', 'outcome', 'first reason (PIM shows the reasons of a denial)', 'ms', 'ok'],
+      ...activations.map((a, i) => [`P${String(i + 1)}`, a.activation.name, a.result.outcome, clip(a.result.reasons[0] ?? '-', 100), String(Math.round(a.result.totalMs)), a.ok ? 'yes' : 'NO']),
+    ]),
+  );
   console.log('\nResume bodies Graph received:');
   rows.forEach((r, i) => {
     for (const body of r.received) console.log(`  #${String(i + 1)} ${JSON.stringify(body)}`);
   });
   const states = new Map<string, number>();
   for (const entry of entries) states.set(entry.state, (states.get(entry.state) ?? 0) + 1);
-  console.log(`\nDecision ledger: ${String(entries.length)} entries (${[...states].map(([state, count]) => `${String(count)} ${state}`).join(', ')}), one per callout Entra waited for; every resume above is one of them.`);
+  console.log(`\nDecision ledger: ${String(entries.length)} entries (${[...states].map(([state, count]) => `${String(count)} ${state}`).join(', ')}), one per callout Entra waited for and per activation answered; every resume and answer above is one of them.`);
   console.log(`\n${decisionsBrief(entries.sort(byDecidedAt), '  ')}`);
   if (!kept) console.log("The ledger lived in this run's Azurite, in memory: npm run demo -- --keep keeps it to read with npm run decisions.");
-  const failed = rows.filter((r) => !r.ok);
+  const failed = [...rows.filter((r) => !r.ok).map((r) => r.scenario.name), ...activations.filter((a) => !a.ok).map((a) => a.activation.name)];
   if (verbose || failed.length > 0) console.log(`\nLocal host output:\n${host.output.join('\n')}`);
-  console.log(failed.length === 0 ? `\nAll ${String(rows.length)} callouts got their expected outcome.` : `\n${String(failed.length)} callout(s) did not: ${failed.map((r) => r.scenario.name).join(', ')}`);
+  console.log(
+    failed.length === 0
+      ? `\nAll ${String(rows.length)} callouts and ${String(activations.length)} activations got their expected outcome.`
+      : `\n${String(failed.length)} did not: ${failed.join(', ')}`,
+  );
   if (kept) {
     console.log(`\nThe ledger stays in Azurite until you press Enter. Meanwhile, in another terminal:`);
     console.log(`  export NODE_EXTRA_CA_CERTS=${join(dir, 'ca.pem')}\n  npm run decisions -- --ledger ${ledgerUrl}`);
