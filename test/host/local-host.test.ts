@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
 import { startLocalHost, type LocalHost } from '../../host/local-host.js';
@@ -38,6 +39,25 @@ describe('the local host serves the registered functions over HTTP', () => {
     expect(response.headers.get('content-type')).toContain('application/json');
     expect(await response.json()).toMatchObject({ outcome: 'resumed', decision: 'complete', correlation: { 'x-ms-workflow-run-id': 'run-42' } });
     expect(emulator.acceptedResumes()).toHaveLength(1);
+  });
+
+  test.each([
+    ['group-activation.json', '9a0b1c2d-0001-4e5f-8a6b-7c8d9e0f1a2b'],
+    ['entra-role-activation.json', '9a0b1c2d-0002-4e5f-8a6b-7c8d9e0f1a2b'],
+  ])('PIM posts %s to /api/pim and gets exactly its three fields back', async (name, evaluationId) => {
+    const body = readFileSync(new URL(`../fixtures/pim/${name}`, import.meta.url), 'utf8');
+    const response = await fetch(`${host.url}/api/pim`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await emulator.mintPimToken()}` }, body });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ evaluationId, evaluationOutcome: 'Approved', reason: ['No check applies to this activation.'] });
+  });
+
+  test('the emulator, playing PIM, gets an Azure activation answered over HTTP, the same id on a retry', async () => {
+    const request = { kind: 'azureResource', principalId: 'a7529cd7-a86d-4455-8c43-00e7495481b0', roleDefinitionId: 'b24988ac-6180-42a0-ab88-20f7382dd24c', scope: '/subscriptions/3f2e1d0c-0001-4b5a-9c8d-7e6f5a4b3c2d', startDateTime: '2031-01-07T10:00:00Z', justification: 'Scale the plan, CHG0012402.' } as const;
+    const first = await emulator.activate(request, { targetUrl: `${host.url}/api/pim` });
+    const again = await emulator.activate(request, { targetUrl: `${host.url}/api/pim` });
+    expect(first).toMatchObject({ outcome: 'Approved', reasons: ['No check applies to this activation.'] });
+    expect(first.attempts).toHaveLength(1);
+    expect(again.evaluationId).toBe(first.evaluationId);
   });
 
   test('a rejection is problem+json with its status', async () => {
