@@ -31,14 +31,14 @@ function onlyRules(options: Options, ruleSet: RuleSet): ReadonlySet<number> | un
 
 /**
  * What a PIM activation brings: the group (membership or ownership: an owner can make themselves
- * a member) or the directory role being activated. An Azure resource role is nothing a rule can
- * name yet.
+ * a member), the directory role, or the Azure resource role (by its definition's GUID, at any
+ * scope) being activated.
  */
-function activatedHolding(activation: PimActivation): Held | undefined {
+function activatedHolding(activation: PimActivation): Held {
   const { target } = activation;
   if (target.kind === 'group') return new Held('group', target.groupId, undefined, { via: 'pimActivation', access: target.access });
   if (target.kind === 'directory-role') return new Held('directoryRole', target.roleDefinitionId, undefined, { via: 'pimActivation', directoryScopeId: target.directoryScopeId });
-  return undefined;
+  return new Held('azureRole', target.roleDefinitionGuid, undefined, { via: 'pimActivation', scope: target.scope });
 }
 
 type MessageId = 'newConflict' | 'extendedConflict' | 'existingConflict' | 'exempt';
@@ -81,10 +81,8 @@ export default defineCheck({
       userId = principal;
       user = collectHoldings({ facts: held, requestId: undefined, requestedPackage: undefined, now: facts.now });
       const activated = activatedHolding(callout);
-      if (activated !== undefined) {
-        user.holdings.push(activated);
-        user.touched.add(activated.key);
-      }
+      user.holdings.push(activated);
+      user.touched.add(activated.key);
     } else {
       if (callout.kind !== 'elm-request' || isRemoval(callout.requestType) || callout.target?.objectId === undefined) return [];
       const { accessPackage } = callout;

@@ -27,7 +27,7 @@ export function sourceText(source: HoldingSource): string {
     case 'appRoleAssignment':
       return source.principal === undefined ? `app role assignment ${source.assignmentId}` : `app role assignment ${source.assignmentId} of group ${source.principal}`;
     case 'pimActivation':
-      return `this activation${source.access === undefined ? '' : ` (${source.access})`}${source.directoryScopeId === undefined || source.directoryScopeId === '/' ? '' : ` at ${source.directoryScopeId}`}`;
+      return `this activation${source.access === undefined ? '' : ` (${source.access})`}${source.directoryScopeId === undefined || source.directoryScopeId === '/' ? '' : ` at ${source.directoryScopeId}`}${source.scope === undefined ? '' : ` at ${source.scope}`}`;
   }
 }
 

@@ -48,6 +48,16 @@ const side = {
       },
       'App roles.',
     ),
+    azureRoles: list(
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['roleDefinitionId'],
+        description: 'An Azure resource role, at any scope.',
+        properties: { roleDefinitionId: guid('The role definition\'s GUID (the same in every subscription for built-in roles, e.g. Contributor b24988ac-6180-42a0-ab88-20f7382dd24c).'), displayName },
+      },
+      'Azure resource roles: held while being activated through PIM (entitlement-guard reads no Azure role assignments, so only the activation counts, checked against everything else the user holds).',
+    ),
   },
 };
 

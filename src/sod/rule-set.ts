@@ -12,6 +12,7 @@ interface SideDoc {
   groups?: Named[];
   directoryRoles?: { roleTemplateId: string; displayName?: string; includeEligible?: boolean }[];
   appRoles?: { servicePrincipalId: string; appRoleId: string; displayName?: string }[];
+  azureRoles?: { roleDefinitionId: string; displayName?: string }[];
 }
 interface RuleDoc {
   id: string;
@@ -41,8 +42,9 @@ function compileSide(doc: SideDoc, at: string): Side {
     ...(doc.groups ?? []).map((g) => ({ key: entitlementKey.group(g.id), kind: 'group' as const, displayName: g.displayName, includeEligible: false })),
     ...(doc.directoryRoles ?? []).map((r) => ({ key: entitlementKey.directoryRole(r.roleTemplateId), kind: 'directoryRole' as const, displayName: r.displayName, includeEligible: r.includeEligible ?? true })),
     ...(doc.appRoles ?? []).map((a) => ({ key: entitlementKey.appRole(a.servicePrincipalId, a.appRoleId), kind: 'appRole' as const, displayName: a.displayName, includeEligible: false })),
+    ...(doc.azureRoles ?? []).map((r) => ({ key: entitlementKey.azureRole(r.roleDefinitionId), kind: 'azureRole' as const, displayName: r.displayName, includeEligible: false })),
   ];
-  if (entitlements.length === 0) throw new SettingsProblem(at, `side "${doc.name}" names no entitlement (accessPackages, groups, directoryRoles or appRoles)`);
+  if (entitlements.length === 0) throw new SettingsProblem(at, `side "${doc.name}" names no entitlement (accessPackages, groups, directoryRoles, appRoles or azureRoles)`);
   return { name: doc.name, entitlements };
 }
 
@@ -85,7 +87,7 @@ export function compileRuleSet(section: unknown): RuleSet {
   const docs = section === undefined ? [] : (section as { rules: RuleDoc[] }).rules;
   const rules: Rule[] = [];
   const byId = new Map<string, number>();
-  const byKind = { accessPackage: new Map<string, RulePlace[]>(), group: new Map<string, RulePlace[]>(), directoryRole: new Map<string, RulePlace[]>(), appRole: new Map<string, RulePlace[]>() };
+  const byKind = { accessPackage: new Map<string, RulePlace[]>(), group: new Map<string, RulePlace[]>(), directoryRole: new Map<string, RulePlace[]>(), appRole: new Map<string, RulePlace[]>(), azureRole: new Map<string, RulePlace[]>() };
   for (const [i, doc] of docs.entries()) {
     const at = `/rules/${i}`;
     if (byId.has(doc.id)) throw new SettingsProblem(`${at}/id`, `rule id "${doc.id}" is used twice`);

@@ -2,11 +2,12 @@ import type { Severity } from '../checks/define-check.js';
 import type { Action } from '../policy/policy-types.js';
 
 /** The kinds of entitlement a rule's side can name. */
-export type EntitlementKind = 'accessPackage' | 'group' | 'directoryRole' | 'appRole';
+export type EntitlementKind = 'accessPackage' | 'group' | 'directoryRole' | 'appRole' | 'azureRole';
 
 /**
  * One entitlement as a rule names it. `key` identifies it across holdings and rules:
- * `accessPackage:{id}`, `group:{id}`, `directoryRole:{roleTemplateId}`, `appRole:{servicePrincipalId}/{appRoleId}`.
+ * `accessPackage:{id}`, `group:{id}`, `directoryRole:{roleTemplateId}`, `appRole:{servicePrincipalId}/{appRoleId}`,
+ * `azureRole:{roleDefinitionGuid}`.
  */
 export interface Entitlement {
   readonly key: string;
@@ -71,7 +72,7 @@ export type HoldingSource =
   | { readonly via: 'directoryRole'; readonly assignment: 'active' | 'eligible'; readonly id: string; readonly directoryScopeId: string; readonly until?: string }
   | { readonly via: 'appRoleAssignment'; readonly assignmentId: string; readonly principalType: string; readonly principal?: string }
   /** The PIM activation being decided: a group's membership or ownership, or a directory role at a scope. */
-  | { readonly via: 'pimActivation'; readonly access?: 'member' | 'owner'; readonly directoryScopeId?: string };
+  | { readonly via: 'pimActivation'; readonly access?: 'member' | 'owner'; readonly directoryScopeId?: string; readonly scope?: string };
 
 /** One entitlement a user holds (or would hold), with where it comes from. */
 export interface Holding {
@@ -105,4 +106,5 @@ export const entitlementKey = {
   group: (id: string) => `group:${id.toLowerCase()}`,
   directoryRole: (roleTemplateId: string) => `directoryRole:${roleTemplateId.toLowerCase()}`,
   appRole: (servicePrincipalId: string, appRoleId: string) => `appRole:${servicePrincipalId.toLowerCase()}/${appRoleId.toLowerCase()}`,
+  azureRole: (roleDefinitionGuid: string) => `azureRole:${roleDefinitionGuid.toLowerCase()}`,
 } as const;

@@ -197,6 +197,16 @@ describe('PIM activations: what is being activated counts as held', () => {
           { name: 'Release payments', groups: [{ id: ID.paymentsGroup, displayName: 'Payment Approvers' }] },
         ],
       },
+      {
+        id: 'SOD-012',
+        title: 'Vendor editors do not change the payments platform',
+        severity: 'high',
+        action: 'deny',
+        sides: [
+          { name: 'Maintain vendors', accessPackages: [{ id: ID.vendorPackage, displayName: 'Vendor Master - Maintain' }] },
+          { name: 'Change the payments platform', azureRoles: [{ roleDefinitionId: 'B24988AC-6180-42A0-AB88-20F7382DD24C', displayName: 'Contributor' }] },
+        ],
+      },
     ],
   });
   const activating = (target: PimTarget, overrides: Partial<PimActivation> = {}) => pimActivation({ target, ...overrides });
@@ -260,11 +270,14 @@ describe('PIM activations: what is being activated counts as held', () => {
     expect(reports.map((r) => [r.messageId, (r.evidence as Evidence).status])).toEqual([['newConflict', 'new']]);
   });
 
-  it('an Azure role activation brings nothing a rule can name: only a conflict already held is noted', () => {
+  it('an Azure role activation is the role, at any scope: it conflicts with a held package, the scope named in the evidence', () => {
     const azure = activating(PIM_TARGETS.contributor, { model: 'azure-resource-request', requestId: undefined, principalType: 'User' });
     expect(runPim(azure, paymentsHeld)).toEqual([]);
-    const held = runPim(azure, { ...paymentsHeld, targetActiveRoles: [role(ID.userAdmin)] });
-    expect(held.map((r) => [r.messageId, r.notice, (r.evidence as Evidence).status])).toEqual([['existingConflict', true, 'existing']]);
+    const reports = runPim(azure, vendorHeld);
+    expect(idsAndData(reports)).toEqual([
+      { messageId: 'newConflict', data: { ruleId: 'SOD-012', title: 'Vendor editors do not change the payments platform', sides: 'Maintain vendors: Vendor Master - Maintain; Change the payments platform: Contributor (activating)' } },
+    ]);
+    expect(itemsOf(reports[0])).toEqual(['Maintain vendors: assignment asg-1 (delivered)', `Change the payments platform: this activation at ${PIM_TARGETS.contributor.scope}`]);
   });
 
   it('the requested-package fact counts for nothing: an activation requests no package', () => {

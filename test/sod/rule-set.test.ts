@@ -45,7 +45,7 @@ describe('compiling the rules', () => {
 
   it.each<[string, unknown, { path: string; message: string }]>([
     ['a rule id used twice', { rules: [rule(), rule()] }, { path: '/rules/1/id', message: 'rule id "R1" is used twice' }],
-    ['a side that names nothing', { rules: [rule({ sides: [sides[0], { name: 'B' }] })] }, { path: '/rules/0/sides/1', message: 'side "B" names no entitlement (accessPackages, groups, directoryRoles or appRoles)' }],
+    ['a side that names nothing', { rules: [rule({ sides: [sides[0], { name: 'B' }] })] }, { path: '/rules/0/sides/1', message: 'side "B" names no entitlement (accessPackages, groups, directoryRoles, appRoles or azureRoles)' }],
     [
       'an entitlement on two sides',
       { rules: [rule({ sides: [sides[0], { name: 'B', accessPackages: [{ id: ID.vendorPackage.toUpperCase() }] }] })] },

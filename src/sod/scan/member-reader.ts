@@ -217,6 +217,9 @@ export function createMemberReader(http: GraphHttp, options: MemberReaderOptions
         const [servicePrincipalId = '', appRoleId = ''] = id.split('/');
         return appRoleHolders(servicePrincipalId, appRoleId, `assignments of app role ${what.slice('appRole '.length)}`);
       }
+      case 'azureRole':
+        // Azure role assignments live in Azure Resource Manager, which the scan does not read: nobody holds one here.
+        return Promise.resolve({ holders: new Map<string, Via[]>(), missing: false });
     }
   }
 
