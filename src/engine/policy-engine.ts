@@ -3,7 +3,7 @@ import type { CheckedCallout } from '../checks/define-check.js';
 import type { SubjectSet } from '../decision/approval-stage.js';
 import type { Decision } from '../decision/decision.js';
 import { AppError } from '../errors.js';
-import type { FactFailure, FactGatherer, FactSource, GatheredFacts } from '../facts/gather-facts.js';
+import type { FactFailure, FactGatherer, FactSource } from '../facts/gather-facts.js';
 import type { FactName } from '../facts/fact-types.js';
 import type { Deadline } from '../graph/retry.js';
 import type { Mode, Policy } from '../policy/policy-types.js';
@@ -49,42 +49,6 @@ function retryLater(reason: string, sources: readonly FactSource[]): AppError {
   });
 }
 
-/**
- * The gathered facts, or, when the deadline passes first, none: every needed fact failed as
- * transient (not back in time), so each check that needs one decides by its fail mode.
- */
-async function cutOff(gathering: Promise<GatheredFacts>, needs: ReadonlySet<FactName>, deadline: Deadline, now: number): Promise<GatheredFacts> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => { resolve(undefined); }, deadline.remaining());
-  });
-  // The reads go on after the cut; their end (or failure) is no longer anyone's business.
-  gathering.catch(() => undefined);
-  const failure: FactFailure = { kind: 'late', message: 'Not back from Graph before the deadline.' };
-  try {
-    const first = await Promise.race([gathering, late]);
-    // Reads whose attempts the deadline cut short (or could not retry within it) were not back in time either.
-    if (first !== undefined) return deadline.remaining() > 0 ? first : lateInstead(first, failure);
-  } finally {
-    clearTimeout(timer);
-  }
-  const failed = [...needs].sort();
-  return {
-    facts: { now },
-    sources: failed.map((fact) => ({ fact, read: undefined, outcome: 'failed', attempts: 0, pages: 0, ms: 0, failure })),
-    failures: new Map(failed.map((fact) => [fact, failure])),
-  };
-}
-
-function lateInstead(gathered: GatheredFacts, failure: FactFailure): GatheredFacts {
-  const relabel = (f: FactFailure) => (f.kind === 'transient' ? failure : f);
-  return {
-    facts: gathered.facts,
-    sources: gathered.sources.map((s) => (s.failure === undefined ? s : { ...s, failure: relabel(s.failure) })),
-    failures: new Map([...gathered.failures].map(([fact, f]) => [fact, relabel(f)])),
-  };
-}
-
 function approverRecord(scope: string, resolved: ResolvedApprovers): ApproverRecord {
   const outcome = resolved.missingFacts.length > 0 && resolved.stage === undefined ? 'could-not-run' : resolved.stage === undefined ? 'nobody' : resolved.usedFallback ? 'fallback' : 'resolved';
   return {
@@ -107,8 +71,9 @@ export class PolicyEngine {
   ) {}
 
   /**
-   * `hardStop`: the facts not back when the deadline passes count as unavailable (a synchronous
-   * caller's timeout: PIM's); otherwise the reads end with the deadline their attempts are cut to.
+   * `hardStop`: each fact not back when the deadline passes counts as unavailable (a synchronous
+   * caller's timeout: PIM's), the others are kept; otherwise the reads end with the deadline their
+   * attempts are cut to.
    */
   async evaluate(callout: CheckedCallout, deadline: Deadline, options: { readonly hardStop?: boolean } = {}): Promise<PolicyEvaluation> {
     const selection = selectScopes(this.policy, callout);
@@ -120,13 +85,8 @@ export class PolicyEngine {
     if (callout.kind === 'pim-activation') for (const fact of NOT_READ_FOR_ACTIVATIONS) needs.delete(fact);
     if (selection.approvers !== undefined) for (const fact of approverNeeds(selection.approvers.policy)) needs.add(fact);
     const started = this.clock.now();
-    const gathering = needs.size === 0 ? undefined : this.gatherer.gather(callout, needs, deadline, started);
     const gathered =
-      gathering === undefined
-        ? { facts: { now: started }, sources: [], failures: new Map<FactName, FactFailure>() }
-        : options.hardStop === true
-          ? await cutOff(gathering, needs, deadline, started)
-          : await gathering;
+      needs.size === 0 ? { facts: { now: started }, sources: [], failures: new Map<FactName, FactFailure>() } : await this.gatherer.gather(callout, needs, deadline, started, options);
     const factsMs = this.clock.now() - started;
     const runs = [...selection.runs.map((run) => runCheck(run, callout, gathered.facts, gathered.failures)), ...selection.skipped.map(skippedRun)];
     const checksMs = this.clock.now() - started - factsMs;

@@ -36,8 +36,23 @@ export interface GatheredFacts {
 }
 
 export interface FactGatherer {
-  /** `now` is stamped into the facts as the evaluation time. */
-  gather(callout: CheckedCallout, needed: ReadonlySet<FactName>, deadline: Deadline, now: number): Promise<GatheredFacts>;
+  /**
+   * `now` is stamped into the facts as the evaluation time. `hardStop`: a read not back when the
+   * deadline passes fails `late` there and then (the facts that came back are kept), for a caller
+   * that waits synchronously (PIM).
+   */
+  gather(callout: CheckedCallout, needed: ReadonlySet<FactName>, deadline: Deadline, now: number, options?: { readonly hardStop?: boolean }): Promise<GatheredFacts>;
+}
+
+const LATE: FactFailure = { kind: 'late', message: 'Not back from Graph before the deadline.' };
+
+/** Resolves when the deadline passes (for `hardStop`), and can be stopped. */
+function deadlineTimer(deadline: Deadline): { readonly passed: Promise<undefined>; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const passed = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => { resolve(undefined); }, deadline.remaining());
+  });
+  return { passed, stop: () => { clearTimeout(timer); } };
 }
 
 interface Fetched {
@@ -105,7 +120,7 @@ export function createFactGatherer(http: GraphHttp, validators: AnswerValidators
   }
 
   return {
-    async gather(callout, needed, deadline, now) {
+    async gather(callout, needed, deadline, now, options = {}) {
       const facts: Record<string, unknown> = { now };
       const failures = new Map<FactName, FactFailure>();
       const sources: FactSource[] = [];
@@ -128,10 +143,21 @@ export function createFactGatherer(http: GraphHttp, validators: AnswerValidators
         group.reads.push(read);
         byCall.set(key, group);
       }
+      const timer = options.hardStop === true ? deadlineTimer(deadline) : undefined;
+      const fetchOrLate = async (read: FactRead, call: GraphCall): Promise<Fetched> => {
+        const fetching = fetch(read, call, deadline);
+        if (timer === undefined) return fetching;
+        // Cut off: the read goes on, but nobody waits for it, and its end (or failure) is nobody's business.
+        fetching.catch(() => undefined);
+        const first = await Promise.race([fetching, timer.passed]);
+        if (first === undefined) return { answer: undefined, json: undefined, attempts: 0, pages: 0, failure: LATE };
+        // Attempts the deadline itself cut short were not back in time either.
+        return first.failure?.kind === 'transient' && deadline.remaining() === 0 ? { ...first, failure: LATE } : first;
+      };
       await Promise.all(
         [...byCall.values()].map(async ({ call, reads }) => {
           const started = performance.now();
-          const fetched = await fetch(reads[0] as FactRead, call, deadline);
+          const fetched = await fetchOrLate(reads[0] as FactRead, call);
           const ms = Math.round((performance.now() - started) * 10) / 10;
           for (const read of reads) {
             const base = { fact: read.fact, read: describeRead(call), attempts: fetched.attempts, pages: fetched.pages, ms, ...(fetched.answer ? { graphStatus: fetched.answer.status } : {}) };
@@ -156,6 +182,7 @@ export function createFactGatherer(http: GraphHttp, validators: AnswerValidators
           }
         }),
       );
+      timer?.stop();
       sources.sort((a, b) => a.fact.localeCompare(b.fact));
       return { facts: facts as unknown as FactSet, sources, failures };
     },

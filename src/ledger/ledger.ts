@@ -36,7 +36,7 @@ export interface LedgerEntry {
   readonly resume: { readonly apiVersion: 'v1.0' | 'beta' | 'answer'; readonly path: string; readonly body: Readonly<Record<string, unknown>> };
   /** ELM: the stage the callout named, for reading the request back. PIM: what was activated (`pim group member`, `pim directory role`, `pim azure role`). */
   readonly stage: string | undefined;
-  /** The stage instance id as Entra spelled it (the body echoes it). */
+  /** The stage instance id as Entra spelled it (the body echoes it). PIM: the activation's fingerprint (pim-answer.ts). */
   readonly stageInstanceId: string | undefined;
   readonly policy: { readonly version: string; readonly scopes: readonly string[] } | undefined;
   readonly findings: readonly BriefFinding[];

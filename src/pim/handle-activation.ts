@@ -30,6 +30,21 @@ export function reserveMs(deadlineMs: number): number {
   return Math.min(1000, Math.round(deadlineMs / 5));
 }
 
+/** Time kept for answering once the ledger has spoken. */
+const ANSWER_MS = 50;
+
+/** The ledger's work, bounded by what is left of the deadline: later is a 503 (PIM retries), never a late answer. */
+function inTime<T>(work: Promise<T>, deadline: Deadline, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new AppError('LEDGER.UNAVAILABLE', `The decision ledger did not ${what} before PIM_DEADLINE_MS; nothing was answered.`, { retryable: true, retryAfterSeconds: 1 }));
+    }, Math.max(0, deadline.remaining() - ANSWER_MS));
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => { clearTimeout(timer); });
+}
+
 type Evaluated = { readonly evaluation: PolicyEvaluation } | { readonly error: unknown };
 type Read = { readonly entry: LedgerEntry | undefined } | { readonly error: unknown };
 
@@ -50,11 +65,11 @@ export async function handleActivation(input: CalloutInput, services: Activation
     activation = parseActivation(parseJsonBody(input.body, input.contentType));
     const evaluationId = evaluationIdOf(activation, started);
     const key = pimKey(evaluationId);
-    const remaining = config.pimDeadlineMs - (clock.now() - started);
-    const factsDeadline = Deadline.after(clock, Math.max(0, remaining - reserveMs(config.pimDeadlineMs)));
+    const deadline = Deadline.after(clock, config.pimDeadlineMs - (clock.now() - started));
+    const factsDeadline = Deadline.after(clock, Math.max(0, deadline.remaining() - reserveMs(config.pimDeadlineMs)));
     const parsed = activation;
     const evaluated: Promise<Evaluated> = services.engine.evaluate(parsed, factsDeadline, { hardStop: true }).then((evaluation) => ({ evaluation }), (error: unknown) => ({ error }));
-    const reading: Promise<Read> = readEntry(ledger, key).then((entry) => ({ entry }), (error: unknown) => ({ error }));
+    const reading: Promise<Read> = inTime(readEntry(ledger, key), factsDeadline, 'answer a read').then((entry) => ({ entry }), (error: unknown) => ({ error }));
     // An entry found before the evaluation ends is answered at once; otherwise the evaluation's decision is claimed.
     const first = await Promise.race([reading, evaluated]);
     const earlier = 'entry' in first ? first.entry : await reading.then((r) => ('entry' in r ? r.entry : undefined));
@@ -69,7 +84,7 @@ export async function handleActivation(input: CalloutInput, services: Activation
       if ('error' in result) throw result.error;
       const { evaluation } = result;
       const made = answerOf(evaluationId, evaluation.decision, evaluation);
-      const claim = await claimEntry(ledger, pimEntryOf(parsed, made, evaluation.decision, evaluation, caller.appId, new Date()));
+      const claim = await inTime(claimEntry(ledger, pimEntryOf(parsed, made, evaluation.decision, evaluation, caller.appId, new Date())), deadline, 'record the decision');
       answer = claim.won ? made : answerFromEntry(claim.entry, parsed);
       record = pimRecord({ ...context, answer, evaluation: claim.won ? evaluation : undefined, entry: claim.entry, adopted: !claim.won });
       if (claim.won) {

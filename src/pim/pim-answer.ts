@@ -30,6 +30,28 @@ export function outcomeOf(decision: Decision['kind']): EvaluationOutcome {
 
 /** Hours since the epoch: what keys an Azure activation that names no start. */
 const HOUR_MS = 3_600_000;
+/** The nil GUID: no id, for keying (a placeholder is no request's id). */
+const NIL = '00000000-0000-0000-0000-000000000000';
+
+/** What an activation asks for (its status, which may move between PIM's retries, left out), as text. */
+function askedFor(activation: PimActivation, start: string | undefined): string {
+  const { schedule, target } = activation;
+  // ARM ids and scopes are compared without case, as Azure does.
+  const asked = target.kind === 'azure-role' ? { ...target, roleDefinitionId: target.roleDefinitionId.toLowerCase(), scope: target.scope.toLowerCase() } : target;
+  return JSON.stringify([
+    activation.model, activation.principalId, asked, activation.action?.toLowerCase(), start,
+    schedule?.expirationType?.toLowerCase(), schedule?.duration, schedule?.endDateTime, activation.justification, activation.ticket,
+  ]);
+}
+
+/**
+ * A fingerprint of the whole activation, kept with its ledger entry: an entry found again under the
+ * same evaluation id answers only the very same activation (PIM's retry), never another one that
+ * reuses the id.
+ */
+export function activationFingerprint(activation: PimActivation): string {
+  return `sha256:${createHash('sha256').update(askedFor(activation, activation.schedule?.startDateTime)).digest('hex').slice(0, 32)}`;
+}
 
 /**
  * The evaluation id: the schedule request's id where PIM sends one (groups, Entra roles), so a
@@ -40,20 +62,8 @@ const HOUR_MS = 3_600_000;
  * made again later is a new activation, decided afresh.
  */
 export function evaluationIdOf(activation: PimActivation, now: number): string {
-  if (activation.requestId !== undefined) return activation.requestId;
-  const material = JSON.stringify([
-    activation.model,
-    activation.principalId,
-    activation.target,
-    activation.action?.toLowerCase(),
-    activation.schedule?.startDateTime ?? `hour:${String(Math.floor(now / HOUR_MS))}`,
-    activation.schedule?.expirationType?.toLowerCase(),
-    activation.schedule?.duration,
-    activation.schedule?.endDateTime,
-    activation.justification,
-    activation.ticket,
-  ]);
-  const hex = createHash('sha256').update(material).digest('hex');
+  if (activation.requestId !== undefined && activation.requestId !== NIL) return activation.requestId;
+  const hex = createHash('sha256').update(askedFor(activation, activation.schedule?.startDateTime ?? `hour:${String(Math.floor(now / HOUR_MS))}`)).digest('hex');
   const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -4,7 +4,7 @@ import type { PolicyEvaluation } from '../engine/policy-engine.js';
 import { AppError } from '../errors.js';
 import { ledgerKey, type LedgerEntry, type LedgerKey } from '../ledger/ledger.js';
 import type { PimActivation } from './activation.js';
-import { activationText, type EvaluationOutcome, type PimAnswer } from './pim-answer.js';
+import { activationFingerprint, activationText, type EvaluationOutcome, type PimAnswer } from './pim-answer.js';
 
 /** The route PIM calls: where a PIM entry's answer was given. */
 export const PIM_ROUTE = '/api/pim';
@@ -20,7 +20,8 @@ export function pimEntryOf(activation: PimActivation, answer: PimAnswer, decisio
     detail: decision.detail,
     resume: { apiVersion: 'answer', path: PIM_ROUTE, body: { ...answer, reason: [...answer.reason] } },
     stage: activationText(activation),
-    stageInstanceId: undefined,
+    // No stage instance here: the activation's fingerprint, so that only the same activation is answered from the entry.
+    stageInstanceId: activationFingerprint(activation),
     policy: { version: evaluation.policy.version, scopes: evaluation.policy.scopes },
     findings: brief(evaluation),
     callerAppId,
@@ -44,8 +45,8 @@ const OUTCOMES: readonly string[] = ['Approved', 'AutoApproved', 'Denied'] satis
  * same request id is refused (400), never answered with a decision made for someone else.
  */
 export function answerFromEntry(entry: LedgerEntry, activation: PimActivation): PimAnswer {
-  if (entry.protocol !== 'pim' || entry.subject.targetObjectId !== activation.principalId || entry.stage !== activationText(activation)) {
-    throw new AppError('CALLOUT.ID_MISMATCH', 'The activation request id was decided before for another activation (principal, role or scope differ); it is not answered again.', {
+  if (entry.protocol !== 'pim' || entry.subject.targetObjectId !== activation.principalId || entry.stage !== activationText(activation) || entry.stageInstanceId !== activationFingerprint(activation)) {
+    throw new AppError('CALLOUT.ID_MISMATCH', 'The activation request id was decided before for another activation (its principal, role, scope, schedule, justification or ticket differ); it is not answered again.', {
       details: { evaluationId: entry.key.subject },
     });
   }

@@ -218,7 +218,8 @@ export function loadPolicy(text: string, source: string, options: PolicyLoadOpti
           action: entry.action,
           severity: entry.severity,
           mode: scopeMode,
-          failMode: entry.failMode ?? scopeFailMode,
+          // In a scope that auto-approves, a flag check that could not run only keeps the activation from being auto-approved.
+          failMode: entry.failMode ?? (scopeDoc.outcome === 'AutoApproved' && entry.action === 'flag' && scopeFailMode === 'deny' ? 'continue' : scopeFailMode),
           options: merged,
           settings: checkSettings,
           needs: [...new Set<FactName>(check.needsFor(merged))],

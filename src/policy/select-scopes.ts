@@ -102,6 +102,7 @@ export function selectScopes(policy: Policy, callout: CheckedCallout): Selection
     skipped: all.filter((run) => !run.check.appliesTo.includes(callout.kind)),
     approvers: first?.approvers === undefined ? undefined : { scope: first.name, policy: first.approvers, mode: first.mode, failMode: first.failMode },
     unknownRequestType: byUnknownType.length === 0 || callout.kind !== 'elm-request' ? undefined : { requestType: callout.requestType, scopes: byUnknownType },
-    autoApprove: callout.kind === 'pim-activation' ? matched.filter((s) => s.autoApprove).map((s) => s.name) : [],
+    // A scope in audit mode never skips PIM's approval: it only records that it would have.
+    autoApprove: callout.kind === 'pim-activation' ? matched.filter((s) => s.autoApprove && s.mode === 'enforce').map((s) => s.name) : [],
   };
 }

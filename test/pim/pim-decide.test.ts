@@ -96,6 +96,12 @@ describe('decide on a PIM activation', () => {
     expect(decide(ROLE_ACTIVATION, [run([NOTICE])], undefined, [], []).kind).toBe('approve');
   });
 
+  it('a separation-of-duties notice (a conflict already held, an exemption) keeps an activation from being auto-approved', () => {
+    const exempt = finding({ checkId: 'separation-of-duties', kind: 'notice', messageId: 'exempt', message: 'SOD-002 Payment approvers do not administer users: exempt (Interim cover).', action: 'flag' });
+    const decision = decide(ROLE_ACTIVATION, [passed, run([exempt], { id: 'separation-of-duties' })], undefined, [], ['on-call']);
+    expect(decision.kind).toBe('approve');
+  });
+
   it('only activations are auto-approved: the same runs on a request or a task decide as before', () => {
     expect(decide(elmRequest(), [passed], undefined, [], ['on-call']).kind).toBe('continue');
     expect(decide(lcwTask(), [passed], undefined, [], ['on-call']).kind).toBe('complete');

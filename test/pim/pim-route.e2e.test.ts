@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
 import { SAMPLE_POLICY } from '../../scripts/support/scenarios.js';
+import { createDeps } from '../../src/composition.js';
+import { loadConfig } from '../../src/config.js';
+import { createMemoryLedger } from '../../src/ledger/memory-ledger.js';
 import { appFor, callPimHandler } from '../support/app.js';
 import { startTestEmulator } from '../support/emulator.js';
 
@@ -197,4 +200,60 @@ describe('the deadline, and PIM\'s retries', () => {
     expect(other.status).toBe(400);
     expect(other.json['code']).toBe('CALLOUT.ID_MISMATCH');
   });
+
+  it('a late read fails its own fact only: the separation-of-duties conflict read in time still denies, under fail mode continue', async () => {
+    emulator.faults.add({ service: 'graph', path: '/identityProtection/riskyUsers/', times: Infinity, action: { delayMs: 5000 } });
+    const both = policy('sod-and-risk', [{ name: 'roles', match: { resourceTypes: ['entraRoles'] }, failMode: 'continue', checks: [{ id: 'separation-of-duties', action: 'deny' }, { id: 'risky-user', action: 'deny' }] }]);
+    const answer = await activate(roleActivation({ principalId: ROWAN }), both, DEADLINE);
+    expect(answer.json['evaluationOutcome']).toBe('Denied');
+    expect(answer.json['reason']).toEqual([
+      expect.stringMatching(/^\[separation-of-duties\] SOD-002 /),
+      '[risky-user] Could not run: riskState could not be read (not back from Graph before the deadline).',
+    ]);
+  });
+
+  it('a ledger that does not answer in time: 503 before the deadline, nothing answered', async () => {
+    const stuck = { ...createMemoryLedger(), claim: () => new Promise<never>(() => undefined) };
+    const app = createDeps(loadConfig({ ...emulator.appEnv(), ...env(policy('empty-ledger', []), DEADLINE) }), { ledger: stuck });
+    const started = performance.now();
+    const answer = await callPimHandler(app, roleActivation({ principalId: AVERY }), { token: await pimToken() });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(answer.status).toBe(503);
+    expect(answer.json['code']).toBe('LEDGER.UNAVAILABLE');
+  });
+
+  it('the same request id with another justification is another activation: refused, not answered from the ledger', async () => {
+    const app = appFor(emulator, env(STRICT()));
+    const body = roleActivation({ principalId: AVERY });
+    expect((await callPimHandler(app, body, { token: await pimToken() })).status).toBe(200);
+    const other = await callPimHandler(app, { ...body, justification: 'Something else entirely, CHG0000001.' }, { token: await pimToken() });
+    expect(other.json['code']).toBe('CALLOUT.ID_MISMATCH');
+  });
+
+  it('the nil GUID is no request id: the evaluation id is derived from the activation', async () => {
+    const answer = await activate(roleActivation({ principalId: AVERY, id: '00000000-0000-0000-0000-000000000000' }), STRICT());
+    expect(answer.json['evaluationId']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-/);
+  });
 });
+
+describe('AutoApproved only when it is safe', () => {
+  const onCall = (mode: string, extra: object[] = []) =>
+    policy(`on-call-${mode}`, [
+      { name: 'on-call', match: { resourceTypes: ['entraRoles'] }, mode, outcome: 'AutoApproved', checks: [{ id: 'activation-window', action: 'flag', options: { allowedBy: ['exceptionGroups'], exceptionGroups: [ON_CALL] } }] },
+      ...extra,
+    ], { failMode: 'deny' });
+  const dana = () => roleActivation({ principalId: DANA, scheduleInfo: { startDateTime: TUESDAY_10, expiration: { type: 'afterDuration', duration: 'PT1H' } } });
+
+  it('a scope in audit mode never skips PIM\'s approval', async () => {
+    expect((await activate(dana(), onCall('enforce'))).json['evaluationOutcome']).toBe('AutoApproved');
+    expect((await activate(dana(), onCall('audit'))).json['evaluationOutcome']).toBe('Approved');
+  });
+
+  it('the auto-approving check that could not run keeps the activation Approved, not Denied, though the policy fails closed', async () => {
+    emulator.faults.add({ service: 'graph', path: '/transitiveMemberOf', times: Infinity, action: { status: 403 } });
+    const answer = await activate(dana(), onCall('enforce'));
+    expect(answer.json['evaluationOutcome']).toBe('Approved');
+    expect((answer.json['reason'] as string[])[0]).toMatch(/^Not auto-approved: \[activation-window\] Could not run: targetGroups could not be read/);
+  });
+});
+
