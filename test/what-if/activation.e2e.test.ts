@@ -114,16 +114,23 @@ describe('what-if for a Microsoft Entra role activation under the sample policy'
     expect(reasons(run.lines)).toEqual(['  Not auto-approved: [activation-window] Only exception groups allow an activation here, and none applies to this one.']);
   });
 
-  it('on call (the on-call group swapped for Vendor Data Stewards): Quinn activating Helpdesk Administrator at 3 a.m. on a Saturday is AutoApproved, an SoD conflict already held noted', async () => {
+  it('on call (the on-call group swapped for Vendor Data Stewards) but holding a separation-of-duties conflict already: Approved, not auto-approved, the conflict noted', async () => {
     const run = await whatIf(['--user', QUINN, '--role', HELPDESK_ADMIN, '--policy', onCallPolicy(), '--start', SATURDAY_03, ...GOOD]);
     expect(run.err).toBe('');
-    expect(run.lines).toContain('PIM would get: AutoApproved (by on-call-auto-approve: the activation goes on without approval).');
+    expect(run.lines).toContain("PIM would get: Approved (the activation goes on; PIM's own approval follows where the role's settings require one).");
     expect(reasons(run.lines)).toEqual([
-      '  AutoApproved by on-call-auto-approve. All 6 checks passed (separation-of-duties, justification, max-duration, risky-user, activation-window).',
+      '  All 6 checks passed (separation-of-duties, justification, max-duration, risky-user, activation-window).',
       expect.stringMatching(/^ {2}Noted: \[separation-of-duties\] SOD-001 .*: conflict already held, not touched by this request/),
       `  Noted: [activation-window] Allowed outside the window: a member of exception group ${STEWARDS}.`,
     ]);
     expect(run.lines[0]).toBe(`What if Quinn Park (${QUINN}) activated directory role ${HELPDESK_ADMIN} at /?`);
+  });
+
+  it('on call under the sample policy (On-call Responders): Helpdesk Admin activating at 3 a.m. on a Saturday is AutoApproved', async () => {
+    const run = await whatIf(['--user', 'helpdesk.ops@contoso.example', '--role', HELPDESK_ADMIN, '--policy', SAMPLE_POLICY, '--start', SATURDAY_03, ...GOOD]);
+    expect(run.err).toBe('');
+    expect(run.lines).toContain('PIM would get: AutoApproved (by on-call-auto-approve: the activation goes on without approval).');
+    expect(reasons(run.lines)[0]).toBe('  AutoApproved by on-call-auto-approve. All 6 checks passed (separation-of-duties, justification, max-duration, risky-user, activation-window).');
   });
 
   it('without --start the activation starts now: the window is judged at the clock\'s time', async () => {
