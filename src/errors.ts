@@ -67,3 +67,19 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return typeof error === 'string' ? error : 'non-error value thrown';
 }
+
+/** Any thrown value as an AppError: an unexpected one becomes INTERNAL, its cause kept for the log. */
+export function asAppError(thrown: unknown): AppError {
+  return isAppError(thrown) ? thrown : new AppError('INTERNAL', 'entitlement-guard failed unexpectedly.', { cause: thrown });
+}
+
+/** What a failure's log line says of the error itself: its code first, never a token. */
+export function errorFields(error: AppError) {
+  return {
+    code: error.code,
+    message: error.message,
+    retryable: error.retryable,
+    details: error.details,
+    cause: error.cause === undefined ? undefined : describeError(error.cause),
+  };
+}

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { AppError, describeError, isAppError } from '../errors.js';
+import { asAppError, describeError, errorFields } from '../errors.js';
 import type { PolicyEngine } from '../engine/policy-engine.js';
 import type { Resumer } from '../graph/resumer.js';
 import type { CalloutParser } from '../ingress/callout-parser.js';
@@ -119,13 +119,9 @@ export async function handleCallout(input: CalloutInput, services: CalloutServic
     logger.info('callout.decided', { ...answer });
     return answer;
   } catch (thrown) {
-    const error = isAppError(thrown) ? thrown : new AppError('INTERNAL', 'entitlement-guard failed unexpectedly.', { cause: thrown });
+    const error = asAppError(thrown);
     const fields = {
-      code: error.code,
-      message: error.message,
-      retryable: error.retryable,
-      details: error.details,
-      cause: error.cause === undefined ? undefined : describeError(error.cause),
+      ...errorFields(error),
       callerAppId: caller?.appId,
       callout: callout === undefined ? undefined : summarize(callout),
       totalMs: round(clock.now() - started),

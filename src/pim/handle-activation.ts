@@ -2,7 +2,7 @@ import { claimEntry, readEntry } from '../callout/ledger-entries.js';
 import type { CalloutInput } from '../callout/handle-callout.js';
 import type { Config } from '../config.js';
 import type { PolicyEngine, PolicyEvaluation } from '../engine/policy-engine.js';
-import { AppError, describeError, isAppError } from '../errors.js';
+import { AppError, asAppError, describeError, errorFields } from '../errors.js';
 import { Deadline } from '../graph/retry.js';
 import type { CallerVerifier, VerifiedCaller } from '../ingress/caller-verifier.js';
 import { parseJsonBody } from '../ingress/body.js';
@@ -99,13 +99,9 @@ export async function handleActivation(input: CalloutInput, services: Activation
     logger.info('pim.decided', { ...record });
     return answer;
   } catch (thrown) {
-    const error = isAppError(thrown) ? thrown : new AppError('INTERNAL', 'entitlement-guard failed unexpectedly.', { cause: thrown });
+    const error = asAppError(thrown);
     const fields = {
-      code: error.code,
-      message: error.message,
-      retryable: error.retryable,
-      details: error.details,
-      cause: error.cause === undefined ? undefined : describeError(error.cause),
+      ...errorFields(error),
       callerAppId: caller?.appId,
       activation: activation === undefined ? undefined : activationSummary(activation),
       totalMs: Math.round((clock.now() - started) * 10) / 10,

@@ -342,11 +342,13 @@ describe('infra: alerts', () => {
     // The HTTP functions (the callout, PIM) and the timers (the sweep, the retention purge) log
     // through one one-line JSON logger.
     expect(source('functions/context-logger.ts')).toContain('JSON.stringify({ event, ...fields })');
-    for (const path of ['functions/callout.ts', 'functions/pim.ts']) expect(source(path), path).toContain('contextLogger(context)');
+    expect(source('functions/http-route.ts')).toContain('contextLogger(context)');
+    for (const path of ['functions/callout.ts', 'functions/pim.ts']) expect(source(path), path).toContain('postHandler(deps, {');
     expect(source('functions/timer-support.ts')).toContain('await job.run(contextLogger(context))');
     const handle = source('src/callout/handle-callout.ts');
     expect(handle).toMatch(/logger\.error\('callout\.failed', fields\)/);
-    expect(handle).toMatch(/code: error\.code,/);
+    expect(handle).toMatch(/\.\.\.errorFields\(error\),/);
+    expect(source('src/errors.ts')).toMatch(/code: error\.code,/);
     expect(source('src/errors.ts')).toMatch(/'LEDGER\.[A-Z_]+'/);
     const sweep = source('src/sweep/sweep.ts');
     for (const event of ['callout.sweep-run-failed', 'callout.sweep-failed']) {
