@@ -2,12 +2,11 @@ import { claimEntry, readEntry } from '../callout/ledger-entries.js';
 import type { CalloutInput } from '../callout/handle-callout.js';
 import type { Config } from '../config.js';
 import type { PolicyEngine, PolicyEvaluation } from '../engine/policy-engine.js';
-import { AppError, asAppError, describeError, errorFields } from '../errors.js';
+import { AppError, asAppError, errorFields } from '../errors.js';
 import { Deadline } from '../graph/retry.js';
 import type { CallerVerifier, VerifiedCaller } from '../ingress/caller-verifier.js';
 import { parseJsonBody } from '../ingress/body.js';
 import type { DecisionLedger, LedgerEntry } from '../ledger/ledger.js';
-import type { Recordings } from '../ledger/recordings.js';
 import type { Clock, Logger } from '../ports.js';
 import type { PimActivation } from './activation.js';
 import { parseActivation } from './parse-activation.js';
@@ -22,7 +21,6 @@ export interface ActivationServices {
   readonly engine: PolicyEngine;
   readonly clock: Clock;
   readonly ledger: DecisionLedger;
-  readonly recordings: Recordings;
 }
 
 /** Time kept back from the deadline for recording the decision and answering. */
@@ -87,14 +85,6 @@ export async function handleActivation(input: CalloutInput, services: Activation
       const claim = await inTime(claimEntry(ledger, pimEntryOf(parsed, made, evaluation.decision, evaluation, caller.appId, new Date())), deadline, 'record the decision');
       answer = claim.won ? made : answerFromEntry(claim.entry, parsed);
       record = pimRecord({ ...context, answer, evaluation: claim.won ? evaluation : undefined, entry: claim.entry, adopted: !claim.won });
-      if (claim.won) {
-        // Answered: the entry's state is written off the answer's path (a retry finds it decided, and answers the same either way).
-        const answered: LedgerEntry = { ...claim.entry, state: 'sent', sentAt: new Date().toISOString() };
-        const write = new Promise<void>((resolve) => { setImmediate(resolve); }).then(() => ledger.update(answered));
-        services.recordings.track(write, (error) => {
-          logger.warn('ledger.update-failed', { key: evaluationId, cause: describeError(error), correlation: input.correlation });
-        });
-      }
     }
     logger.info('pim.decided', { ...record });
     return answer;

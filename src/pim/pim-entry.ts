@@ -29,9 +29,11 @@ export function pimEntryOf(activation: PimActivation, answer: PimAnswer, decisio
     operator: undefined,
     reason: undefined,
     subject: { catalogId: undefined, accessPackageId: undefined, targetObjectId: activation.principalId, requestType: activation.action },
-    state: 'decided',
+    // Answered as it is written: the answer follows the write in the same exchange, and should the
+    // connection drop between them, PIM's retry is answered from this very entry. No second write.
+    state: 'sent',
     decidedAt: now.toISOString(),
-    sentAt: undefined,
+    sentAt: now.toISOString(),
     confirmedAt: undefined,
     refusedBody: undefined,
   };

@@ -47,8 +47,9 @@ describe('pimEntryOf', () => {
       resume: { apiVersion: 'answer', path: PIM_ROUTE, body: answer },
       stage: 'pim directory role fe930be7-5e62-47db-91af-98c3a49a38b1 at /',
       subject: { targetObjectId: '5e6c13ac-1147-4685-a32a-d31c30e75731', requestType: 'selfActivate' },
-      state: 'decided',
+      state: 'sent',
       decidedAt: '2026-12-03T08:00:01.000Z',
+      sentAt: '2026-12-03T08:00:01.000Z',
     });
     expect(entry.key).toEqual({ subject: '9a0b1c2d-0002-4e5f-8a6b-7c8d9e0f1a2b', stageInstance: 'activation' });
   });
