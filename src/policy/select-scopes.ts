@@ -68,6 +68,8 @@ function fitsActivation(match: Match, activation: PimActivation): boolean {
  */
 export function fit(match: Match, callout: CheckedCallout): 'none' | 'full' | 'unknown-request-type' {
   if (callout.kind === 'pim-activation') {
+    // Giving a role up (selfDeactivate, adminRemove) is never held against anyone: no scope selects it.
+    if (callout.action !== undefined && /deactivate|remove/i.test(callout.action)) return 'none';
     return ELM_ONLY.every((k) => match[k] === undefined) && LCW_ONLY.every((k) => match[k] === undefined) && fitsActivation(match, callout) ? 'full' : 'none';
   }
   if (PIM_ONLY.some((k) => match[k] !== undefined)) return 'none';

@@ -201,3 +201,12 @@ describe('selectScopes for activations', () => {
     expect(selectScopes(both, AZURE_ACTIVATION).autoApprove).toEqual([]);
   });
 });
+
+describe('giving a role up', () => {
+  it.each(['selfDeactivate', 'adminRemove', 'SelfDeactivate'])('%s is selected by no scope: relinquishing is never held against anyone', (action) => {
+    const match = compiled({ resourceTypes: ['entraRoles'] });
+    expect(fit(match, { ...ROLE_ACTIVATION, action })).toBe('none');
+    expect(fit(compiled({}), { ...ROLE_ACTIVATION, action })).toBe('none');
+    expect(fit(match, ROLE_ACTIVATION)).toBe('full');
+  });
+});
