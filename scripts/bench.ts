@@ -19,8 +19,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { TenantEmulator } from '../emulator/index.js';
+import { isEntryScript, runCommand, STDIO, type CommandIo } from '../src/cli/run-command.js';
+import { BENCH_USAGE, parseBenchArgs, type BenchArgs } from './support/bench-args.js';
 import { coldImportRows } from './support/bundle-bench.js';
 import { coldStarts } from './support/cold-start-bench.js';
 import { noPolicyLatencies, policyScenarioLatencies } from './support/latency-bench.js';
@@ -30,9 +31,6 @@ import type { SodFigures } from './support/sod-bench.js';
 import { median, ms, percentile, table } from './support/stats.js';
 import { CAN_PIN, decisionsPerSecond, type BatchFigures } from './support/throughput-bench.js';
 
-const { values: flags } = parseArgs({ options: { more: { type: 'boolean', default: false } } });
-const CALLOUTS = Number(process.env['BENCH_CALLOUTS'] ?? '300');
-const POLICY_CALLOUTS = Number(process.env['BENCH_POLICY_CALLOUTS'] ?? '60');
 const GRAPH_LATENCY_MS = 50;
 const COLD_STARTS = 15;
 const THROUGHPUT = { runs: 7, callouts: 2000, concurrency: 16 };
@@ -43,17 +41,17 @@ const range = (values: readonly number[], format: (n: number) => string): string
 const rate = (n: number): string => `${n.toFixed(0)}/s`;
 const plural = (n: number, noun: string): string => `${String(n)} ${noun}${n === 1 ? '' : 's'}`;
 
-async function latencyRows(): Promise<string[][]> {
+async function latencyRows({ callouts, policyCallouts }: BenchArgs): Promise<string[][]> {
   const rows: string[][] = [];
-  for (const f of await noPolicyLatencies(CALLOUTS, [0, GRAPH_LATENCY_MS])) {
+  for (const f of await noPolicyLatencies(callouts, [0, GRAPH_LATENCY_MS])) {
     const floor = median(f.floor);
     rows.push([`callout→answer, no policy, Graph ${String(f.graphMs)} ms`, ms(median(f.samples)), ms(percentile(f.samples, 99)), String(f.samples.length), 'ledger insert, then the resume, raw', ms(floor), ratio(median(f.samples), floor)]);
   }
-  for (const f of await policyScenarioLatencies(POLICY_CALLOUTS, GRAPH_LATENCY_MS)) {
+  for (const f of await policyScenarioLatencies(policyCallouts, GRAPH_LATENCY_MS)) {
     const floor = f.reads > 0 ? `1 read round trip (${plural(f.reads, 'read')} at once), ledger insert, resume, raw` : 'ledger insert, then the resume, raw';
     rows.push([`… sample policy: ${f.name}, ${plural(f.rounds, 'round')}`, ms(median(f.samples)), ms(percentile(f.samples, 99)), String(f.samples.length), floor, ms(f.floorMs), ratio(median(f.samples), f.floorMs)]);
   }
-  const pim = await activationLatencies(POLICY_CALLOUTS, GRAPH_LATENCY_MS);
+  const pim = await activationLatencies(policyCallouts, GRAPH_LATENCY_MS);
   const pimFloor = median(pim.floor);
   rows.push([`PIM activation→answer, sample policy, Graph ${String(pim.graphMs)} ms`, ms(median(pim.samples)), ms(percentile(pim.samples, 99)), String(pim.samples.length), `its ${plural(pim.reads, 'read')} at once, ledger insert, raw`, ms(pimFloor), ratio(median(pim.samples), pimFloor)]);
   return rows;
@@ -105,16 +103,16 @@ async function scanRows(): Promise<string[][]> {
   return rows;
 }
 
-async function main(): Promise<void> {
+async function bench(args: BenchArgs): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'eg-bench-'));
   try {
-    const rows = [HEADER, ...(await latencyRows())];
+    const rows = [HEADER, ...(await latencyRows(args))];
     const throughput = await throughputRows(dir);
     rows.push(...throughput.rows, ...(await coldStartRows()), ...sodRows());
-    console.log(`entitlement-guard bench — Node ${process.version}, ${String(CALLOUTS)} callouts (100 at ${String(GRAPH_LATENCY_MS)} ms), ${String(POLICY_CALLOUTS)} per policy scenario, ${String(COLD_STARTS)} cold starts\n`);
+    console.log(`entitlement-guard bench — Node ${process.version}, ${String(args.callouts)} callouts (100 at ${String(GRAPH_LATENCY_MS)} ms), ${String(args.policyCallouts)} per policy scenario, ${String(COLD_STARTS)} cold starts\n`);
     console.log(table(rows));
     console.log(`\n${throughput.note}`);
-    if (flags.more) {
+    if (args.more) {
       console.log('\nSeparation-of-duties scan of a generated tenant (`npm run scan` on the emulator, its own process), rule by rule\n');
       console.log(table(await scanRows()));
       const emulator = await TenantEmulator.start();
@@ -125,9 +123,15 @@ async function main(): Promise<void> {
         await emulator.close();
       }
     }
+    return 0;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+/** The command: its line read before anything starts (`job` stands in for the bench in tests). */
+export function main(argv: readonly string[], io: CommandIo = STDIO, job: (args: BenchArgs) => Promise<number> = bench): Promise<number> {
+  return runCommand('bench', BENCH_USAGE, parseBenchArgs(argv, process.env), io, job);
+}
+
+if (isEntryScript(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -13,6 +13,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { TableClient } from '@azure/data-tables';
 import { TenantEmulator } from '../emulator/index.js';
+import { parseCommand, readFlags, type ParsedCommand } from '../src/cli/command-line.js';
+import { isEntryScript, runCommand, STDIO, type CommandIo } from '../src/cli/run-command.js';
 import { byDecidedAt, decisionsBrief } from '../src/ledger/decisions-cli/format.js';
 import type { LedgerEntry } from '../src/ledger/ledger.js';
 import { createTableLedger } from '../src/ledger/table-ledger.js';
@@ -63,9 +65,29 @@ function untilEnter(): Promise<void> {
   });
 }
 
-async function main(): Promise<number> {
-  const verbose = process.argv.includes('--verbose');
-  const keep = process.argv.includes('--keep');
+interface DemoArgs {
+  readonly verbose: boolean;
+  readonly keep: boolean;
+}
+
+export const DEMO_USAGE = `Usage: npm run demo [-- [--verbose] [--keep]]
+
+Starts the tenant emulator, Azurite and the local host wired together, replays the sample
+callouts and a few PIM role activations, and prints what each got, what Graph received and the
+decision ledger's entries. Exits 0 when every one got its expected outcome.
+
+  --verbose   also the local host's output
+  --keep      keep Azurite (the ledger) running after the run, until Enter, for npm run decisions
+  --help      this text`;
+
+function parseDemoArgs(argv: readonly string[]): ParsedCommand<DemoArgs> {
+  return parseCommand(() => {
+    const flags = readFlags(argv, { verbose: { type: 'boolean' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, { firstLine: true });
+    return flags.help === true ? { kind: 'help' } : { kind: 'run', args: { verbose: flags.verbose === true, keep: flags.keep === true } };
+  });
+}
+
+async function demo({ verbose, keep }: DemoArgs): Promise<number> {
   // One CA for the emulator and Azurite, trusted by this process (it reads the ledger) and the host.
   const trust = await emulatorCa(fileURLToPath(import.meta.url), process.argv.slice(2), 'demo');
   if ('rerun' in trust) return trust.rerun;
@@ -160,4 +182,9 @@ async function main(): Promise<number> {
   return failed.length === 0 ? 0 : 1;
 }
 
-process.exitCode = await main();
+/** The command: its line read before anything starts (`job` stands in for the demo in tests). */
+export function main(argv: readonly string[], io: CommandIo = STDIO, job: (args: DemoArgs) => Promise<number> = demo): Promise<number> {
+  return runCommand('demo', DEMO_USAGE, parseDemoArgs(argv), io, job);
+}
+
+if (isEntryScript(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

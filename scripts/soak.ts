@@ -11,11 +11,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createCertificateAuthority, TenantEmulator } from '../emulator/index.js';
+import { isEntryScript, runCommand, STDIO, type CommandIo } from '../src/cli/run-command.js';
 import { startAzuriteTables } from './support/azurite-tables.js';
 import { createTableRaw } from './support/ledger-floor.js';
 import { spawnLocalHost } from './support/local-host-process.js';
+import { parseSoakArgs, SOAK_USAGE, type SoakArgs } from './support/soak-args.js';
 import { addSoakFaults } from './support/soak-faults.js';
 import { memoryVerdict, mib, residentBytes } from './support/soak-memory.js';
 import { runSoak } from './support/soak-run.js';
@@ -28,34 +29,15 @@ const HOST_GRAPH = { GRAPH_RETRY_BUDGET_SECONDS: '1.5', GRAPH_TIMEOUT_SECONDS: '
 const SLOW_MS = 300;
 const SAMPLE_EVERY_MS = 500;
 
-const { values } = parseArgs({
-  options: {
-    callouts: { type: 'string', default: '10000' },
-    concurrency: { type: 'string', default: '32' },
-    'fault-rate': { type: 'string', default: '0.1' },
-    'repeat-rate': { type: 'string', default: '0.05' },
-    policy: { type: 'string' },
-    hosts: { type: 'string', default: '2' },
-  },
-});
-const hostCount = Number(values.hosts);
-if (!Number.isInteger(hostCount) || hostCount < 1 || hostCount > 8) {
-  console.error('soak: --hosts must be a whole number from 1 to 8');
-  process.exit(2);
-}
-const callouts = Number(values.callouts);
-const concurrency = Number(values.concurrency);
-const faultRate = Number(values['fault-rate']);
-const repeatRate = Number(values['repeat-rate']);
-const WARM_UP = Math.min(500, Math.ceil(callouts / 10));
-
-async function main(): Promise<number> {
+async function soak(args: SoakArgs): Promise<number> {
+  const { callouts, concurrency, faultRate, repeatRate, hosts: hostCount } = args;
+  const warmUp = Math.min(500, Math.ceil(callouts / 10));
   const ca = await createCertificateAuthority();
   const [emulator, azurite] = await Promise.all([TenantEmulator.start({ ca }), startAzuriteTables({ ca })]);
   await createTableRaw(emulator, azurite.accountUrl, 'decisions');
   const dir = mkdtempSync(join(tmpdir(), 'eg-soak-'));
   writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
-  const env = { ...emulator.appEnv(), ...HOST_GRAPH, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), DECISION_LEDGER_URL: azurite.tableUrl('decisions'), ...(values.policy === undefined ? {} : { POLICY_PATH: values.policy }) };
+  const env = { ...emulator.appEnv(), ...HOST_GRAPH, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), DECISION_LEDGER_URL: azurite.tableUrl('decisions'), ...(args.policy === undefined ? {} : { POLICY_PATH: args.policy }) };
   const hosts = await Promise.all(Array.from({ length: hostCount }, () => spawnLocalHost(env)));
   const host = hosts[0] ?? (await spawnLocalHost(env));
   const urls = hosts.map((h) => h.url);
@@ -66,7 +48,7 @@ async function main(): Promise<number> {
   }, SAMPLE_EVERY_MS);
   try {
     // Warm-up without faults: keys, tokens and JIT settle before memory is first read.
-    await runSoak(emulator, { url: urls, callouts: WARM_UP, concurrency, repeatRate: 0, tag: 'a0a0a0a0' });
+    await runSoak(emulator, { url: urls, callouts: warmUp, concurrency, repeatRate: 0, tag: 'a0a0a0a0' });
     emulator.clearCalls();
     memory.start = residentBytes(host.pid);
     addSoakFaults(emulator.faults, faultRate, SLOW_MS);
@@ -101,7 +83,7 @@ async function main(): Promise<number> {
       ['memory', mem.flat ? 'flat (end within 20% of middle)' : 'NOT flat'],
       ['invariants', verdict.holds ? 'hold' : 'FAIL'],
     ];
-    console.log(`entitlement-guard soak — Node ${process.version}, ${String(hostCount)} host(s) sharing one ledger (Azurite), ${String(callouts)} callouts, concurrency ${String(concurrency)}, Graph faults on ${String(faultRate * 100)}% of calls, ${String(repeatRate * 100)}% repeats, ${values.policy ?? 'no policy'}, host Graph budget ${HOST_GRAPH.GRAPH_RETRY_BUDGET_SECONDS} s (timeout ${HOST_GRAPH.GRAPH_TIMEOUT_SECONDS} s), warm-up ${String(WARM_UP)} callouts\n`);
+    console.log(`entitlement-guard soak — Node ${process.version}, ${String(hostCount)} host(s) sharing one ledger (Azurite), ${String(callouts)} callouts, concurrency ${String(concurrency)}, Graph faults on ${String(faultRate * 100)}% of calls, ${String(repeatRate * 100)}% repeats, ${args.policy ?? 'no policy'}, host Graph budget ${HOST_GRAPH.GRAPH_RETRY_BUDGET_SECONDS} s (timeout ${HOST_GRAPH.GRAPH_TIMEOUT_SECONDS} s), warm-up ${String(warmUp)} callouts\n`);
     console.log(table(rows));
     for (const line of [...verdict.resumedTwice.map((id) => `resumed twice: ${id}`), ...verdict.notResumed.map((id) => `not resumed: ${id}`), ...verdict.distinctNot200, ...verdict.repeatsNotAlreadyResumed, ...verdict.answersNotGraph].slice(0, 20)) console.error(line);
     return verdict.holds && mem.flat ? 0 : 1;
@@ -113,4 +95,9 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+/** The command: its line read before anything starts (`job` stands in for the soak in tests). */
+export function main(argv: readonly string[], io: CommandIo = STDIO, job: (args: SoakArgs) => Promise<number> = soak): Promise<number> {
+  return runCommand('soak', SOAK_USAGE, parseSoakArgs(argv), io, job);
+}
+
+if (isEntryScript(import.meta.url)) process.exitCode = await main(process.argv.slice(2));
