@@ -3,7 +3,8 @@ import { DEFAULT_APPROVAL_STAGE, type ApprovalStage, type SubjectSet } from '../
 import type { Decision } from '../decision/decision.js';
 import type { CheckRun, Finding } from './run-checks.js';
 
-const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
+/** Most serious first, for ordering findings wherever they are shown. */
+export const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 
 function ordered(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(

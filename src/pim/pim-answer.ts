@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Decision } from '../decision/decision.js';
-import { detailText } from '../engine/decide.js';
+import { detailText, SEVERITY_RANK } from '../engine/decide.js';
 import type { PolicyEvaluation } from '../engine/policy-engine.js';
 import type { Finding } from '../engine/run-checks.js';
 import type { PimActivation } from './activation.js';
 
 /** What PIM's custom extension expects back, synchronously (PROTOCOL.md §13). */
-export type EvaluationOutcome = 'Approved' | 'AutoApproved' | 'Denied';
+export const EVALUATION_OUTCOMES = ['Approved', 'AutoApproved', 'Denied'] as const;
+export type EvaluationOutcome = (typeof EVALUATION_OUTCOMES)[number];
 
 export interface PimAnswer {
   /** Ours: the ledger key, logged in PIM's audit. */
@@ -82,7 +83,6 @@ export function activationText(activation: PimActivation): string {
 }
 
 const clip = (text: string) => (text.length <= MAX_REASON ? text : `${text.slice(0, MAX_REASON - 1)}…`);
-const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 
 /** A finding as PIM shows it; a flag of a scope that auto-approves only kept the activation from being auto-approved. */
 function line(finding: Finding, autoScopes: ReadonlySet<string>): string {

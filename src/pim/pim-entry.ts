@@ -4,7 +4,7 @@ import type { PolicyEvaluation } from '../engine/policy-engine.js';
 import { AppError } from '../errors.js';
 import { ledgerKey, type LedgerEntry, type LedgerKey } from '../ledger/ledger.js';
 import type { PimActivation } from './activation.js';
-import { activationFingerprint, activationText, type EvaluationOutcome, type PimAnswer } from './pim-answer.js';
+import { activationFingerprint, activationText, EVALUATION_OUTCOMES, type EvaluationOutcome, type PimAnswer } from './pim-answer.js';
 
 /** The route PIM calls: where a PIM entry's answer was given. */
 export const PIM_ROUTE = '/api/pim';
@@ -39,7 +39,6 @@ export function pimEntryOf(activation: PimActivation, answer: PimAnswer, decisio
   };
 }
 
-const OUTCOMES: readonly string[] = ['Approved', 'AutoApproved', 'Denied'] satisfies EvaluationOutcome[];
 
 /**
  * The answer an entry holds, for the activation asking again. The entry must be this
@@ -53,7 +52,7 @@ export function answerFromEntry(entry: LedgerEntry, activation: PimActivation): 
     });
   }
   const { evaluationId, evaluationOutcome, reason } = entry.resume.body;
-  if (typeof evaluationId !== 'string' || typeof evaluationOutcome !== 'string' || !OUTCOMES.includes(evaluationOutcome) || !Array.isArray(reason) || !reason.every((r) => typeof r === 'string')) {
+  if (typeof evaluationId !== 'string' || typeof evaluationOutcome !== 'string' || !(EVALUATION_OUTCOMES as readonly string[]).includes(evaluationOutcome) || !Array.isArray(reason) || !reason.every((r) => typeof r === 'string')) {
     throw new AppError('INTERNAL', `The ledger entry ${entry.key.subject} holds no PIM answer.`);
   }
   return { evaluationId, evaluationOutcome: evaluationOutcome as EvaluationOutcome, reason };

@@ -32,7 +32,14 @@ export interface ApproverPolicy {
     | undefined;
 }
 
-/** The kinds of PIM activation a scope can select: PIM for Groups, Microsoft Entra roles, Azure resources. */
+/**
+ * The kinds of PIM activation a scope can select: PIM for Groups, Microsoft Entra roles, Azure
+ * resources. They are Graph's enum customExtensionResourceType, which `npm run register -- --pim`
+ * writes: the how-to shows entraGroups; the others are read in Graph's v1.0 metadata as
+ * Microsoft's generated SDK carries it (microsoftgraph/msgraph-sdk-java,
+ * src/main/java/com/microsoft/graph/generated/models/CustomExtensionResourceType.java: entraRoles,
+ * azureResources, entraGroups, and unknownFutureValue, which no write may use).
+ */
 export const PIM_RESOURCE_TYPES = ['entraGroups', 'entraRoles', 'azureResources'] as const;
 export type PimResourceType = (typeof PIM_RESOURCE_TYPES)[number];
 

@@ -1,4 +1,5 @@
 import { graphPath, odataEq } from '../../graph/graph-path.js';
+import type { PimResourceType } from '../../policy/policy-types.js';
 import type { Permission } from '../register-graph.js';
 
 /**
@@ -12,20 +13,14 @@ import type { Permission } from '../register-graph.js';
 export const PIM_EXTENSION_TYPE = '#microsoft.graph.roleManagementCustomCalloutExtension';
 export const CUSTOM_EXTENSION_RULE = '#microsoft.graph.unifiedRoleManagementPolicyCustomExtensionRule';
 
-/**
- * resourceType: Graph's enum customExtensionResourceType. The how-to shows entraGroups; the others
- * are read in Graph's v1.0 metadata as Microsoft's generated SDK carries it
- * (microsoftgraph/msgraph-sdk-java, src/main/java/com/microsoft/graph/generated/models/CustomExtensionResourceType.java:
- * entraRoles, azureResources, entraGroups, and unknownFutureValue, which no write may use).
- */
-export const PIM_RESOURCE_TYPES = ['entraGroups', 'entraRoles', 'azureResources'] as const;
-export type PimResourceType = (typeof PIM_RESOURCE_TYPES)[number];
+/** resourceType: Graph's customExtensionResourceType, the same names the policy selects activations by. */
+export { PIM_RESOURCE_TYPES, type PimResourceType } from '../../policy/policy-types.js';
 
 /** The how-to's clientConfiguration: PIM waits 10 s for an answer and retries 3 times. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_RETRIES = 3;
-/** The function's PIM_DEADLINE_MS default (src/config.ts): the timeout must stay above the deadline, or PIM gives up before the function answers. */
-export const FUNCTION_PIM_DEADLINE_MS = 9000;
+/** The function's PIM_DEADLINE_MS default: the timeout must stay above the deadline, or PIM gives up before the function answers. */
+export { DEFAULT_PIM_DEADLINE_MS as FUNCTION_PIM_DEADLINE_MS } from '../../config.js';
 
 export const DESCRIPTION = 'entitlement-guard: policy on PIM role activations (POST /api/pim).';
 
