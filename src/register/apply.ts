@@ -2,7 +2,7 @@ import { fillSegment } from '../graph/graph-path.js';
 import { parseGuid, type Guid } from '../guid.js';
 import type { Clock } from '../ports.js';
 import { ELM_PERMISSION, LCW_PERMISSION, type RegisterGraph } from './register-graph.js';
-import { RegisterError } from './register-error.js';
+import { RegisterError, withContext } from './register-error.js';
 import { NEW_EXTENSION_ID, type Desired, type Plan, type PlannedCall } from './register-model.js';
 import { verifyWrite } from './verify-write.js';
 
@@ -61,9 +61,7 @@ export async function applyPlan(graph: RegisterGraph, plan: Plan, options: Apply
       }
     } catch (error) {
       if (!(error instanceof RegisterError)) throw error;
-      const hint = call.hint === undefined ? '' : `; ${call.hint}`;
-      if (hint === '' && made === '') throw error;
-      throw new RegisterError(error.exitCode, `${error.message}${hint}${made}`, { cause: error });
+      throw withContext(error, call.hint, made);
     }
     try {
       await verifyWrite(graph, call, id, options.desired, options.clock, options.settleMs);

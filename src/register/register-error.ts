@@ -9,3 +9,10 @@ import { CommandError } from '../cli/command-error.js';
 export class RegisterError extends CommandError {
   override readonly name = 'RegisterError';
 }
+
+/** A failed write's error with what to do (the call's hint) and what was already written (`made`) added, or as it was when there is neither. */
+export function withContext(error: RegisterError, hint: string | undefined, made: string): RegisterError {
+  const advice = hint === undefined ? '' : `; ${hint}`;
+  if (advice === '' && made === '') return error;
+  return new RegisterError(error.exitCode, `${error.message}${advice}${made}`, { cause: error });
+}

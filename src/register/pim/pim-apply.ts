@@ -2,7 +2,7 @@ import { childPath } from '../../graph/graph-path.js';
 import { parseGuid, type Guid } from '../../guid.js';
 import type { Clock } from '../../ports.js';
 import type { RegisterGraph } from '../register-graph.js';
-import { RegisterError } from '../register-error.js';
+import { RegisterError, withContext } from '../register-error.js';
 import { NEW_EXTENSION_ID } from '../register-model.js';
 import type { PimDesired, PimPlan, PimPlannedCall } from './pim-model.js';
 import { pimDifferences } from './pim-plan.js';
@@ -90,9 +90,7 @@ export async function applyPimPlan(graph: RegisterGraph, plan: PimPlan, options:
       }
     } catch (error) {
       if (!(error instanceof RegisterError)) throw error;
-      const hint = call.hint === undefined ? '' : `; ${call.hint}`;
-      if (hint === '' && made === '') throw error;
-      throw new RegisterError(error.exitCode, `${error.message}${hint}${made}`, { cause: error });
+      throw withContext(error, call.hint, made);
     }
     try {
       await verify(graph, call, createdId, options);
