@@ -29,6 +29,8 @@ export interface Report<M extends string = string> {
    * know (an exemption that applied, a conflict the request does not touch).
    */
   readonly notice?: boolean;
+  /** A notice that still keeps a PIM activation from being AutoApproved (a conflict already held, an exemption used): a person should see it. */
+  readonly withholdsAutoApproval?: boolean;
 }
 
 /** A problem in a settings section: where inside it (a JSON pointer) and what. */

@@ -94,8 +94,9 @@ export default defineCheck({
     return conflicts.map((conflict): Report<MessageId> => {
       const data = { ruleId: conflict.rule.id, title: conflict.rule.title, sides: sidesText(conflict) };
       const base = { severity: conflict.rule.severity, action: conflict.rule.action, evidence: conflictEvidence(conflict) };
-      if (conflict.exemption !== undefined) return { ...base, messageId: 'exempt', data: { ...data, exemption: exemptionText(conflict.exemption) }, notice: true };
-      if (conflict.status === 'existing') return { ...base, messageId: 'existingConflict', data, notice: options.existingConflicts === 'report' };
+      // A conflict passed as a notice is still one a person should see before access is given without approval.
+      if (conflict.exemption !== undefined) return { ...base, messageId: 'exempt', data: { ...data, exemption: exemptionText(conflict.exemption) }, notice: true, withholdsAutoApproval: true };
+      if (conflict.status === 'existing') return { ...base, messageId: 'existingConflict', data, notice: options.existingConflicts === 'report', withholdsAutoApproval: true };
       return { ...base, messageId: conflict.status === 'new' ? 'newConflict' : 'extendedConflict', data };
     });
   },

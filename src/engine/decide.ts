@@ -62,9 +62,9 @@ export function decide(callout: CheckedCallout, runs: readonly CheckRun[], appro
     const detail = ran ? detailText(runs, undefined, undefined, notices) : 'No check applies to this activation.';
     if (denies) return { kind: 'deny', detail };
     // AutoApproved only when a scope in enforce mode asks for it and nothing at all was found: a
-    // flag, an audited finding, a check that could not run, or a separation-of-duties notice (a
-    // conflict already held, an exemption) leaves the activation to PIM's own approval.
-    const clean = runs.every((r) => r.findings.every((f) => f.kind === 'notice' && f.checkId !== 'separation-of-duties'));
+    // flag, an audited finding, a check that could not run, or a notice a person should see (a
+    // conflict already held, an exemption used) leaves the activation to PIM's own approval.
+    const clean = runs.every((r) => r.findings.every((f) => f.kind === 'notice' && f.withholdsAutoApproval !== true));
     return autoApprove.length > 0 && clean ? { kind: 'auto-approve', detail: `AutoApproved by ${autoApprove.join(', ')}. ${detail}` } : { kind: 'approve', detail };
   }
   if (callout.kind === 'elm-assignment') {

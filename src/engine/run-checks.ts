@@ -23,6 +23,8 @@ export interface Finding {
   readonly action: Action;
   readonly enforced: boolean;
   readonly evidence?: Readonly<Record<string, unknown>>;
+  /** A notice that keeps a PIM activation from being AutoApproved (see Report). */
+  readonly withholdsAutoApproval?: boolean;
 }
 
 export interface CheckRun {
@@ -94,6 +96,7 @@ export function runCheck(run: ConfiguredCheck, callout: CheckedCallout, facts: F
         action: report.action === 'flag' ? 'flag' : run.action,
         enforced: run.mode === 'enforce',
         ...(report.evidence === undefined ? {} : { evidence: report.evidence }),
+        ...(report.withholdsAutoApproval === true ? { withholdsAutoApproval: true } : {}),
       };
     });
     return { ...base, status: findings.some((f) => f.kind !== 'notice') ? 'failed' : 'passed', findings, ms: ms() };

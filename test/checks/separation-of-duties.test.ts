@@ -297,6 +297,8 @@ describe('PIM activations: what is being activated counts as held', () => {
     const reports = runPim(activating(PIM_TARGETS.userAdmin, { principalId: guid('11111111-0000-4000-8000-000000000001') }), paymentsHeld);
     expect(reports.map((r) => [r.messageId, r.notice])).toEqual([['exempt', true]]);
     expect(reports[0]?.data?.['exemption']).toBe('Interim cover, RISK-1');
+    // Passed, but not without a person seeing it: the exemption keeps an activation from being auto-approved.
+    expect(reports[0]?.withholdsAutoApproval).toBe(true);
   });
 
   it('nothing held on the other side: no conflict', () => {

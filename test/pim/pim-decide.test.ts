@@ -97,7 +97,8 @@ describe('decide on a PIM activation', () => {
   });
 
   it('a separation-of-duties notice (a conflict already held, an exemption) keeps an activation from being auto-approved', () => {
-    const exempt = finding({ checkId: 'separation-of-duties', kind: 'notice', messageId: 'exempt', message: 'SOD-002 Payment approvers do not administer users: exempt (Interim cover).', action: 'flag' });
+    // As the separation-of-duties check reports an exemption used: a notice a person should see.
+    const exempt = finding({ checkId: 'separation-of-duties', kind: 'notice', messageId: 'exempt', message: 'SOD-002 Payment approvers do not administer users: exempt (Interim cover).', action: 'flag', withholdsAutoApproval: true });
     const decision = decide(ROLE_ACTIVATION, [passed, run([exempt], { id: 'separation-of-duties' })], undefined, [], ['on-call']);
     expect(decision.kind).toBe('approve');
   });
