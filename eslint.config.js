@@ -21,7 +21,7 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
       'no-console': 'error',
-      // A Guid comes from parseGuid, a GraphPath from graph-path.ts: a cast would skip the check (STYLE 13).
+      // A Guid comes from parseGuid, a GraphPath from graph-path.ts: a cast would skip the check.
       'no-restricted-syntax': [
         'error',
         ...['TSAsExpression', 'TSTypeAssertion', 'TSTypePredicate'].flatMap((cast) => [
@@ -56,7 +56,11 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    files: ['eslint.config.js'],
+    files: ['eslint.config.js', 'scripts/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['scripts/*.mjs'],
+    languageOptions: { globals: { process: 'readonly' } },
   },
 );

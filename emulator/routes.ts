@@ -1,19 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { v1Issuer } from './caller-tokens.js';
-import { directoryGraph, isDirectoryPath } from './directory-routes.js';
-import { settleCallouts } from './elm-read-routes.js';
-import type { BadToken } from './faults.js';
-import { governanceGraph, governanceRoute } from './governance-routes.js';
-import { authorize } from './graph-auth.js';
-import { graphError, type GraphReply } from './graph-errors.js';
-import { groupEligibilityGraph, isGroupEligibilityPath } from './group-eligibilities.js';
-import { pimGraph, pimRoute } from './pim-routes.js';
-import { registrationGraph, registrationRoute } from './registration-routes.js';
-import { requestEntity } from './request-read.js';
-import type { TenantFacts } from './tenant-facts.js';
+import { v1Issuer } from './identity/caller-tokens.js';
+import { directoryGraph, isDirectoryPath } from './directory/directory-routes.js';
+import { settleCallouts } from './governance/elm-read-routes.js';
+import { ASSIGNMENT_MANAGER } from './governance/extension-registry.js';
+import type { BadToken } from './graph/faults.js';
+import { governanceGraph, governanceRoute } from './governance/governance-routes.js';
+import { authorize, caller, hasAnyRole, insufficientPrivileges } from './identity/graph-auth.js';
+import { graphError, type GraphReply } from './graph/graph-errors.js';
+import { groupEligibilityGraph, isGroupEligibilityPath } from './pim/group-eligibility-routes.js';
+import { pimGraph, pimRoute } from './pim/pim-routes.js';
+import { registrationGraph, registrationRoute } from './governance/registration-routes.js';
+import { requestEntity } from './governance/request-read.js';
+import { isServicePrincipalPath, servicePrincipalGraph } from './directory/service-principal-routes.js';
+import type { TenantFacts } from './directory/tenant-facts.js';
 
-export type { TenantFacts } from './tenant-facts.js';
+export type { TenantFacts } from './directory/tenant-facts.js';
 
 /** One Graph call as the routes see it: the path segments (decoded) with the version first. */
 export interface GraphCall {
@@ -100,12 +102,43 @@ function requiredRoles(isLcw: boolean, method: string): readonly string[] {
 }
 
 /**
+ * A task processing result's resume: LifecycleWorkflows.ReadWrite.All, or an app a custom task
+ * extension lists in callbackConfiguration.authorizedApps, which needs no Graph permission
+ * (docs/protocol.md §11).
+ */
+async function authorizeTaskResume(t: TenantFacts, authorization: string | undefined): Promise<GraphReply | undefined> {
+  const found = await caller(t, authorization);
+  if ('status' in found) return found;
+  if (hasAnyRole(found.roles, requiredRoles(true, 'POST'))) return undefined;
+  return found.appId !== undefined && t.registry.authorizesResume(found.appId) ? undefined : insufficientPrivileges();
+}
+
+/**
+ * An assignment request's resume: EntitlementManagement.ReadWrite.All, or the catalog-scoped
+ * "Access package assignment manager" role on the catalog of the request's access package, which
+ * needs no tenant-wide write permission (docs/protocol.md §11; what `npm run register` assigns by default).
+ */
+async function authorizeRequestResume(t: TenantFacts, authorization: string | undefined, requestId: string): Promise<GraphReply | undefined> {
+  const found = await caller(t, authorization);
+  if ('status' in found) return found;
+  if (hasAnyRole(found.roles, requiredRoles(false, 'POST'))) return undefined;
+  const packageId = t.requests.get(requestId)?.accessPackageId;
+  const catalog = packageId === undefined ? undefined : t.governance.accessPackage(packageId)?.catalog?.id;
+  const scope = catalog === undefined ? undefined : `/accesspackagecatalog/${catalog.toLowerCase()}`;
+  const held = t.registry.roleAssignments().some(
+    (r) => r.principalId.toLowerCase() === found.objectId && r.roleDefinitionId.toLowerCase() === ASSIGNMENT_MANAGER && r.appScopeId?.toLowerCase() === scope,
+  );
+  return found.objectId !== undefined && scope !== undefined && held ? undefined : insufficientPrivileges();
+}
+
+/**
  * Graph: assignment requests (GET, resume), LCW task processing results (GET, resume), the
  * directory reads (users, manager, management chain, sponsors, riskyUsers), and the governance
  * reads (see governance-routes.ts: assignments, the request list, access packages, group
  * memberships, directory roles, app role assignments), what registering an extension reads
  * and writes (see registration-routes.ts), and PIM's custom extensions and role management
- * policies (see pim-routes.ts).
+ * policies (see pim-routes.ts), and service principals with the app roles granted to them (see
+ * service-principal-routes.ts).
  */
 export async function graph(t: TenantFacts, call: GraphCall): Promise<GraphReply> {
   const { method, segments, body } = call;
@@ -116,6 +149,7 @@ export async function graph(t: TenantFacts, call: GraphCall): Promise<GraphReply
   const pim = pimRoute(path);
   if (pim !== undefined) return pimGraph(t, pim, { version, method, path, query: call.query, headers: call.headers, body });
   if (isGroupEligibilityPath(path)) return groupEligibilityGraph(t, { version, method, path, query: call.query, headers: call.headers, body });
+  if (isServicePrincipalPath(path)) return servicePrincipalGraph(t, { version, method, path, query: call.query, headers: call.headers, body });
   const governance = governanceRoute(path);
   if (governance !== undefined) return governanceGraph(t, governance, { version, method, path, query: call.query, headers: call.headers });
   if (isDirectoryPath(path)) return directoryGraph(t, { version, method, path, query: call.query, headers: call.headers });
@@ -123,7 +157,12 @@ export async function graph(t: TenantFacts, call: GraphCall): Promise<GraphReply
   const isLcw = LCW.every((s, i) => lower[i] === s);
   const isElm = ELM.every((s, i) => lower[i] === s);
   if (!isLcw && !isElm) return graphError(400, 'BadRequest', `Resource not found for the segment '${path[0] ?? ''}'.`);
-  const denied = await authorize(t, call.headers.authorization, requiredRoles(isLcw, method));
+  const resumeOf = isElm && method === 'POST' && lower[4] === 'resume' ? path[3] : undefined;
+  const denied = isLcw && method === 'POST'
+    ? await authorizeTaskResume(t, call.headers.authorization)
+    : resumeOf !== undefined
+      ? await authorizeRequestResume(t, call.headers.authorization, resumeOf)
+      : await authorize(t, call.headers.authorization, requiredRoles(isLcw, method));
   if (denied !== undefined) return denied;
   if (isElm) {
     const id = path[3];

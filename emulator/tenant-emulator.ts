@@ -2,26 +2,27 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AssignmentRequests } from './assignment-requests.js';
-import { awaitCallout } from './await-callout.js';
-import { Directory } from './directory.js';
-import { ExtensionRegistry } from './extension-registry.js';
-import { faultReply, readRequestBody, send, serviceOf } from './emulator-http.js';
-import { Faults, type BadToken, type Service } from './faults.js';
-import { Governance } from './governance.js';
-import type { TenantGroupEligibility } from './group-eligibilities.js';
-import { graphError, type GraphReply } from './graph-errors.js';
-import { mintCallerToken, type CallerTokenOptions } from './caller-tokens.js';
-import { activate, type PimActivateOptions, type PimActivationRecord, type PimActivationResult } from './pim-activation.js';
-import { PimExtensions } from './pim-extensions.js';
-import { PimPolicies } from './pim-policies.js';
-import type { PimActivationRequest } from './pim-request-models.js';
+import { AssignmentRequests } from './governance/assignment-requests.js';
+import { awaitCallout } from './governance/await-callout.js';
+import { Directory } from './directory/directory.js';
+import { ExtensionRegistry } from './governance/extension-registry.js';
+import { faultReply, readRequestBody, send, serviceOf } from './graph/emulator-http.js';
+import { Faults, type BadToken, type Service } from './graph/faults.js';
+import { Governance } from './governance/governance.js';
+import type { TenantGroupEligibility } from './pim/group-eligibilities.js';
+import { graphError, type GraphReply } from './graph/graph-errors.js';
+import { mintCallerToken, type CallerTokenOptions } from './identity/caller-tokens.js';
+import { activate, type PimActivateOptions, type PimActivationRecord, type PimActivationResult } from './pim/pim-activation.js';
+import { PimExtensions } from './pim/pim-extensions.js';
+import { PimPolicies } from './pim/pim-policies.js';
+import type { PimActivationRequest } from './pim/pim-request-models.js';
 import { graph, managedIdentityToken, openIdMetadata, type TenantFacts } from './routes.js';
-import type { ScaleTenant } from './scale-tenant.js';
-import { loadTenant, type TenantFile } from './tenant-file.js';
-import { TaskProcessingResults } from './task-processing-results.js';
-import { createCertificateAuthority, issueServerCertificate, type PemPair } from './tls.js';
-import { TokenIssuer } from './token-issuer.js';
+import type { ScaleTenant } from './directory/scale-tenant.js';
+import { ServicePrincipals, type EmulatedServicePrincipal, type ManagedIdentityChange } from './directory/service-principals.js';
+import { loadTenant, type TenantFile } from './directory/tenant-file.js';
+import { TaskProcessingResults } from './governance/task-processing-results.js';
+import { createCertificateAuthority, issueServerCertificate, type PemPair } from './identity/tls.js';
+import { TokenIssuer, type KeyPairSource } from './identity/token-issuer.js';
 
 export interface TenantEmulatorOptions {
   /** Port on 127.0.0.1 (default: any free port). */
@@ -43,6 +44,8 @@ export interface TenantEmulatorOptions {
    * any object of the tenant file's format; validated either way (default: emulator/tenants/contoso.json).
    */
   readonly tenant?: string | TenantFile | ScaleTenant | object;
+  /** Where its RS256 signing keys come from (default: generated; tests hand out keys made once per run). */
+  readonly signingKeys?: KeyPairSource;
 }
 
 /** One call the emulator received. Tokens are never recorded. */
@@ -94,6 +97,12 @@ export class TenantEmulator implements TenantFacts {
   readonly directory: Directory;
   /** The tenant's groups, access packages and who holds what (packages, roles, app roles), seeded from the tenant file; tests may change it. */
   readonly governance: Governance;
+  /**
+   * Service principals as /servicePrincipals serves them: Microsoft Graph's (its application
+   * permissions as app roles), the tenant file's, and those tests add (addManagedIdentity), each
+   * found once its replication lag has passed; and the app roles granted to them.
+   */
+  readonly servicePrincipals: ServicePrincipals;
   /** Catalogs, their custom extensions and assignment policies, catalog role assignments and LCW custom task extensions, seeded from the tenant file; what `npm run register` reads and writes. */
   readonly registry: ExtensionRegistry;
   readonly tasks = new TaskProcessingResults();
@@ -137,6 +146,7 @@ export class TenantEmulator implements TenantFacts {
   ) {
     this.directory = new Directory(tenant.users);
     this.governance = new Governance(tenant, this.directory);
+    this.servicePrincipals = new ServicePrincipals(this.governance, this.tenantId);
     this.registry = new ExtensionRegistry(tenant);
     this.requests.seed(tenant.requests);
     this.groupEligibilities = [...tenant.groupEligibilities];
@@ -147,7 +157,7 @@ export class TenantEmulator implements TenantFacts {
   static async start(options: TenantEmulatorOptions = {}): Promise<TenantEmulator> {
     const tenant = loadTenant(options.tenant);
     const ca = options.ca ?? (await createCertificateAuthority());
-    const [cert, issuer] = await Promise.all([issueServerCertificate(ca), TokenIssuer.create()]);
+    const [cert, issuer] = await Promise.all([issueServerCertificate(ca), TokenIssuer.create(options.signingKeys)]);
     const server = createServer({ key: cert.keyPem, cert: cert.certPem, keepAlive: true });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -202,7 +212,7 @@ export class TenantEmulator implements TenantFacts {
   }
 
   /**
-   * Plays PIM activating a role (emulator/pim-activation.ts): builds the request model of the
+   * Plays PIM activating a role (emulator/pim/pim-activation.ts): builds the request model of the
    * resource type, POSTs it with PIM's token to the extension (given, or linked to the role's
    * policy) or to `options.targetUrl`, retries a 5xx, a timeout or a failed connection as its
    * clientConfiguration allows, reads the evaluation, and records the activation in `pimActivations`.
@@ -211,6 +221,23 @@ export class TenantEmulator implements TenantFacts {
     const result = await activate({ pimExtensions: this.pimExtensions, pimPolicies: this.pimPolicies, caCertPem: this.caCertPem, mintPimToken: (o) => this.mintPimToken(o) }, request, options);
     this.pimActivations.push({ at: Date.now(), request, result });
     return result;
+  }
+
+  /**
+   * A Graph token for the emulator's Graph with these application permissions (`roles`), as a
+   * deployer's or an app's token would carry them: what Graph's permission checks read.
+   */
+  mintGraphToken(roles: readonly string[], options: Omit<CallerTokenOptions, 'roles' | 'audience'> = {}): Promise<string> {
+    return this.mintCallerToken({ ...options, audience: this.origin, roles });
+  }
+
+  /**
+   * A managed identity Azure has just created: its service principal (`principalId`) is found by
+   * Graph only after `visibleAfterMs`, and a grant to it is accepted only after `assignableAfterMs`
+   * (default: once found), on `servicePrincipals.clock` (msgraph-bicep-types#193).
+   */
+  addManagedIdentity(change: ManagedIdentityChange): EmulatedServicePrincipal {
+    return this.servicePrincipals.addManagedIdentity(change);
   }
 
   /** Makes the tenant wait for this callout body, as Entra does when it sends it. */

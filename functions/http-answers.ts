@@ -3,7 +3,7 @@ import type { DecisionRecord } from '../src/callout/decision-record.js';
 import type { PimAnswer } from '../src/pim/pim-answer.js';
 import { AppError, isAppError, type ErrorCode } from '../src/errors.js';
 
-/** The one mapping from error codes to answers for the relay (ARCHITECTURE.md, HTTP contract). */
+/** The one mapping from error codes to answers for the relay (its status codes are the HTTP contract in README.md). */
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   'CALLOUT.MISSING_TOKEN': 401,
   'CALLOUT.INVALID_TOKEN': 401,

@@ -22,13 +22,13 @@ param principalId string = ''
 @description('Resource group to create; empty: rg-<environment name>, shortened with a hash past 21 characters.')
 param resourceGroupName string = ''
 
-@description('true: the function reads entitlement management tenant-wide (EntitlementManagement.Read.All) and the register command (--least-privilege) gives its identity the catalog-scoped "Access package assignment manager" role to resume; false: EntitlementManagement.ReadWrite.All.')
-param leastPrivilege bool = false
+@description('true (default): no tenant-wide write permission. The function reads entitlement management tenant-wide (EntitlementManagement.Read.All) and resumes only where it is authorized directly: the register command gives its identity the catalog-scoped "Access package assignment manager" role on each catalog it registers in, and lists it in each Lifecycle Workflows task extension\'s callbackConfiguration.authorizedApps. false (opt-in): EntitlementManagement.ReadWrite.All, and with enableLifecycleWorkflows LifecycleWorkflows.ReadWrite.All, tenant-wide.')
+param leastPrivilege bool = true
 
-@description('Serve Lifecycle Workflows custom task extensions: grants LifecycleWorkflows.ReadWrite.All.')
+@description('Serve Lifecycle Workflows custom task extensions. With leastPrivilege (default) no Graph permission: the function resumes as an authorized app of the task extension; with leastPrivilege false, LifecycleWorkflows.ReadWrite.All.')
 param enableLifecycleWorkflows bool = false
 
-@description('The policy uses the separation-of-duties check: grants RoleManagement.Read.Directory, RoleEligibilitySchedule.Read.Directory and Directory.Read.All.')
+@description('The policy uses the separation-of-duties check: grants RoleManagement.Read.Directory, RoleEligibilitySchedule.Read.Directory and Directory.Read.All (the least privileged application permission Graph documents for a user\'s app role assignments).')
 param enableSeparationOfDuties bool = true
 
 @description('The policy uses the risky-user check (Entra ID P2): grants IdentityRiskyUser.Read.All.')
@@ -85,10 +85,10 @@ param pimCallerAppIds string = ''
 @maxValue(120000)
 param pimDeadlineMs int = 9000
 
-@description('Create the API app registration and every Graph app role grant with the Microsoft Graph Bicep extension. false: the register command creates them (national clouds, or a deployer without Entra rights); then apiClientId is required.')
+@description('Create the API app registration with the Microsoft Graph Bicep extension, and let azd\'s postprovision hook (npm run grant-permissions) grant the app roles. false: whoever has the Entra rights creates them (national clouds, or a deployer without Entra rights); then apiClientId is required.')
 param deployEntraObjects bool = true
 
-@description('Client id of the API app registration made outside this template; used only when deployEntraObjects is false.')
+@description('Client id of the API app registration made outside this template; required when deployEntraObjects is false (the deployment fails without it), ignored otherwise.')
 param apiClientId string = ''
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -176,16 +176,17 @@ module apiRegistration 'app/api-registration.bicep' = if (deployEntraObjects) {
     calloutRoleValue: calloutRoleValue
     pimRoleValue: pimRoleValue
     ownerPrincipalId: principalId
-    relayPrincipalId: identities.outputs.relayPrincipalId
     pimCallerAppIds: pimCallers
   }
 }
 
-module graphPermissions 'app/graph-permissions.bicep' = if (deployEntraObjects) {
+// The Graph application permissions the options call for. Computed here, granted by azd's
+// postprovision hook (npm run grant-permissions) once the function's identity has replicated in the
+// directory: granted in this deployment, they fail on the first one (msgraph-bicep-types#193).
+module graphPermissions 'app/graph-permissions.bicep' = {
   name: 'graph-permissions'
   scope: rg
   params: {
-    principalId: identities.outputs.functionPrincipalId
     leastPrivilege: leastPrivilege
     enableLifecycleWorkflows: enableLifecycleWorkflows
     enableSeparationOfDuties: enableSeparationOfDuties
@@ -195,7 +196,13 @@ module graphPermissions 'app/graph-permissions.bicep' = if (deployEntraObjects) 
   }
 }
 
-var resolvedApiClientId = deployEntraObjects ? apiRegistration!.outputs.clientId : apiClientId
+// Without the registration made here and without its client id, Easy Auth and the code would refuse
+// every call (401): stop the deployment instead.
+var resolvedApiClientId = deployEntraObjects
+  ? apiRegistration!.outputs.clientId
+  : (empty(trim(apiClientId))
+      ? fail('deployEntraObjects is false but apiClientId is empty: set ENTITLEMENT_GUARD_API_CLIENT_ID to the client id of the API app registration (infra/README.md, "Without the Graph Bicep extension").')
+      : trim(apiClientId))
 // PIM's service principals' object ids, known only where this template looks them up (for their role).
 var resolvedPimPrincipalIds = deployEntraObjects ? apiRegistration!.outputs.pimCallerPrincipalIds : []
 
@@ -209,7 +216,6 @@ module functionApp 'app/function-app.bicep' = {
     tags: tags
     identityId: identities.outputs.functionIdentityId
     identityClientId: identities.outputs.functionClientId
-    storageAccountName: storage.outputs.name
     blobEndpoint: storage.outputs.blobEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
     ledgerTableName: storage.outputs.ledgerTableName
@@ -313,6 +319,15 @@ output API_APP_ROLE string = calloutRoleValue
 // PIM's custom extension: authenticationConfiguration.resourceId; empty while PIM is off.
 output API_PIM_IDENTIFIER_URI string = pimEnabled ? functionApp.outputs.pimIdentifierUri : ''
 output ENTRA_OBJECTS_DEPLOYED bool = deployEntraObjects
+// For azd's postprovision hook (npm run grant-permissions) and for whoever grants by hand when
+// deployEntraObjects is false: the Graph application permissions of the function's identity
+// (comma-separated), and the relay's app role on the API's service principal.
+output FUNCTION_GRAPH_PERMISSIONS string = join(graphPermissions.outputs.permissions, ',')
+output API_SERVICE_PRINCIPAL_ID string = deployEntraObjects ? apiRegistration!.outputs.servicePrincipalId : ''
+output API_APP_ROLE_ID string = deployEntraObjects ? apiRegistration!.outputs.calloutRoleId : ''
+// The register command: true (default) assign the catalog-scoped "Access package assignment
+// manager" role to FUNCTION_IDENTITY_PRINCIPAL_ID in each catalog, and with LCW list
+// FUNCTION_IDENTITY_CLIENT_ID in the task extension's callbackConfiguration.authorizedApps.
 output LEAST_PRIVILEGE bool = leastPrivilege
 output LIFECYCLE_WORKFLOWS_ENABLED bool = enableLifecycleWorkflows
 output GRAPH_BASE_URL string = graphBaseUrl

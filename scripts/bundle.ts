@@ -6,8 +6,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isEntryScript, parseHelpOnly, runCommand, STDIO, type CommandIo } from '../src/cli/run-command.js';
-import { buildDeployBundle } from './support/deploy-bundle.js';
-import { repositoryRoot } from './support/scenarios.js';
+import { buildDeployBundle } from './bundle/deploy-bundle.js';
+import { repositoryRoot } from './demo/scenarios.js';
 
 export const BUNDLE_USAGE = `Usage: npm run bundle
 

@@ -1,7 +1,7 @@
 /**
  * `npm run decisions -- [--ledger <table URL>] [--request <id>] [--user <id | UPN>] [--package <id>]
  * [--decision <kind>] [--from <date>] [--to <date>] [--json | --csv]`: the decision ledger for
- * auditors, read-only, with the operator's own sign-in (see scripts/support/decisions-cli.ts and
+ * auditors, read-only, with the operator's own sign-in (see scripts/decisions/decisions-cli.ts and
  * src/ledger/decisions-cli/).
  *
  * A --user UPN is resolved through Graph, by default in the tenant emulator, which serves HTTPS
@@ -13,8 +13,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { needsGraph, parseDecisionsArgs } from '../src/ledger/decisions-cli/parse-args.js';
-import { decisionsCli } from './support/decisions-cli.js';
-import { emulatorCa } from './support/trusted-ca.js';
+import { decisionsCli } from './decisions/decisions-cli.js';
+import { emulatorCa } from './shared/trusted-ca.js';
 
 /** The operator's NODE_EXTRA_CA_CERTS, kept for the rerun (which sets its own). */
 const OPERATOR_CA = 'EG_DECISIONS_OPERATOR_CA';

@@ -8,46 +8,25 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { TableClient } from '@azure/data-tables';
-import { TenantEmulator } from '../emulator/index.js';
+import { SAMPLE_TENANT_FILE, TenantEmulator } from '../emulator/index.js';
 import { parseCommand, readFlags, type ParsedCommand } from '../src/cli/command-line.js';
 import { isEntryScript, runCommand, STDIO, type CommandIo } from '../src/cli/run-command.js';
-import { byDecidedAt, decisionsBrief } from '../src/ledger/decisions-cli/format.js';
 import type { LedgerEntry } from '../src/ledger/ledger.js';
 import { createTableLedger } from '../src/ledger/table-ledger.js';
-import { startAzuriteTables } from './support/azurite-tables.js';
-import { emulatorCredential } from './support/emulator-credential.js';
-import { spawnLocalHost } from './support/local-host-process.js';
-import { emulatorCa } from './support/trusted-ca.js';
-import { DEMO_PIM_DEADLINE_MS, runActivations, type ActivationRow } from './support/pim-demo.js';
-import { demoScenarios, findingIds, SAMPLE_POLICY, type Scenario } from './support/scenarios.js';
-
-interface Row {
-  readonly scenario: Scenario;
-  readonly status: number;
-  readonly outcome: string;
-  readonly decision: string;
-  readonly stage: string;
-  readonly findings: string[];
-  readonly received: unknown[];
-  readonly ok: boolean;
-}
-
-const clip = (value: string, width: number): string => (value.length <= width ? value : `${value.slice(0, width - 1)}…`);
+import { startAzuriteTables } from './shared/azurite-tables.js';
+import { emulatorCredential } from './shared/emulator-credential.js';
+import { spawnLocalHost } from './shared/local-host-process.js';
+import { emulatorCa } from './shared/trusted-ca.js';
+import { DEMO_PIM_DEADLINE_MS, demoActivations, runActivations, type ActivationRow } from './demo/pim-demo.js';
+import { demoReport, type CalloutResult } from './demo/report.js';
+import { demoScenarios, findingIds, repositoryRoot, SAMPLE_POLICY } from './demo/scenarios.js';
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
-}
-
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r, n) => {
-    const line = r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
-    return n === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
-  }).join('\n');
 }
 
 /** Until a line (Enter), the end of stdin or Ctrl-C; then stdin is let go, so the process can end. */
@@ -76,7 +55,8 @@ Starts the tenant emulator, Azurite and the local host wired together, replays t
 callouts and a few PIM role activations, and prints what each got, what Graph received and the
 decision ledger's entries. Exits 0 when every one got its expected outcome.
 
-  --verbose   also the local host's output
+  --verbose   the resume bodies Graph received in full (one short line each without it), and the
+              local host's output
   --keep      keep Azurite (the ledger) running after the run, until Enter, for npm run decisions
   --help      this text`;
 
@@ -99,13 +79,14 @@ async function demo({ verbose, keep }: DemoArgs): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'eg-demo-'));
   writeFileSync(join(dir, 'ca.pem'), emulator.caCertPem);
   const host = await spawnLocalHost({ ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), POLICY_PATH: SAMPLE_POLICY, DECISION_LEDGER_URL: ledgerUrl, PIM_DEADLINE_MS: String(DEMO_PIM_DEADLINE_MS) });
-  const rows: Row[] = [];
+  const rows: CalloutResult[] = [];
   let activations: readonly ActivationRow[];
   const entries: LedgerEntry[] = [];
   let kept = false;
   try {
-    console.log(`tenant emulator ${emulator.origin} (tenant ${emulator.tenantId}); decision ledger ${ledgerUrl} (Azurite); local host ${host.url}\n`);
-    for (const scenario of demoScenarios()) {
+    const scenarios = demoScenarios();
+    console.log(`Replaying ${String(scenarios.length)} callouts, then ${String(demoActivations().length)} PIM activations, through the local host…\n`);
+    for (const scenario of scenarios) {
       if (scenario.awaitFirst) emulator.awaitCallout(scenario.body);
       const before = emulator.acceptedResumes().length;
       const headers: Record<string, string> = { 'content-type': 'application/json', 'x-ms-workflow-run-id': `demo-${String(rows.length + 1)}` };
@@ -114,7 +95,6 @@ async function demo({ verbose, keep }: DemoArgs): Promise<number> {
       const json = (await response.json()) as Record<string, unknown>;
       const received = emulator.acceptedResumes().slice(before).map((c) => c.body);
       const outcome = text(json['outcome']) ?? text(json['code']) ?? '-';
-      const callout = json['callout'] as Record<string, unknown> | undefined;
       const decision = text(json['decision']) ?? '-';
       const findings = findingIds(json);
       const { expect } = scenario;
@@ -123,7 +103,6 @@ async function demo({ verbose, keep }: DemoArgs): Promise<number> {
         status: response.status,
         outcome,
         decision,
-        stage: text(callout?.['stage']) ?? (callout?.['kind'] === 'lcw-task' ? 'lcw custom task' : '-'),
         findings,
         received,
         ok:
@@ -143,35 +122,24 @@ async function demo({ verbose, keep }: DemoArgs): Promise<number> {
     await Promise.all([emulator.close(), kept ? undefined : azurite.stop()]);
     if (!kept) rmSync(dir, { recursive: true, force: true });
   }
-  console.log(
-    table([
-      ['#', 'callout', 'stage', 'decision', 'findings', 'HTTP', 'outcome', 'resumes', 'ok'],
-      ...rows.map((r, i) => [String(i + 1), r.scenario.name, r.stage, r.decision, r.findings.join(' ') || '-', String(r.status), r.outcome, String(r.received.length), r.ok ? 'yes' : 'NO']),
-    ]),
+  const report = demoReport(
+    {
+      policyFile: relative(repositoryRoot(), SAMPLE_POLICY),
+      tenantFile: relative(repositoryRoot(), SAMPLE_TENANT_FILE),
+      tenantId: emulator.tenantId,
+      emulatorOrigin: emulator.origin,
+      hostUrl: host.url,
+      ledgerUrl,
+      pimDeadlineMs: DEMO_PIM_DEADLINE_MS,
+      callouts: rows,
+      activations: activations.map((a) => ({ name: a.activation.name, expect: a.activation.expect, outcome: a.result.outcome, reasons: a.result.reasons, ms: a.result.totalMs, ok: a.ok })),
+      ledger: entries,
+      kept,
+      hostOutput: host.output,
+    },
+    verbose,
   );
-  console.log(`\nPIM role activations (the emulator plays PIM: POST /api/pim, PIM_DEADLINE_MS ${String(DEMO_PIM_DEADLINE_MS)}):\n`);
-  console.log(
-    table([
-      ['#', 'activation', 'outcome', 'first reason (PIM shows the reasons of a denial)', 'ms', 'ok'],
-      ...activations.map((a, i) => [`P${String(i + 1)}`, a.activation.name, a.result.outcome, clip(a.result.reasons[0] ?? '-', 100), String(Math.round(a.result.totalMs)), a.ok ? 'yes' : 'NO']),
-    ]),
-  );
-  console.log('\nResume bodies Graph received:');
-  rows.forEach((r, i) => {
-    for (const body of r.received) console.log(`  #${String(i + 1)} ${JSON.stringify(body)}`);
-  });
-  const states = new Map<string, number>();
-  for (const entry of entries) states.set(entry.state, (states.get(entry.state) ?? 0) + 1);
-  console.log(`\nDecision ledger: ${String(entries.length)} entries (${[...states].map(([state, count]) => `${String(count)} ${state}`).join(', ')}), one per callout Entra waited for and per activation answered; every resume and answer above is one of them.`);
-  console.log(`\n${decisionsBrief(entries.sort(byDecidedAt), '  ')}`);
-  if (!kept) console.log("The ledger lived in this run's Azurite, in memory: npm run demo -- --keep keeps it to read with npm run decisions.");
-  const failed = [...rows.filter((r) => !r.ok).map((r) => r.scenario.name), ...activations.filter((a) => !a.ok).map((a) => a.activation.name)];
-  if (verbose || failed.length > 0) console.log(`\nLocal host output:\n${host.output.join('\n')}`);
-  console.log(
-    failed.length === 0
-      ? `\nAll ${String(rows.length)} callouts and ${String(activations.length)} activations got their expected outcome.`
-      : `\n${String(failed.length)} did not: ${failed.join(', ')}`,
-  );
+  console.log(report.text);
   if (kept) {
     console.log(`\nThe ledger stays in Azurite until you press Enter. Meanwhile, in another terminal:`);
     console.log(`  export NODE_EXTRA_CA_CERTS=${join(dir, 'ca.pem')}\n  npm run decisions -- --ledger ${ledgerUrl}`);
@@ -179,7 +147,7 @@ async function demo({ verbose, keep }: DemoArgs): Promise<number> {
     await azurite.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  return failed.length === 0 ? 0 : 1;
+  return report.failed.length === 0 ? 0 : 1;
 }
 
 /** The command: its line read before anything starts (`job` stands in for the demo in tests). */

@@ -1,20 +1,23 @@
 /**
  * `npm run emulator [-- --tenant <file>] [--port <n>]`: a standalone tenant emulator for
- * development. Prints the environment that points `npm start` (or anything else) at it, and a
- * token the relay would send, then serves until stopped. The tenant waits for every fixture in
- * test/fixtures; its directory and requests come from the tenant file (default:
+ * development. Prints everything `npm start` needs to run against it (as `export` lines, with the
+ * sample policy as POLICY_PATH), what `npm run register` needs to rehearse against it (the relay
+ * and identity azd's outputs give after `azd up`), a copy-paste `curl` of a sample callout with a
+ * relay token, and what to do next; then serves until stopped. The tenant waits for every fixture
+ * in test/fixtures; its directory and requests come from the tenant file (default:
  * emulator/tenants/contoso.json). Its CA is written to a directory of this run's own, removed when
  * it stops.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SAMPLE_TENANT_FILE, TenantEmulator, TenantFileError } from '../emulator/index.js';
+import { SAMPLE_TENANT_FILE, TenantEmulator, TenantFileError, type PemPair } from '../emulator/index.js';
 import { parseCommand, readFlags, type ParsedCommand } from '../src/cli/command-line.js';
 import { isPortInUse, portInUseLine } from '../src/cli/listen-errors.js';
 import { positiveInteger } from '../src/cli/number-flags.js';
 import { isEntryScript, runCommand, STDIO, type CommandIo } from '../src/cli/run-command.js';
-import { demoScenarios } from './support/scenarios.js';
+import { displayPath } from '../src/policy/read-policy-file.js';
+import { demoScenarios, FIXTURES_DIR, SAMPLE_POLICY } from './demo/scenarios.js';
 
 export interface EmulatorArgs {
   readonly tenant: string;
@@ -26,11 +29,30 @@ export interface EmulatorArgs {
 
 const DEFAULT_PORT = 8443;
 
+/**
+ * The relay Logic App the emulator's tenant is registered with, as azd's outputs name it after
+ * `azd up` (infra/main.bicep): `npm run register` reads them from the environment. The emulator
+ * plays no Azure Resource Manager: the custom extension records this relay, nothing runs there.
+ */
+export const EMULATOR_RELAY = {
+  AZURE_SUBSCRIPTION_ID: '6d1f7a52-2c0b-4e0e-9a55-7d2d5c1b9e41',
+  RELAY_RESOURCE_GROUP: 'rg-entitlement-guard',
+  RELAY_LOGIC_APP_NAME: 'eg-relay',
+} as const;
+
+/** The callout the printed curl posts: under the sample policy it is denied (the requestor is high risk). */
+export const WALKTHROUGH_FIXTURE = 'elm-request-created.risky-user.wire.json';
+
+/** `export NAME='value'` lines (values here hold no single quote). */
+const exportLines = (env: Record<string, string>): string => Object.entries(env).map(([k, v]) => `export ${k}='${v}'`).join('\n');
+
 export const EMULATOR_USAGE = `Usage: npm run emulator [-- --tenant <file>] [--port <n>]
 
 A standalone tenant emulator (Graph, managed identity and tokens over HTTPS on loopback). Prints
-the environment that points npm start at it and a relay token, then serves until Ctrl-C. Its CA
-is written to a directory of this run's own (printed as NODE_EXTRA_CA_CERTS), removed when it stops.
+the environment that points npm start at it (the sample policy as POLICY_PATH), the relay values
+npm run register rehearses with, a curl of a sample callout with a relay token, then serves until
+Ctrl-C. Its CA is written to a directory of this run's own (printed as NODE_EXTRA_CA_CERTS),
+removed when it stops.
 
   --tenant <file>   the tenant file: directory and requests (default: ${SAMPLE_TENANT_FILE})
   --port <n>        the port on 127.0.0.1, 1 to 65535 (default: EMULATOR_PORT, else ${String(DEFAULT_PORT)})
@@ -62,12 +84,13 @@ export interface RunningEmulator {
 
 /**
  * Starts the emulator and prints what points the local host at it; a busy port or a bad tenant
- * file is one line on stderr and the exit code (1 and 2), with nothing left behind.
+ * file is one line on stderr and the exit code (1 and 2), with nothing left behind. `ca` (tests):
+ * the CA its certificate is issued from, instead of one made for the run.
  */
-export async function startEmulator({ tenant, port, portSetting }: EmulatorArgs, io: CommandIo = STDIO): Promise<RunningEmulator | number> {
+export async function startEmulator({ tenant, port, portSetting }: EmulatorArgs, io: CommandIo = STDIO, ca?: PemPair): Promise<RunningEmulator | number> {
   let emulator: TenantEmulator;
   try {
-    emulator = await TenantEmulator.start({ port, tenant });
+    emulator = await TenantEmulator.start({ port, tenant, ...(ca === undefined ? {} : { ca }) });
   } catch (error) {
     if (error instanceof TenantFileError) {
       io.err(`${error.message}\n`);
@@ -87,11 +110,7 @@ export async function startEmulator({ tenant, port, portSetting }: EmulatorArgs,
   try {
     writeFileSync(caFile, emulator.caCertPem);
     for (const scenario of demoScenarios()) if (scenario.awaitFirst) emulator.awaitCallout(scenario.body);
-    const env = { ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: caFile };
-    io.out(`Tenant emulator on ${emulator.origin}, tenant file ${tenant} (${String(emulator.directory.all().length)} users). Point the local host at it:\n\n`);
-    io.out(`${Object.entries(env).map(([k, v]) => `export ${k}='${v}'`).join('\n')}\n`);
-    io.out(`\nA relay token (valid 1 h):\n${await emulator.mintCallerToken()}\n\n`);
-    io.out('Then: npm start, and POST a fixture to http://127.0.0.1:7071/api/callout. Ctrl-C stops.\n');
+    io.out(await walkthrough(emulator, tenant, caFile));
   } catch (error) {
     await emulator.close();
     removeDir();
@@ -99,6 +118,31 @@ export async function startEmulator({ tenant, port, portSetting }: EmulatorArgs,
   }
   let stopped: Promise<void> | undefined;
   return { emulator, caFile, stop: () => (stopped ??= emulator.close().finally(removeDir)) };
+}
+
+/** What `npm run emulator` prints: the settings for npm start and npm run register, a curl of a callout, then what to do. */
+async function walkthrough(emulator: TenantEmulator, tenant: string, caFile: string): Promise<string> {
+  const hostEnv = { ...emulator.appEnv(), NODE_EXTRA_CA_CERTS: caFile, POLICY_PATH: SAMPLE_POLICY };
+  const registerEnv = { ...EMULATOR_RELAY, FUNCTION_IDENTITY_PRINCIPAL_ID: emulator.managedIdentityObjectId, FUNCTION_IDENTITY_CLIENT_ID: emulator.managedIdentityClientId };
+  const token = await emulator.mintCallerToken();
+  const curl = `curl -sS "http://127.0.0.1:\${PORT:-7071}/api/callout" -H 'Content-Type: application/json' -H 'Authorization: Bearer ${token}' --data '@${FIXTURES_DIR}${WALKTHROUGH_FIXTURE}'`;
+  return [
+    `Tenant emulator on ${emulator.origin}, tenant file ${displayPath(tenant)} (${String(emulator.directory.all().length)} users).`,
+    '',
+    'For npm start (the local host), pointed at this emulator with the sample policy:',
+    exportLines(hostEnv),
+    '',
+    'For npm run register against this emulator (the relay and the function identity, as azd gives them after azd up; docs/register.md#emulator-rehearsal):',
+    exportLines(registerEnv),
+    '',
+    `A callout as the relay sends it (${WALKTHROUGH_FIXTURE}; the relay token is valid 1 h):`,
+    curl,
+    '',
+    'Then: in another terminal, paste the export lines and run npm start (it listens on PORT, default 7071);',
+    'in a third, paste the curl: the host answers {"outcome":"resumed","decision":"deny",...}, the requestor being high risk under the sample policy.',
+    'Ctrl-C stops the emulator.',
+    '',
+  ].join('\n');
 }
 
 async function serve(args: EmulatorArgs, io: CommandIo): Promise<number> {

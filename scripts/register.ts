@@ -3,7 +3,7 @@
  * entitlement-guard with Entra (the catalog's custom extension, the policies' stages, the catalog
  * role, the custom task extension), with --pim PIM's custom extension and the role settings that
  * call it, or with --unregister undoes it (see
- * scripts/support/register-cli.ts, src/register/ and docs/register.md).
+ * scripts/register/register-cli.ts, src/register/ and docs/register.md).
  *
  * The tenant emulator serves HTTPS from a CA made for the run, and Node trusts extra CAs only from
  * NODE_EXTRA_CA_CERTS read at start-up; so against the emulator this script makes the CA and runs
@@ -12,8 +12,8 @@
 import { fileURLToPath } from 'node:url';
 import { isPimCommand, parsePimArgs } from '../src/register/pim/pim-args.js';
 import { parseRegisterArgs } from '../src/register/register-args.js';
-import { registerCli } from './support/register-cli.js';
-import { emulatorCa } from './support/trusted-ca.js';
+import { registerCli } from './register/register-cli.js';
+import { emulatorCa } from './shared/trusted-ca.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = isPimCommand(argv) ? parsePimArgs(argv, process.env) : parseRegisterArgs(argv, process.env);

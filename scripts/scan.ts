@@ -1,7 +1,7 @@
 /**
  * `npm run scan -- [--policy <file>] [--tenant <tenant-file>] [--out <dir>] [--json]` or
  * `npm run scan -- --live --tenant-id <id> [--graph <origin>]`: every separation-of-duties
- * violation that exists now, as a report, a CSV and a Markdown file (see scripts/support/scan-cli.ts
+ * violation that exists now, as a report, a CSV and a Markdown file (see scripts/scan/scan-cli.ts
  * and src/sod/scan/).
  *
  * The tenant emulator serves HTTPS from a CA made for the run, and Node trusts extra CAs only from
@@ -9,9 +9,9 @@
  * itself again with the CA trusted, and that second process starts the emulator and scans it.
  */
 import { fileURLToPath } from 'node:url';
-import { parseScanArgs } from './support/scan-args.js';
-import { scanCli } from './support/scan-cli.js';
-import { emulatorCa } from './support/trusted-ca.js';
+import { parseScanArgs } from './scan/scan-args.js';
+import { scanCli } from './scan/scan-cli.js';
+import { emulatorCa } from './shared/trusted-ca.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseScanArgs(argv);

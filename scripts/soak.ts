@@ -13,15 +13,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCertificateAuthority, TenantEmulator } from '../emulator/index.js';
 import { isEntryScript, runCommand, STDIO, type CommandIo } from '../src/cli/run-command.js';
-import { startAzuriteTables } from './support/azurite-tables.js';
-import { createTableRaw } from './support/ledger-floor.js';
-import { spawnLocalHost } from './support/local-host-process.js';
-import { parseSoakArgs, SOAK_USAGE, type SoakArgs } from './support/soak-args.js';
-import { addSoakFaults } from './support/soak-faults.js';
-import { memoryVerdict, mib, residentBytes } from './support/soak-memory.js';
-import { runSoak } from './support/soak-run.js';
-import { verifySoak } from './support/soak-verify.js';
-import { median, ms, percentile, table } from './support/stats.js';
+import { startAzuriteTables } from './shared/azurite-tables.js';
+import { createTableRaw } from './bench/ledger-floor.js';
+import { spawnLocalHost } from './shared/local-host-process.js';
+import { parseSoakArgs, SOAK_USAGE, type SoakArgs } from './soak/soak-args.js';
+import { addSoakFaults } from './soak/soak-faults.js';
+import { memoryVerdict, mib, residentBytes } from './soak/soak-memory.js';
+import { runSoak } from './soak/soak-run.js';
+import { verifySoak } from './soak/soak-verify.js';
+import { median, ms, percentile, table } from './bench/stats.js';
 
 /** A short Graph budget, so that some faults outlast it and the relay's retries are exercised. */
 const HOST_GRAPH = { GRAPH_RETRY_BUDGET_SECONDS: '1.5', GRAPH_TIMEOUT_SECONDS: '1' };

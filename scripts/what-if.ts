@@ -2,7 +2,7 @@
  * `npm run what-if -- --user <id | UPN> --package <id> [options]`: what the policy would decide if
  * the user requested the package; `--role`, `--group` or `--azure-role` instead of `--package`:
  * what PIM would get if the user activated the role. Without any callout, without resuming or
- * recording anything (see scripts/support/what-if-cli.ts and src/what-if/).
+ * recording anything (see scripts/what-if/what-if-cli.ts and src/what-if/).
  *
  * The tenant emulator serves HTTPS from a CA made for the run, and Node trusts extra CAs only from
  * NODE_EXTRA_CA_CERTS read at start-up; so against the emulator this script makes the CA and runs
@@ -11,8 +11,8 @@
 import { fileURLToPath } from 'node:url';
 import { TenantEmulator } from '../emulator/index.js';
 import { parseWhatIfArgs } from '../src/what-if/parse-args.js';
-import { emulatorCaFor } from './support/trusted-ca.js';
-import { whatIfCli } from './support/what-if-cli.js';
+import { emulatorCaFor } from './shared/trusted-ca.js';
+import { whatIfCli } from './what-if/what-if-cli.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const trust = await emulatorCaFor(parseWhatIfArgs(argv, process.env), fileURLToPath(import.meta.url), argv, 'what-if');

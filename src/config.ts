@@ -139,6 +139,8 @@ class Reader {
 
 /** A little under the 10 s `timeoutInMilliseconds` `npm run register -- --pim` gives the extension (and Microsoft's example). */
 export const DEFAULT_PIM_DEADLINE_MS = 9000;
+/** The PIM_DEADLINE_MS the function takes (register --pim refuses the same). */
+export const PIM_DEADLINE_MS_RANGE = { min: 500, max: 120_000 } as const;
 
 /**
  * Reads and validates the configuration. Every missing or invalid setting is named in one error,
@@ -164,7 +166,7 @@ export function loadConfig(env: Env): Config {
     decisionLedger: r.ledger('DECISION_LEDGER_URL'),
     ledgerRetentionDays: r.integer('LEDGER_RETENTION_DAYS', 400, 1, 3650),
     pimCallerAppIds: r.optionalList('PIM_CALLER_APP_IDS', (s) => GUID.test(s), 'GUIDs').map((s) => s.toLowerCase()),
-    pimDeadlineMs: r.integer('PIM_DEADLINE_MS', DEFAULT_PIM_DEADLINE_MS, 500, 120_000),
+    pimDeadlineMs: r.integer('PIM_DEADLINE_MS', DEFAULT_PIM_DEADLINE_MS, PIM_DEADLINE_MS_RANGE.min, PIM_DEADLINE_MS_RANGE.max),
   };
   r.required('IDENTITY_ENDPOINT');
   r.required('IDENTITY_HEADER');

@@ -1,5 +1,5 @@
 /**
- * Ids from outside are GUIDs before they go anywhere (PROTOCOL.md §10). `Guid` is a string only
+ * Ids from outside are GUIDs before they go anywhere (docs/protocol.md §10). `Guid` is a string only
  * `parseGuid` can make: code that holds one knows it was checked, lower-cased, and is safe in a
  * Graph path or an OData literal. Casting to `Guid` anywhere else is refused by lint.
  */

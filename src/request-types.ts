@@ -2,7 +2,7 @@ import { asciiLower } from './ascii.js';
 
 /**
  * Entitlement management's request types, in one list: every value Graph documents for an
- * access package assignment request's `requestType` (PROTOCOL.md §4, §14), in Graph's camelCase.
+ * access package assignment request's `requestType` (docs/protocol.md §4, §14), in Graph's camelCase.
  * v1.0's `accessPackageRequestType` enum (metadata, with the evolvable `approverRemove`); the
  * v1.0 and beta reference pages' `UserExtend` (a user extending their assignment); beta adds no
  * other. The policy's `requestTypes`, what-if's `--request-type` and docs/policy.md read this

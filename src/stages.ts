@@ -1,7 +1,7 @@
 import { asciiLower } from './ascii.js';
 
 /**
- * What each entitlement-management stage allows, in one table (PROTOCOL.md §5). Every decision
+ * What each entitlement-management stage allows, in one table (docs/protocol.md §5). Every decision
  * about waiting, resuming, denying and which API version to call is read from here.
  */
 export const ELM_STAGES = [

@@ -4,10 +4,10 @@ import { CHECK_LIST } from '../src/checks/index.js';
 import { POLICY_FINDING_ID } from '../src/engine/policy-notices.js';
 import { isExtension, isRemoval, isSpecificRequestType, REQUEST_TYPES, requestTypeOf } from '../src/request-types.js';
 
-/** v1.0's accessPackageRequestType (metadata, PROTOCOL.md §14), approverRemove included. */
+/** v1.0's accessPackageRequestType (metadata, docs/protocol.md §14), approverRemove included. */
 const V1_ENUM = ['notSpecified', 'userAdd', 'userUpdate', 'userRemove', 'adminAdd', 'adminUpdate', 'adminRemove', 'systemAdd', 'systemUpdate', 'systemRemove', 'onBehalfAdd', 'unknownFutureValue', 'approverRemove'];
 
-describe('request types (PROTOCOL.md §4, §14)', () => {
+describe('request types (docs/protocol.md §4, §14)', () => {
   it('the list is v1.0\'s enum and the reference pages\' UserExtend, once each', () => {
     expect([...REQUEST_TYPES].sort()).toEqual([...V1_ENUM, 'userExtend'].sort());
   });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ELM_STAGES, stageCapabilities, stageMayDeny } from '../src/stages.js';
 
-describe('stage capabilities (PROTOCOL.md §5)', () => {
+describe('stage capabilities (docs/protocol.md §5)', () => {
   test.each([
     ['assignmentRequestCreated', true, true, 'v1.0'],
     ['assignmentRequestDeterminingApprovalRequirements', true, false, 'beta'],

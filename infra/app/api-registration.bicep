@@ -1,6 +1,9 @@
 // The function API's identity in Entra: an app registration with two app roles, its service
-// principal (assignment required, so only granted callers get tokens), the relay's role granted to
-// the relay's identity and PIM's to PIM's service principals. Its identifier URIs are set by
+// principal (assignment required, so only granted callers get tokens), and PIM's role granted to
+// PIM's service principals. The relay's role (Callout.Invoke) is granted to the relay's identity by
+// azd's postprovision hook (npm run grant-permissions): that identity is created in the same
+// deployment, and a grant to it fails until the directory has replicated its service principal
+// (microsoftgraph/msgraph-bicep-types#193). PIM's service principals exist long before. Its identifier URIs are set by
 // api-identifier-uris.bicep once the function's host is known (PIM's URI holds it). Needs the
 // Microsoft Graph Bicep extension (bicepconfig.json) and, for the deployer, Application.ReadWrite.All
 // + AppRoleAssignment.ReadWrite.All or an equivalent directory role.
@@ -13,7 +16,6 @@ param calloutRoleValue string
 param pimRoleValue string
 @description('Object id of the person deploying, made owner; empty: none.')
 param ownerPrincipalId string
-param relayPrincipalId string
 @description('PIM\'s app ids (lower case); empty: PIM is off and nothing is granted to it.')
 param pimCallerAppIds array
 
@@ -63,12 +65,6 @@ resource apiServicePrincipal 'Microsoft.Graph/servicePrincipals@v1.0' = {
   appRoleAssignmentRequired: true
 }
 
-resource relayGrant 'Microsoft.Graph/appRoleAssignedTo@v1.0' = {
-  appRoleId: calloutRoleId
-  principalId: relayPrincipalId
-  resourceId: apiServicePrincipal.id
-}
-
 // PIM's service principals in this tenant, found by app id (the deployment fails on one that is not there).
 resource pimCallerPrincipals 'Microsoft.Graph/servicePrincipals@v1.0' existing = [
   for appId in pimCallerAppIds: {
@@ -86,5 +82,7 @@ resource pimGrants 'Microsoft.Graph/appRoleAssignedTo@v1.0' = [
 
 output clientId string = api.appId
 output servicePrincipalId string = apiServicePrincipal.id
+// The relay's app role, granted to the relay's identity by the postprovision hook.
+output calloutRoleId string = calloutRoleId
 // The object ids PIM's tokens carry in oid, in the order of pimCallerAppIds: Easy Auth's identities.
 output pimCallerPrincipalIds array = [for i in range(0, length(pimCallerAppIds)): pimCallerPrincipals[i].id]

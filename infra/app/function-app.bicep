@@ -8,7 +8,7 @@ param location string
 param tags object
 param identityId string
 param identityClientId string
-param storageAccountName string
+@description('The storage account\'s blob endpoint, from its primaryEndpoints (ends with a slash): host storage and the deployment container.')
 param blobEndpoint string
 @description('The account\'s table endpoint, from its primaryEndpoints (ends with a slash).')
 param tableEndpoint string
@@ -85,8 +85,14 @@ var relayAndPim = empty(pimCallerPrincipalIds)
 var authorizationPolicy = pimEnabled ? relayAndPim : relayOnly
 
 // No secrets and no keys: storage and Application Insights are reached with the identity.
+// Host storage by service URI, not by account name: __accountName makes the host build
+// https://<account>.blob.core.windows.net, the public cloud's suffix, and US Government or 21Vianet
+// would never start. The host of an app with HTTP and timer triggers uses blobs only (timer
+// schedules and singleton locks, keys, the Flex deployment container), so no queue or table URI is
+// set, and the identity has no queue or table role on the account (the ledger's table is the
+// code's, DECISION_LEDGER_URL).
 var coreSettings = {
-  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__blobServiceUri: blobEndpoint
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
@@ -190,9 +196,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   properties: union(coreSettings, ledgerSettings, policySettings, scanSettings, pimSettings)
 }
 
+// The site's configuration is written one resource after the other (dependsOn): App Service
+// races on concurrent writes to the same site's config, and ARM would otherwise send the app
+// settings, authentication and both publishing credential policies at once.
 resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'authsettingsV2'
+  dependsOn: [appSettings]
   properties: {
     platform: {
       enabled: true
@@ -230,6 +240,7 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
 resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
   parent: site
   name: 'ftp'
+  dependsOn: [authSettings]
   properties: {
     allow: false
   }
@@ -238,6 +249,7 @@ resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
 resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
   parent: site
   name: 'scm'
+  dependsOn: [ftpCredentials]
   properties: {
     allow: false
   }

@@ -1,5 +1,6 @@
-// Application Insights on a Log Analytics workspace. Local (instrumentation key) authentication is
-// off: telemetry is accepted only with an Entra token, which the function gets with its identity.
+// Application Insights on a Log Analytics workspace. Local authentication is off on both: the
+// workspace takes no shared-key ingestion, and Application Insights accepts telemetry only with an
+// Entra token, which the function gets with its identity.
 param location string
 param tags object
 param logAnalyticsName string
@@ -12,6 +13,10 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   properties: {
     sku: { name: 'PerGB2018' }
     retentionInDays: 30
+    features: {
+      // No shared-key (workspace key) ingestion or queries: Entra only, like Application Insights.
+      disableLocalAuth: true
+    }
   }
 }
 

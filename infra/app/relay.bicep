@@ -30,14 +30,17 @@ resource relay 'Microsoft.Logic/workflows@2019-05-01' = {
   }
   properties: {
     state: 'Enabled'
-    // any(): the published 2019-05-01 type predates AADPOP policies and sasAuthenticationPolicy,
-    // both of which the service accepts.
-    accessControl: any({
+    // Checked against the 2019-05-01 type, but for the one property it predates (below). Its policy
+    // type is 'AAD' or any string, so 'AADPOP' needs no escape.
+    accessControl: {
       triggers: {
-        // A trigger URL signature would bypass the policies below: refuse it.
-        sasAuthenticationPolicy: {
+        // A trigger URL signature would bypass the policies below: refuse it. The published
+        // 2019-05-01 type has no sasAuthenticationPolicy, which the service accepts: only this
+        // property is exempt from the type check.
+        #disable-next-line BCP037
+        sasAuthenticationPolicy: any({
           state: 'Disabled'
-        }
+        })
         openAuthenticationPolicies: {
           policies: {
             EntitlementManagement: {
@@ -63,7 +66,7 @@ resource relay 'Microsoft.Logic/workflows@2019-05-01' = {
           }
         }
       }
-    })
+    }
     definition: loadJsonContent('../relay/workflow.json')
     parameters: {
       calloutUrl: { value: calloutUrl }

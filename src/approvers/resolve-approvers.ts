@@ -98,7 +98,7 @@ function combine(sources: readonly ApproverSource[], callout: ElmRequestCallout,
 }
 
 /**
- * Turns a scope's approver strategy into the approval stage of the resume (PROTOCOL.md §6):
+ * Turns a scope's approver strategy into the approval stage of the resume (docs/protocol.md §6):
  * primary sources combined; their fallbacks used as primary approvers when they yield nobody and
  * offered to Entra as fallback approvers otherwise; escalation the same way, or off when it
  * yields nobody. `stage` is undefined when nobody at all can approve.

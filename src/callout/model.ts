@@ -2,10 +2,10 @@ import type { GraphPath } from '../graph/graph-path.js';
 import type { Guid } from '../guid.js';
 import type { ElmStage } from '../stages.js';
 
-/** Which of the spellings Entra uses the body arrived in (PROTOCOL.md §4, §7). */
+/** Which of the spellings Entra uses the body arrived in (docs/protocol.md §4, §7). */
 export type CalloutShape = 'flat-pascal' | 'flat-camel' | 'wrapped' | 'lifecycle-workflows';
 
-/** Ids are checked GUIDs: the parser refuses a callout whose id is anything else (PROTOCOL.md §10). */
+/** Ids are checked GUIDs: the parser refuses a callout whose id is anything else (docs/protocol.md §10). */
 export interface Named {
   readonly id: Guid | undefined;
   readonly displayName: string | undefined;

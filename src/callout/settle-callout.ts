@@ -200,7 +200,7 @@ async function resumeOrRelease(entry: LedgerEntry, callout: ResumableCallout, sh
 }
 
 /**
- * Sends the resume. Sources disagree whether `assignmentRequestApproved` may deny (PROTOCOL.md
+ * Sends the resume. Sources disagree whether `assignmentRequestApproved` may deny (docs/protocol.md
  * §5): with ALLOW_DENY_AT_APPROVED_STAGE a deny is tried there, and when Graph refuses it while
  * the request still waits, the request is not stranded until it expires: it is resumed with
  * continue and the finding in the detail, and the record keeps both (the refused body in `refused`).

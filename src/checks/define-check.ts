@@ -1,11 +1,13 @@
 import type { ElmAssignmentCallout, ElmRequestCallout, LcwTaskCallout } from '../callout/model.js';
 import type { PimActivation } from '../pim/activation.js';
 import type { FactName, Facts, FactSet } from '../facts/fact-types.js';
-import type { Action } from '../policy/policy-types.js';
 
 /** The callouts checks run on: every kind but the connection test, and PIM's role activations. */
 export type CheckedCallout = ElmRequestCallout | ElmAssignmentCallout | LcwTaskCallout | PimActivation;
 export type CheckedKind = CheckedCallout['kind'];
+
+/** What a policy entry does with a check's finding: deny the request or flag it for approvers. */
+export type Action = 'deny' | 'flag';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -16,9 +16,9 @@ export const STDIO: CommandIo = {
 /**
  * A parsed command line answered before any work: `--help` prints the usage on stdout (exit 0);
  * a usage error prints `name: <what to change>`, a blank line and the usage on stderr (exit 2).
- * Only a line that can run reaches `run`, whose exit code is the command's.
+ * Only a line that can run reaches `run`, whose answer (its exit code, or what keeps running) is the command's.
  */
-export async function runCommand<A>(name: string, usage: string, parsed: ParsedCommand<A>, io: CommandIo, run: (args: A) => Promise<number>): Promise<number> {
+export async function runCommand<A, R = number>(name: string, usage: string, parsed: ParsedCommand<A>, io: CommandIo, run: (args: A) => Promise<R>): Promise<R | number> {
   if (parsed.kind === 'help') {
     io.out(`${usage}\n`);
     return 0;

@@ -1,6 +1,6 @@
 /**
  * The approval stage a resume sets at `assignmentRequestDeterminingApprovalRequirements`, in the
- * v1.0 `accessPackageApprovalStage` shape (PROTOCOL.md §6). Subject sets carry their
+ * v1.0 `accessPackageApprovalStage` shape (docs/protocol.md §6). Subject sets carry their
  * `@odata.type` with a leading `#`.
  */
 export type SubjectSet =

@@ -45,7 +45,7 @@ function effectiveElmDecision(decision: Decision, caps: StageCapabilities, allow
   return decision.kind === 'deny' ? decision : { kind: 'continue', detail: decision.detail };
 }
 
-/** Shapes the resume of an entitlement-management request (PROTOCOL.md §6). */
+/** Shapes the resume of an entitlement-management request (docs/protocol.md §6). */
 export function elmResume(callout: ElmRequestCallout, target: ResumeTarget, decision: Decision, allowDenyAtApprovedStage: boolean): ShapedResume {
   const caps = stageCapabilities(callout.stage);
   if (caps?.apiVersion === undefined || caps.resumeTypeStage === undefined) {
@@ -81,7 +81,7 @@ export function elmResume(callout: ElmRequestCallout, target: ResumeTarget, deci
   };
 }
 
-/** Shapes the resume of a Lifecycle Workflows task (PROTOCOL.md §7). */
+/** Shapes the resume of a Lifecycle Workflows task (docs/protocol.md §7). */
 export function lcwResume(callout: LcwTaskCallout, target: ResumeTarget, decision: Decision): ShapedResume {
   const sent: Decision = decision.kind === 'fail' ? decision : { kind: 'complete', detail: decision.detail };
   return {

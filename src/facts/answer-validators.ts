@@ -12,7 +12,7 @@ import type {
 /**
  * ajv's options for the Graph answer schemas. The deployment bundle replaces this module with
  * validators generated at build time from the same schemas and options
- * (scripts/support/precompile-validators.ts), so the deployed app compiles nothing at start-up.
+ * (scripts/bundle/precompile-validators.ts), so the deployed app compiles nothing at start-up.
  */
 export const ANSWER_AJV_OPTIONS = { allErrors: false, allowUnionTypes: true, strict: true } as const satisfies Options;
 

@@ -5,31 +5,13 @@ import type { Guid } from '../guid.js';
 import type { AnswerValidators } from './answer-schemas.js';
 import type { AnswerTypes } from './answer-validators.js';
 import { HOLDING_READS } from './holding-reads.js';
+import type { FactRead } from './fact-read.js';
 import { get, str, targetOf, toRef, validated } from './read-support.js';
 
 export { InvalidAnswer } from './read-support.js';
-import type { ChainedManager, DirectoryUser, FactName, FactValues, RequestFact, RiskFact } from './fact-types.js';
+import type { ChainedManager, DirectoryUser, FactName, RequestFact, RiskFact } from './fact-types.js';
 
-/** How one fact is read: which Graph call, which permission it takes, how the answer reads. */
-export interface FactRead<K extends FactName = FactName> {
-  readonly fact: K;
-  /** The least-privileged application permission the read needs, named when Graph refuses. */
-  readonly permission: string;
-  /** The object the read is about (user or request id), or undefined when the callout has none. */
-  subjectOf(callout: CheckedCallout): Guid | undefined;
-  call(subjectId: Guid): GraphCall;
-  /** Collections: follow `@odata.nextLink` and hand `parse` every item. */
-  readonly paged: boolean;
-  /**
-   * Another fact whose read answers this one too: when both are needed for the same object, this
-   * fact is parsed from that read instead of reading the object twice.
-   */
-  readonly sharesReadWith?: FactName;
-  /** What a 404 means, when it means something (no manager, never risky). */
-  readonly onNotFound?: () => FactValues[K];
-  /** Validated answer (or every page's items) → the fact; throws InvalidAnswer. */
-  parse(json: unknown, validators: AnswerValidators): FactValues[K];
-}
+export type { FactRead } from './fact-read.js';
 
 export const USER_SELECT = ([
   'id', 'displayName', 'accountEnabled', 'userType', 'employeeType', 'department', 'companyName', 'jobTitle',

@@ -1,5 +1,6 @@
 import type * as V1 from '@microsoft/microsoft-graph-types';
 import type { Keyed, OrUndefined, Present } from '../graph/graph-types.js';
+import type { DirectoryRef } from './directory-ref.js';
 import type { HoldingFactValues } from './holding-fact-types.js';
 
 /**
@@ -27,11 +28,7 @@ export const FACT_NAMES = [
 
 export type FactName = (typeof FACT_NAMES)[number];
 
-/** What users, groups and access packages all have: Graph's id and display name. */
-type Named = Pick<V1.User | V1.Group | V1.AccessPackage, 'id' | 'displayName'>;
-
-/** A directory object (or access package) named by id, and by display name where Graph gave one. */
-export interface DirectoryRef extends Present<Pick<Named, 'id'>>, OrUndefined<Pick<Named, 'displayName'>> {}
+export type { DirectoryRef } from './directory-ref.js';
 
 /**
  * The user properties checks and approver strategies read (GET /users/{id}?$select=…, USER_SELECT);
@@ -50,7 +47,7 @@ export interface RequestedSchedule
   readonly expirationType: string | undefined;
 }
 
-/** What the callout body does not carry: the justification and the schedule (PROTOCOL.md §4). */
+/** What the callout body does not carry: the justification and the schedule (docs/protocol.md §4). */
 export interface RequestFact
   extends Present<Pick<V1.AccessPackageAssignmentRequest, 'id'>>,
     OrUndefined<Pick<V1.AccessPackageAssignmentRequest, 'justification' | 'createdDateTime'>>,

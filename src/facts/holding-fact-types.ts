@@ -1,6 +1,6 @@
 import type * as V1 from '@microsoft/microsoft-graph-types';
 import type { Keyed, OrUndefined, Present } from '../graph/graph-types.js';
-import type { DirectoryRef } from './fact-types.js';
+import type { DirectoryRef } from './directory-ref.js';
 
 /**
  * An access package assignment of the target (GET …/entitlementManagement/assignments); its state

@@ -1,5 +1,5 @@
 import type { CheckedCallout } from '../checks/define-check.js';
-import type { FactRead } from './fact-reads.js';
+import type { FactRead } from './fact-read.js';
 import type { AppRoleHolding, PackageGrant, RoleHolding } from './holding-fact-types.js';
 import { odataEq } from '../graph/graph-path.js';
 import { get, str, targetOf, toRef, validated } from './read-support.js';

@@ -1,7 +1,7 @@
 import type { Guid } from '../guid.js';
 
 /**
- * The one place Graph paths and OData literals are made (PROTOCOL.md §10). A `GraphPath` is a
+ * The one place Graph paths and OData literals are made (docs/protocol.md §10). A `GraphPath` is a
  * versionless path (`/users/{id}/manager`) with an optional query, each segment percent-encoded
  * and no segment empty, `.` or `..`; only this module makes one, so code that holds one cannot
  * have concatenated an id into it. Ids go in as `Guid`s; names of Graph's own (collections,

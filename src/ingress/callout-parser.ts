@@ -44,7 +44,7 @@ function localizedText(value: JsonValue | undefined): string | undefined {
 
 /**
  * An id the body gives: a GUID, or absent (null, missing or empty: Entra sends many members as
- * null). Anything else refuses the callout, naming the field, before any Graph call (PROTOCOL.md §10).
+ * null). Anything else refuses the callout, naming the field, before any Graph call (docs/protocol.md §10).
  */
 function optionalId(o: JsonObject | undefined, key: string, field: string): Guid | undefined {
   const value = o?.[key];

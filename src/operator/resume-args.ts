@@ -90,7 +90,7 @@ const OPTIONS = {
   ledger: { type: 'string' },
   json: { type: 'boolean' },
   ...TENANT_SOURCE_OPTIONS,
-  help: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 function guid(value: string | undefined, flag: string): Guid | undefined {
@@ -121,7 +121,7 @@ function stageOf(value: string | undefined): ElmStage | undefined {
 /** The command line (after `--`) and the environment → what to resume, or why not (one line). */
 export function parseResumeArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedResumeArgs {
   return parseCommand(() => {
-    const values = readFlags(argv, OPTIONS);
+    const values = readFlags(argv, OPTIONS, { firstLine: true });
     if (values.help === true) return { kind: 'help' };
     const source = sourceArg(values);
     const requestId = guid(values.request, '--request');

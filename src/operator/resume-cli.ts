@@ -1,4 +1,5 @@
 import { settleDecision, type Settled } from '../callout/settle-callout.js';
+import { runCommand } from '../cli/run-command.js';
 import { describeError, isAppError } from '../errors.js';
 import type { GraphHttp } from '../graph/graph-http.js';
 import { createResumer } from '../graph/resumer.js';
@@ -180,20 +181,15 @@ async function run(args: ResumeArgs, source: ResumeSource, io: ResumeIo, options
  * ledger or the credential failed, Graph refused, nothing waits any more, or the prompt was
  * declined; 2 bad arguments and every refusal of what was asked.
  */
-export async function resumeCli(argv: readonly string[], io: ResumeIo, options: ResumeCliOptions): Promise<number> {
-  const parsed = parseResumeArgs(argv, options.env);
-  if (parsed.kind === 'help') {
-    io.out(`${RESUME_USAGE}\n`);
-    return 0;
-  }
-  if (parsed.kind === 'usage-error') {
-    io.err(`resume: ${parsed.message} (npm run resume -- --help)\n`);
-    return 2;
-  }
+export function resumeCli(argv: readonly string[], io: ResumeIo, options: ResumeCliOptions): Promise<number> {
+  return runCommand('resume', RESUME_USAGE, parseResumeArgs(argv, options.env), io, (args) => resume(args, io, options));
+}
+
+async function resume(args: ResumeArgs, io: ResumeIo, options: ResumeCliOptions): Promise<number> {
   try {
-    const source = await options.openSource(parsed.args.source);
+    const source = await options.openSource(args.source);
     try {
-      return await run(parsed.args, source, io, options);
+      return await run(args, source, io, options);
     } finally {
       await source.close();
     }

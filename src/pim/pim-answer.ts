@@ -5,7 +5,7 @@ import type { PolicyEvaluation } from '../engine/policy-engine.js';
 import type { Finding } from '../engine/run-checks.js';
 import type { PimActivation } from './activation.js';
 
-/** What PIM's custom extension expects back, synchronously (PROTOCOL.md §13). */
+/** What PIM's custom extension expects back, synchronously (docs/protocol.md §13). */
 export const EVALUATION_OUTCOMES = ['Approved', 'AutoApproved', 'Denied'] as const;
 export type EvaluationOutcome = (typeof EVALUATION_OUTCOMES)[number];
 

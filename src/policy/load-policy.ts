@@ -200,7 +200,7 @@ export function loadPolicy(text: string, source: string, options: PolicyLoadOpti
             const caps = stageCapabilities(s);
             return caps !== undefined && stageMayDeny(caps, options.allowDenyAtApprovedStage);
           });
-          if (!deniable) throw new PolicyProblem(`${pointer}/action`, `deny is impossible at ${stages.join(', ')} (PROTOCOL.md §5); use flag`);
+          if (!deniable) throw new PolicyProblem(`${pointer}/action`, `deny is impossible at ${stages.join(', ')} (docs/protocol.md §5); use flag`);
         }
         const merged = mergeDefaults(check.defaultOptions, entry.options ?? {}) as Record<string, unknown>;
         const validateOptions = validators.options(check);

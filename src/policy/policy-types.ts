@@ -1,11 +1,11 @@
-import type { Check, Severity } from '../checks/define-check.js';
+import type { Action, Check, Severity } from '../checks/define-check.js';
 import type { FactName } from '../facts/fact-types.js';
 import type { RequestType } from '../request-types.js';
 
 export type Mode = 'enforce' | 'audit';
 /** What a check that could not run decides: deny (fail closed), continue, or retry (answer 503). */
 export type FailMode = 'deny' | 'continue' | 'retry';
-export type Action = 'deny' | 'flag';
+export type { Action };
 
 /** Where an approver comes from (policy document form). */
 export type ApproverSource =

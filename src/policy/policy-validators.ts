@@ -12,7 +12,7 @@ export interface PolicyValidators {
 /**
  * ajv's options for the policy document and the checks' options. The deployment bundle replaces
  * this module with validators generated at build time from the same schemas and options
- * (scripts/support/precompile-validators.ts): the check registry is static, so is the schema.
+ * (scripts/bundle/precompile-validators.ts): the check registry is static, so is the schema.
  */
 export const POLICY_AJV_OPTIONS = { allErrors: false, allowUnionTypes: true, strict: true, strictTypes: false } as const satisfies Options;
 

@@ -40,13 +40,43 @@ function noWindow(configuration: Json): string {
   return `none (it holds ${others.map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ')})`;
 }
 
+/** What a custom task extension adds to compare: the relay's answer timeout, and with least privilege the app it authorizes. */
+export interface TaskWanted {
+  readonly timeoutMs: number;
+  /** The function identity's app (client) id in callbackConfiguration.authorizedApps; undefined with the broad grant (not compared). */
+  readonly authorizedApp: string | undefined;
+}
+
+/** The app ids a stored authorizedApps lists (each entry's `id`, or `appId`), lower-cased and sorted; undefined when Graph shows no list. */
+function authorizedAppIds(configuration: Json): string[] | undefined {
+  const apps = configuration['authorizedApps'];
+  if (!Array.isArray(apps)) return undefined;
+  return apps.map((a) => lower(obj(a)['id'] ?? obj(a)['appId'])).sort();
+}
+
+function taskDifferences(stored: Json, configuration: Json, task: TaskWanted): Difference[] {
+  const found: Difference[] = [];
+  const timeout = obj(stored['clientConfiguration'])['timeoutInMilliseconds'];
+  if (timeout !== task.timeoutMs) {
+    found.push({ property: 'clientConfiguration.timeoutInMilliseconds', label: 'relay answer timeout', stored: typeof timeout === 'number' ? `${timeout} ms` : 'none', wanted: `${task.timeoutMs} ms` });
+  }
+  if (task.authorizedApp === undefined) return found;
+  const apps = authorizedAppIds(configuration);
+  if (apps === undefined || apps.join(',') !== task.authorizedApp.toLowerCase()) {
+    found.push({ property: 'callbackConfiguration.authorizedApps', label: 'authorized apps', stored: apps === undefined ? 'none' : `[${apps.join(', ')}]`, wanted: `[${task.authorizedApp.toLowerCase()}]` });
+  }
+  return found;
+}
+
 /**
  * What differs between an extension (or custom task extension) as Graph holds it and as asked:
  * the relay (ARM names are case-insensitive), PoP authentication, and the callback window, read
  * as Graph's metadata names it (`callbackConfiguration.timeoutDuration`). A window Graph holds
- * under any other name reads as none, and the stored text names what Graph holds there.
+ * under any other name reads as none, and the stored text names what Graph holds there. A custom
+ * task extension (`task` given) also compares the relay's answer timeout and, with least
+ * privilege, `callbackConfiguration.authorizedApps`: exactly the function's app, none else.
  */
-export function extensionDifferences(stored: Json, relay: Relay, callback: string): Difference[] {
+export function extensionDifferences(stored: Json, relay: Relay, callback: string, task?: TaskWanted): Difference[] {
   const endpoint = obj(stored['endpointConfiguration']);
   const found: Difference[] = [];
   const target = `${relay.subscriptionId}/${relay.resourceGroupName}/${relay.logicAppWorkflowName}`;
@@ -61,7 +91,7 @@ export function extensionDifferences(stored: Json, relay: Relay, callback: strin
   if (windowMs(window) !== windowMs(callback)) {
     found.push({ property: 'callbackConfiguration.timeoutDuration', label: 'callback window', stored: typeof window === 'string' ? window : noWindow(configuration), wanted: callback });
   }
-  return found;
+  return task === undefined ? found : [...found, ...taskDifferences(stored, configuration, task)];
 }
 
 /** `relay A → B`: how the plan says it. */

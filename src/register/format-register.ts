@@ -15,6 +15,7 @@ export function formatRegister(result: RegisterResult, source: string): string {
   const verb = desired.mode === 'register' ? 'Register' : 'Unregister';
   const lines = [`${verb} "${desired.name}" in catalog ${result.catalog.displayName} (${result.catalog.id}) on ${source}${whatIf ? ' (what if)' : ''}`];
   for (const item of plan.items) lines.push(`  ${item.kind} ${item.label}: ${item.status} (${item.detail})`);
+  if (desired.functionIdentity === undefined) lines.push('  permissions: the broad grant (--broad-permissions or LEAST_PRIVILEGE=false): no catalog role or authorizedApps is written or removed');
   if (plan.calls.length === 0) {
     lines.push('', 'Nothing to change: everything is as asked (unchanged). Only reads were made.');
     return `${lines.join('\n')}\n`;
@@ -46,6 +47,8 @@ export function registerJson(result: RegisterResult, source: string): Record<str
     source,
     catalog: result.catalog,
     name: result.desired.name,
+    // Least privilege (the default): the catalog role, and with --lcw authorizedApps; false: the deployment's broad grant.
+    leastPrivilege: result.desired.functionIdentity !== undefined,
     items: result.plan.items,
     calls,
   };

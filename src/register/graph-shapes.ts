@@ -63,16 +63,38 @@ export function workflowExtensionBody(name: string, relay: Relay, callback: stri
   };
 }
 
-/** POST (create) and PATCH (update) body of the Lifecycle Workflows custom task extension. */
-export function taskExtensionBody(name: string, relay: Relay, callback: string): Record<string, unknown> {
+/**
+ * How long Lifecycle Workflows waits for the relay's 202: the documented maximum (200 to 2000 ms,
+ * docs/protocol.md §11). Entra retries once when the answer is late, so a shorter wait turns a slow
+ * 202 into a second callout for the same task.
+ */
+export const TASK_CALLOUT_TIMEOUT_MS = 2000;
+
+/** The apps a custom task extension lets resume its tasks: Graph's application references, `[{ id: <app (client) id> }]`. */
+export function authorizedApps(appId: string): Record<string, unknown>[] {
+  return [{ id: appId }];
+}
+
+/**
+ * POST (create) and PATCH (update) body of the Lifecycle Workflows custom task extension. With
+ * least privilege `authorizedApp` is the function identity's app (client) id: listed in
+ * callbackConfiguration.authorizedApps, it resumes the extension's tasks without
+ * LifecycleWorkflows.ReadWrite.All (docs/protocol.md §11). With the broad grant it is undefined and
+ * the list is left out (a PATCH then clears it: the grant covers the resume).
+ */
+export function taskExtensionBody(name: string, relay: Relay, callback: string, authorizedApp?: string): Record<string, unknown> {
   return {
     displayName: name,
     description: DESCRIPTION,
     endpointConfiguration: endpoint(relay),
     authenticationConfiguration: { '@odata.type': '#microsoft.graph.azureAdPopTokenAuthentication' },
-    // Entra waits at most 2 s for the relay's 202 and retries once (PROTOCOL.md §1); the relay answers at once.
-    clientConfiguration: { '@odata.type': '#microsoft.graph.customExtensionClientConfiguration', maximumRetries: 1, timeoutInMilliseconds: 1000 },
-    callbackConfiguration: { '@odata.type': CALLBACK_WINDOW_TYPE, timeoutDuration: callback },
+    // Entra waits for the relay's 202 and retries once (docs/protocol.md §1, §11); the relay answers at once.
+    clientConfiguration: { '@odata.type': '#microsoft.graph.customExtensionClientConfiguration', maximumRetries: 1, timeoutInMilliseconds: TASK_CALLOUT_TIMEOUT_MS },
+    callbackConfiguration: {
+      '@odata.type': CALLBACK_WINDOW_TYPE,
+      timeoutDuration: callback,
+      ...(authorizedApp === undefined ? {} : { authorizedApps: authorizedApps(authorizedApp) }),
+    },
   };
 }
 

@@ -4,7 +4,7 @@ import type { Desired, PlanItem, PlannedCall, PolicyState } from './register-mod
 
 type Json = Readonly<Record<string, unknown>>;
 
-/** Custom extensions one policy may use at most (PROTOCOL.md §8). */
+/** Custom extensions one policy may use at most (docs/protocol.md §8). */
 const MAX_EXTENSIONS_PER_POLICY = 5;
 /** Beta's approvalSettings holds one or two stages. */
 const MAX_BETA_STAGES = 2;

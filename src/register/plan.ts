@@ -1,5 +1,5 @@
 import { extensionDifferences, planWords } from './extension-differences.js';
-import { ASSIGNMENT_MANAGER_ROLE, catalogScope, paths, roleAssignmentBody, taskExtensionBody, workflowExtensionBody } from './graph-shapes.js';
+import { ASSIGNMENT_MANAGER_ROLE, catalogScope, paths, roleAssignmentBody, TASK_CALLOUT_TIMEOUT_MS, taskExtensionBody, workflowExtensionBody } from './graph-shapes.js';
 import { planPolicy } from './plan-policy.js';
 import { NEW_EXTENSION_ID, type Current, type Desired, type Plan, type PlanItem, type PlannedCall } from './register-model.js';
 
@@ -67,11 +67,13 @@ function taskStep(desired: Desired, current: Current): Step[] {
     if (id === undefined) return [{ item: { kind: 'custom task extension', label, status: 'absent', detail: 'not there' } }];
     return [{ item: { kind: 'custom task extension', label, status: 'remove', detail: `deletes ${id}` }, call: { kind: 'custom task extension', method: 'DELETE', version: 'v1.0', path: paths.taskExtension(id), what: `delete custom task extension ${label} (${id})` } }];
   }
-  const body = taskExtensionBody(desired.name, desired.relay, desired.lcw.callback);
+  const { authorizedApp } = desired.lcw;
+  const body = taskExtensionBody(desired.name, desired.relay, desired.lcw.callback, authorizedApp);
   if (task === undefined || id === undefined) {
-    return [{ item: { kind: 'custom task extension', label, status: 'create', detail: `calls ${desired.relay.logicAppWorkflowName}, waits ${desired.lcw.callback}` }, call: { kind: 'custom task extension', method: 'POST', version: 'v1.0', path: paths.taskExtensions(), body, what: `create custom task extension ${label}` } }];
+    const resumes = authorizedApp === undefined ? '' : `, app ${authorizedApp} may resume`;
+    return [{ item: { kind: 'custom task extension', label, status: 'create', detail: `calls ${desired.relay.logicAppWorkflowName}, waits ${desired.lcw.callback}${resumes}` }, call: { kind: 'custom task extension', method: 'POST', version: 'v1.0', path: paths.taskExtensions(), body, what: `create custom task extension ${label}` } }];
   }
-  const changes = extensionDifferences(task, desired.relay, desired.lcw.callback).map(planWords);
+  const changes = extensionDifferences(task, desired.relay, desired.lcw.callback, { timeoutMs: TASK_CALLOUT_TIMEOUT_MS, authorizedApp }).map(planWords);
   if (changes.length === 0) return [{ item: { kind: 'custom task extension', label, status: 'unchanged', detail: `${id}, as asked` } }];
   return [{
     item: { kind: 'custom task extension', label, status: 'update', detail: changes.join('; ') },

@@ -24,6 +24,9 @@ export const ENV = {
   resourceGroup: 'RELAY_RESOURCE_GROUP',
   logicApp: 'RELAY_LOGIC_APP_NAME',
   functionIdentity: 'FUNCTION_IDENTITY_PRINCIPAL_ID',
+  functionClientId: 'FUNCTION_IDENTITY_CLIENT_ID',
+  /** `false` when the deployment opted into the broad grant (infra/main.bicep `leastPrivilege`). */
+  leastPrivilege: 'LEAST_PRIVILEGE',
 } as const;
 
 const OPTIONS = {
@@ -37,14 +40,16 @@ const OPTIONS = {
   stage: { type: 'string', multiple: true },
   'dynamic-approval': { type: 'boolean' },
   'least-privilege': { type: 'boolean' },
+  'broad-permissions': { type: 'boolean' },
   'function-identity': { type: 'string' },
+  'function-client-id': { type: 'string' },
   lcw: { type: 'boolean' },
   'lcw-callback': { type: 'string' },
   unregister: { type: 'boolean' },
   'what-if': { type: 'boolean' },
   json: { type: 'boolean' },
   ...TENANT_SOURCE_OPTIONS,
-  help: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -55,7 +60,7 @@ const LCW_WINDOW = { min: 5 * MINUTE, max: 3 * 60 * MINUTE, text: 'PT5M to PT3H'
 /** Azure's resource group and Logic App names: letters, digits, `-_.()`, not ending in a period. */
 const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
 const LOGIC_APP = /^[-\w.()]{0,79}[-\w()]$/;
-/** The longest Logic App resource path a custom extension may name (PROTOCOL.md §8). */
+/** The longest Logic App resource path a custom extension may name (docs/protocol.md §8). */
 const MAX_LOGIC_APP_PATH = 150;
 
 function guid(value: string, flag: string): string {
@@ -104,6 +109,52 @@ function relayOf(values: Record<string, unknown>, env: Env): Relay {
   return { subscriptionId, resourceGroupName, logicAppWorkflowName };
 }
 
+/**
+ * Least privilege (the catalog role, and with --lcw the task extension's authorizedApps) unless
+ * the broad grant was chosen: --broad-permissions, or azd's LEAST_PRIVILEGE=false when neither
+ * flag is given. --least-privilege is the default said out loud (and wins over the environment).
+ */
+function leastPrivilegeOf(values: Record<string, unknown>, env: Env): boolean {
+  const least = values['least-privilege'] === true;
+  const broad = values['broad-permissions'] === true;
+  if (least && broad) throw new UsageError('--least-privilege and --broad-permissions contradict each other: give one (least privilege is the default)');
+  if (least || broad) return least;
+  const deployed = env[ENV.leastPrivilege]?.trim().toLowerCase();
+  if (deployed === undefined || deployed === '' || deployed === 'true') return true;
+  if (deployed === 'false') return false;
+  throw new UsageError(`${ENV.leastPrivilege} must be true or false, as azd sets it, not "${env[ENV.leastPrivilege] ?? ''}"`);
+}
+
+/** A GUID from a flag, else from the environment: a bad one is named by where it came from. */
+function guidFrom(values: Record<string, unknown>, flag: string, env: Env, name: string): string | undefined {
+  const given = values[flag] as string | undefined;
+  const value = valueOf(given, env, name);
+  return value === undefined ? undefined : guid(value, given === undefined ? name : `--${flag}`);
+}
+
+const BROAD = `--broad-permissions (or ${ENV.leastPrivilege}=false)`;
+
+/** The function identity's object id (catalog role) and, with --lcw, its app id (authorizedApps); both undefined with the broad grant. */
+function identitiesOf(values: Record<string, unknown>, env: Env, lcw: boolean, unregister: boolean): { functionIdentity: string | undefined; authorizedApp: string | undefined } {
+  if (!lcw && values['function-client-id'] !== undefined) throw new UsageError('--function-client-id goes with --lcw (the task extension authorizes that app to resume)');
+  if (!leastPrivilegeOf(values, env)) {
+    for (const flag of ['function-identity', 'function-client-id']) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} is for least privilege, which ${BROAD} turns off: leave one out`);
+    }
+    return { functionIdentity: undefined, authorizedApp: undefined };
+  }
+  const functionIdentity = guidFrom(values, 'function-identity', env, ENV.functionIdentity);
+  if (functionIdentity === undefined) {
+    throw new UsageError(`least privilege (the default) gives the function's identity the catalog role: give --function-identity <object id> (or ${ENV.functionIdentity}, as azd sets it), or ${BROAD} if the deployment granted EntitlementManagement.ReadWrite.All`);
+  }
+  // Unregistering deletes the task extension, authorizedApps with it: no app id needed.
+  const authorizedApp = lcw && !unregister ? guidFrom(values, 'function-client-id', env, ENV.functionClientId) : undefined;
+  if (lcw && !unregister && authorizedApp === undefined) {
+    throw new UsageError(`--lcw with least privilege lists the function's app in the task extension's authorizedApps: give --function-client-id <app id> (or ${ENV.functionClientId}, as azd sets it), or ${BROAD} if the deployment granted LifecycleWorkflows.ReadWrite.All`);
+  }
+  return { functionIdentity, authorizedApp };
+}
+
 function desiredOf(values: Record<string, unknown>, env: Env): Desired {
   const unregister = values['unregister'] === true;
   const catalog = values['catalog'] as string | undefined;
@@ -115,23 +166,21 @@ function desiredOf(values: Record<string, unknown>, env: Env): Desired {
   if (!unregister && policies.length > 0 && stages.length === 0 && !dynamicApproval) throw new UsageError('--policy needs the stages that call the extension: --stage <stage> (repeat for more) and/or --dynamic-approval');
   const name = (values['name'] as string | undefined)?.trim() ?? 'entitlement-guard';
   if (name === '' || name.length > 256) throw new UsageError('--name must be 1 to 256 characters');
-  const leastPrivilege = values['least-privilege'] === true;
-  if (!leastPrivilege && values['function-identity'] !== undefined) throw new UsageError('--function-identity goes with --least-privilege');
-  const identity = valueOf(values['function-identity'] as string | undefined, env, ENV.functionIdentity);
-  if (leastPrivilege && identity === undefined) throw new UsageError(`--least-privilege needs --function-identity <object id> (or ${ENV.functionIdentity}, as azd sets it)`);
   const lcw = values['lcw'] === true;
   if (!lcw && values['lcw-callback'] !== undefined) throw new UsageError('--lcw-callback goes with --lcw');
+  const relay = unregister ? undefined : relayOf(values, env);
+  const { functionIdentity, authorizedApp } = identitiesOf(values, env, lcw, unregister);
   return {
     mode: unregister ? 'unregister' : 'register',
     catalogId: guid(catalog, '--catalog'),
     name,
-    relay: unregister ? undefined : relayOf(values, env),
+    relay,
     callback: window((values['callback'] as string | undefined) ?? 'PT1H', '--callback', ELM_WINDOW),
     policies,
     stages,
     dynamicApproval,
-    functionIdentity: leastPrivilege ? guid(identity ?? '', '--function-identity') : undefined,
-    lcw: lcw ? { callback: window((values['lcw-callback'] as string | undefined) ?? 'PT1H', '--lcw-callback', LCW_WINDOW) } : undefined,
+    functionIdentity,
+    lcw: lcw ? { callback: window((values['lcw-callback'] as string | undefined) ?? 'PT1H', '--lcw-callback', LCW_WINDOW), authorizedApp } : undefined,
   };
 }
 

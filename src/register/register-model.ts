@@ -15,10 +15,16 @@ export interface Desired {
   /** The stages of each policy that call the extension; with --unregister, ignored (all of ours go). */
   readonly stages: readonly RequestStage[];
   readonly dynamicApproval: boolean;
-  /** --least-privilege: the function identity's object id that gets the catalog role. */
+  /**
+   * Least privilege (the default): the function identity's object id that gets the catalog role;
+   * undefined with the broad grant (--broad-permissions, or LEAST_PRIVILEGE=false from azd).
+   */
   readonly functionIdentity: string | undefined;
-  /** --lcw: the custom task extension's callback window (ISO 8601, 5 minutes to 3 hours). */
-  readonly lcw: { readonly callback: string } | undefined;
+  /**
+   * --lcw: the custom task extension's callback window (ISO 8601, 5 minutes to 3 hours) and, with
+   * least privilege, the function identity's app (client) id listed in its authorizedApps.
+   */
+  readonly lcw: { readonly callback: string; readonly authorizedApp: string | undefined } | undefined;
 }
 
 /** A policy as read: in v1.0, or in beta when an approval stage of it is (or will be) dynamic. */
@@ -43,7 +49,7 @@ export interface Current {
   /** Our custom extension (found by display name in the catalog), as Graph answered it. */
   readonly extension: Readonly<Record<string, unknown>> | undefined;
   readonly policies: readonly PolicyState[];
-  /** The function identity's entitlement-management role assignments (read with --least-privilege). */
+  /** The function identity's entitlement-management role assignments (read with least privilege). */
   readonly roleAssignments: readonly RoleAssignmentState[] | undefined;
   /** Our custom task extension (found by display name; read with --lcw). */
   readonly taskExtension: Readonly<Record<string, unknown>> | undefined;

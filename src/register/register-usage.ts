@@ -2,8 +2,9 @@ export const REGISTER_USAGE = `Usage: npm run register -- --catalog <catalog id>
 
 Registers entitlement-guard with Entra: creates or updates the catalog's custom extension that
 calls the relay Logic App (PoP tokens, launch and wait), attaches it to the assignment policies'
-stages, and with the options below gives the function's identity the catalog role and registers
-a Lifecycle Workflows custom task extension. Every object written is read back and compared
+stages, gives the function's identity the catalog role it resumes with (least privilege, the
+default), and with --lcw registers a Lifecycle Workflows custom task extension that authorizes the
+function's app to resume its tasks. Every object written is read back and compared
 with what was meant; a difference fails the run naming the property. A second run changes
 nothing and says so.
 
@@ -19,13 +20,18 @@ nothing and says so.
                                  assignmentRequestGranted, assignmentRequestRemoved
   --dynamic-approval             each --policy's approvers are decided by the extension
                                  (assignmentRequestDeterminingApprovalRequirements; written in beta)
-  --least-privilege              give the function's identity the catalog role "Access package
-                                 assignment manager" (instead of EntitlementManagement.ReadWrite.All)
-  --function-identity <id>       that identity's object id (default: FUNCTION_IDENTITY_PRINCIPAL_ID)
+  --least-privilege              the default, said out loud: give the function's identity the catalog
+                                 role "Access package assignment manager" (no EntitlementManagement.ReadWrite.All),
+                                 and with --lcw list its app in the task extension's authorizedApps
+  --broad-permissions            the opt-in: the deployment granted EntitlementManagement.ReadWrite.All
+                                 (and LifecycleWorkflows.ReadWrite.All); no role, no authorizedApps
+                                 (default: on when LEAST_PRIVILEGE is false, as azd sets it)
+  --function-identity <id>       the function identity's object id (default: FUNCTION_IDENTITY_PRINCIPAL_ID)
+  --function-client-id <id>      its app (client) id, for --lcw (default: FUNCTION_IDENTITY_CLIENT_ID)
   --lcw                          also register a Lifecycle Workflows custom task extension
   --lcw-callback <ISO 8601>      its callback window, PT5M to PT3H (default: PT1H)
-  --unregister                   undo: take the extension off the --policy list, delete it, and with
-                                 --least-privilege / --lcw remove the role assignment / task extension
+  --unregister                   undo: take the extension off the --policy list, delete it, remove the
+                                 role assignment (least privilege) and with --lcw the task extension
   --what-if                      read the tenant and print every Graph write it would make; write nothing
   --json                         print the result as JSON
   --tenant <file>                tenant file for the in-process tenant emulator (default: emulator/tenants/contoso.json)

@@ -2,7 +2,7 @@ import { childPath, withQuery, type GraphPath } from '../graph/graph-path.js';
 import type { Guid } from '../guid.js';
 import type { Clock } from '../ports.js';
 import { extensionDifferences } from './extension-differences.js';
-import { BETA_POLICY_EXPAND, DYNAMIC_STAGE_TYPE, POLICY_EXPAND } from './graph-shapes.js';
+import { BETA_POLICY_EXPAND, DYNAMIC_STAGE_TYPE, POLICY_EXPAND, TASK_CALLOUT_TIMEOUT_MS } from './graph-shapes.js';
 import { ELM_PERMISSION, LCW_PERMISSION, type Permission, type RegisterGraph } from './register-graph.js';
 import { RegisterError } from './register-error.js';
 import type { Desired, PlannedCall } from './register-model.js';
@@ -61,7 +61,8 @@ function differences(call: PlannedCall, desired: Desired, stored: Json): string[
     case 'custom extension':
     case 'custom task extension': {
       const callback = call.kind === 'custom extension' ? desired.callback : (desired.lcw?.callback ?? desired.callback);
-      const found = desired.relay === undefined ? [] : extensionDifferences(stored, desired.relay, callback).map((d) => `${d.property}: Graph holds ${d.stored}, ${d.wanted} was written`);
+      const task = call.kind === 'custom task extension' ? { timeoutMs: TASK_CALLOUT_TIMEOUT_MS, authorizedApp: desired.lcw?.authorizedApp } : undefined;
+      const found = desired.relay === undefined ? [] : extensionDifferences(stored, desired.relay, callback, task).map((d) => `${d.property}: Graph holds ${d.stored}, ${d.wanted} was written`);
       return stored['displayName'] === body['displayName'] ? found : [...found, `displayName: Graph holds ${text(stored['displayName'])}, ${text(body['displayName'])} was written`];
     }
     case 'assignment policy': {

@@ -59,7 +59,7 @@ const OPTIONS = {
   ledger: { type: 'string' },
   json: { type: 'boolean' },
   ...TENANT_SOURCE_OPTIONS,
-  help: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 function optionalGuid(value: string | undefined, flag: string): Guid | undefined {
@@ -88,7 +88,7 @@ function olderThanOf(text: string | undefined): RequestsArgs['olderThan'] {
 /** The command line (after `--`) and the environment → what to list, or why not (one line). */
 export function parseRequestsArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedRequestsArgs {
   return parseCommand(() => {
-    const values = readFlags(argv, OPTIONS);
+    const values = readFlags(argv, OPTIONS, { firstLine: true });
     if (values.help === true) return { kind: 'help' };
     const source = sourceArg(values);
     return {

@@ -1,11 +1,12 @@
 import type { GraphHttp } from '../graph/graph-http.js';
 import type { DecisionLedger } from '../ledger/ledger.js';
 import type { LedgerLocation } from '../ledger/ledger-url.js';
+import { runCommand } from '../cli/run-command.js';
 import { systemClock, type Clock } from '../ports.js';
 import type { TenantSource } from '../tenant-source.js';
 import { formatRequests, requestsJson } from './format-requests.js';
 import type { ListProgress } from './read-requests.js';
-import { parseRequestsArgs, REQUESTS_USAGE } from './requests-args.js';
+import { parseRequestsArgs, REQUESTS_USAGE, type RequestsArgs } from './requests-args.js';
 import { RequestsError } from './requests-error.js';
 import { runRequests } from './run-requests.js';
 
@@ -59,17 +60,11 @@ function progressPrinter(io: RequestsIo, clock: Clock, everyMs: number): (progre
  * 1 Graph, the ledger or the credential failed, 2 bad arguments, an unknown catalog, package or
  * extension, a tenant file that does not load.
  */
-export async function requestsCli(argv: readonly string[], io: RequestsIo, options: RequestsCliOptions): Promise<number> {
-  const parsed = parseRequestsArgs(argv, options.env);
-  if (parsed.kind === 'help') {
-    io.out(`${REQUESTS_USAGE}\n`);
-    return 0;
-  }
-  if (parsed.kind === 'usage-error') {
-    io.err(`requests: ${parsed.message} (npm run requests -- --help)\n`);
-    return 2;
-  }
-  const { args } = parsed;
+export function requestsCli(argv: readonly string[], io: RequestsIo, options: RequestsCliOptions): Promise<number> {
+  return runCommand('requests', REQUESTS_USAGE, parseRequestsArgs(argv, options.env), io, (args) => list(args, io, options));
+}
+
+async function list(args: RequestsArgs, io: RequestsIo, options: RequestsCliOptions): Promise<number> {
   const clock = options.clock ?? systemClock;
   try {
     const source = await options.openSource(args.source);

@@ -4,7 +4,7 @@ import type { PimResourceType } from '../policy/policy-types.js';
 import { MODEL_NAME } from './build-activation.js';
 import { checkLines, factLines, findingLines, indent, named, sourceText } from './format-parts.js';
 import type { ActivationResult } from './run-activation.js';
-import type { WhatIfContext } from './what-if-context.js';
+import { policyText, type WhatIfContext } from './what-if-context.js';
 
 /** The resource type a policy scope selects the activation by, and what PIM calls it. */
 export const RESOURCE_TYPE: Readonly<Record<PimTarget['kind'], { readonly key: PimResourceType; readonly name: string }>> = {
@@ -50,7 +50,7 @@ export function formatActivation(result: ActivationResult, context: WhatIfContex
     ...(target.kind === 'azure-role' ? [`  role definition ${target.roleDefinitionId}`] : []),
     `  starts ${schedule?.startDateTime ?? 'now'} (${result.startFrom === 'now' ? 'now' : 'from --start'}), lasts ${schedule?.duration ?? '?'}`,
     `  justification ${justification === undefined ? 'none' : JSON.stringify(justification)}; ticket ${ticketText}`,
-    `  policy ${context.policyFile} (${evaluation.policy.version}, ${evaluation.policy.mode}); read from ${sourceText(context.source)}`,
+    `  policy ${policyText(context)}${evaluation.policy.version}, ${evaluation.policy.mode}); read from ${sourceText(context.source)}`,
     '',
     outcomeLine(answer.evaluationOutcome, evaluation.policy.autoApprove ?? []),
     'Reasons PIM would receive:',

@@ -2,7 +2,7 @@ import type { ApprovalStage, SubjectSet } from '../decision/approval-stage.js';
 import type { ApproverRecord } from '../engine/policy-engine.js';
 import { checkLines, factLines, findingLines, indent, named, sourceText } from './format-parts.js';
 import type { WhatIfResult } from './run-what-if.js';
-import type { WhatIfContext } from './what-if-context.js';
+import { policyText, type WhatIfContext } from './what-if-context.js';
 
 /** The verdict line: what the stage would answer, and why a deny did not stay one. */
 export function verdictLine(result: WhatIfResult): string {
@@ -55,7 +55,7 @@ export function formatHuman(result: WhatIfResult, context: WhatIfContext): strin
   const lines = [
     `What if ${named(user.displayName, user.id)} requested ${named(accessPackage.displayName, accessPackage.id)}?`,
     `  catalog ${catalog}; stage ${callout.stage}; request type ${callout.requestType ?? 'none'}${callout.assignmentPolicy?.id === undefined ? '' : `; assignment policy ${callout.assignmentPolicy.id}`}`,
-    `  policy ${context.policyFile} (${evaluation.policy.version}, ${evaluation.policy.mode}); read from ${source}`,
+    `  policy ${policyText(context)}${evaluation.policy.version}, ${evaluation.policy.mode}); read from ${source}`,
     `  made-up request ${callout.requestId}`,
     '',
     verdictLine(result),

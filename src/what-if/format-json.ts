@@ -18,7 +18,7 @@ export function whatIfJson(result: WhatIfResult, context: WhatIfContext): Record
   return {
     whatIf: {
       source: context.source,
-      policy: { file: context.policyFile, version: evaluation.policy.version },
+      policy: { file: context.policyFile, from: context.policyOrigin ?? null, version: evaluation.policy.version },
       user: { id: user.id, displayName: orNull(user.displayName), userPrincipalName: orNull(user.userPrincipalName) },
       accessPackage: { id: accessPackage.id, displayName: orNull(accessPackage.displayName) },
       catalog: { id: accessPackage.catalog.id, displayName: orNull(accessPackage.catalog.displayName), from: accessPackage.catalogFrom },
@@ -52,7 +52,7 @@ export function activationJson(result: ActivationResult, context: WhatIfContext)
   return {
     whatIf: {
       source: context.source,
-      policy: { file: context.policyFile, version: evaluation.policy.version },
+      policy: { file: context.policyFile, from: context.policyOrigin ?? null, version: evaluation.policy.version },
       user: { id: user.id, displayName: orNull(user.displayName), userPrincipalName: orNull(user.userPrincipalName) },
       resourceType: RESOURCE_TYPE[activation.target.kind].key,
       model: activation.model,

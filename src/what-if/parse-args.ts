@@ -1,6 +1,7 @@
 import { parseCommand, readFlags, UsageError, type ParsedCommand } from '../cli/command-line.js';
 import { sourceArg } from '../cli/source-args.js';
 import { isGuidText, parseGuid, type Guid } from '../guid.js';
+import type { PolicyOrigin } from '../policy/read-policy-file.js';
 import { REQUEST_TYPES, requestTypeOf, type RequestType } from '../request-types.js';
 import { stageCapabilities, type ElmStage } from '../stages.js';
 import { TENANT_SOURCE_OPTIONS, type TenantSource } from '../tenant-source.js';
@@ -17,6 +18,8 @@ interface CommonArgs {
   readonly user: string;
   /** undefined: POLICY_PATH, else the policy deployed with the app (as the function reads it). */
   readonly policyPath: string | undefined;
+  /** Where policyPath came from, for the output and the messages. */
+  readonly policyOrigin: PolicyOrigin;
   readonly json: boolean;
   readonly source: WhatIfSource;
   /** ALLOW_DENY_AT_APPROVED_STAGE, read as the function reads it (it decides how the policy loads). */
@@ -55,7 +58,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   ...ACTIVATION_OPTIONS,
   ...TENANT_SOURCE_OPTIONS,
-  help: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 function guid(value: string, flag: string): Guid {
@@ -75,7 +78,7 @@ function userOf(value: string): string {
   throw new UsageError(`--user must be an object id (GUID) or a user principal name (name@domain), not "${value}"`);
 }
 
-/** The request stages only: the others send no request to evaluate (PROTOCOL.md §5). */
+/** The request stages only: the others send no request to evaluate (docs/protocol.md §5). */
 function stageOf(value: string | undefined): ElmStage {
   if (value === undefined) return 'assignmentRequestCreated';
   const caps = stageCapabilities(value);
@@ -105,7 +108,7 @@ const PACKAGE_ONLY = ['package', 'stage', 'request-type', 'catalog', 'assignment
 /** The command line (after `--`) and the environment → what to evaluate, or why not. */
 export function parseWhatIfArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedArgs {
   return parseCommand((): ParsedArgs => {
-    const values = readFlags(argv, OPTIONS);
+    const values = readFlags(argv, OPTIONS, { firstLine: true });
     if (values.help === true) return { kind: 'help' };
     if (values.user === undefined) throw new UsageError('--user is required');
     const activation = activationAsk(values);
@@ -113,6 +116,7 @@ export function parseWhatIfArgs(argv: readonly string[], env: Readonly<Record<st
     const common: CommonArgs = {
       user: userOf(values.user),
       policyPath: policyPath === '' ? undefined : policyPath,
+      policyOrigin: values.policy !== undefined ? '--policy' : policyPath === undefined || policyPath === '' ? 'default' : 'POLICY_PATH',
       json: values.json === true,
       source: sourceArg(values),
       allowDenyAtApprovedStage: allowDenyOf(env),

@@ -1,3 +1,5 @@
+import { displayPath, type PolicyOrigin } from '../policy/read-policy-file.js';
+
 /** Where a what-if read from and which policy it applied, for both output forms. */
 export interface WhatIfContext {
   readonly source:
@@ -5,6 +7,14 @@ export interface WhatIfContext {
     | { readonly kind: 'live'; readonly tenantId: string; readonly graph: string };
   /** The policy file as read. */
   readonly policyFile: string;
+  /** Where its path came from (`--policy`, POLICY_PATH, or the default), said next to it. */
+  readonly policyOrigin?: PolicyOrigin;
+}
+
+/** The policy file as printed, and where its path came from: `policy/sample.policy.json (--policy; `. */
+export function policyText(context: WhatIfContext): string {
+  const origin = context.policyOrigin === 'default' ? 'the default: no --policy, no POLICY_PATH' : context.policyOrigin;
+  return `${displayPath(context.policyFile)} (${origin === undefined ? '' : `${origin}; `}`;
 }
 
 /**

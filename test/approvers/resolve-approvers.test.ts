@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approvalStageProblem } from '../../emulator/approval-stage-rules.js';
+import { approvalStageProblem } from '../../emulator/governance/approval-stage-rules.js';
 import { approverNeeds, resolveApprovers } from '../../src/approvers/resolve-approvers.js';
 import type { ChainedManager, DirectoryUser, FactSet } from '../../src/facts/fact-types.js';
 import type { ApproverPolicy, ApproverSource } from '../../src/policy/policy-types.js';

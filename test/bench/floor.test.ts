@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startFloorServer, type FloorServer } from '../../scripts/support/floor-server.js';
-import { startNullGraph, type NullGraph } from '../../scripts/support/null-graph.js';
-import { readFixture, withFreshIds } from '../../scripts/support/scenarios.js';
+import { startFloorServer, type FloorServer } from '../../scripts/bench/floor-server.js';
+import { startNullGraph, type NullGraph } from '../../scripts/bench/null-graph.js';
+import { readFixture, withFreshIds } from '../../scripts/demo/scenarios.js';
 
 let graph: NullGraph;
 let floor: FloorServer;

@@ -3,7 +3,7 @@ import type { TenantEmulator } from '../../emulator/index.js';
 import type { Deps } from '../../src/composition.js';
 import { appFor, callHandler, fixture } from '../support/app.js';
 import { startTestEmulator } from '../support/emulator.js';
-import { withFreshIds } from '../../scripts/support/scenarios.js';
+import { withFreshIds } from '../../scripts/demo/scenarios.js';
 
 let emulator: TenantEmulator;
 beforeAll(async () => {

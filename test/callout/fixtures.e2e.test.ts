@@ -27,7 +27,7 @@ function continueBody(stage: string, instance: string, detail = 'No check applie
   };
 }
 
-/** What Graph must receive for each fixture (PROTOCOL.md §6, §7): version, path, body. */
+/** What Graph must receive for each fixture (docs/protocol.md §6, §7): version, path, body. */
 const RESUMES: Record<string, { path: string; body: unknown }> = {
   'elm-request-created.wire.json': {
     path: `/v1.0${ELM}/3c7ee35f-ab17-4893-bb65-7a761c670d1a/resume`,

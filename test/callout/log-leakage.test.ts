@@ -2,7 +2,7 @@
 // more personal data than ids and display names — for decided, deferred and rejected callouts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { SAMPLE_POLICY, withFreshIds } from '../../scripts/support/scenarios.js';
+import { SAMPLE_POLICY, withFreshIds } from '../../scripts/demo/scenarios.js';
 import { appFor, callHandler, fixture } from '../support/app.js';
 import { startTestEmulator } from '../support/emulator.js';
 

@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { demoScenarios, findingIds, SAMPLE_POLICY } from '../../scripts/support/scenarios.js';
+import { demoScenarios, findingIds, SAMPLE_POLICY } from '../../scripts/demo/scenarios.js';
 import { appFor, callHandler, fixture } from '../support/app.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { samplePolicyWith } from '../support/policies.js';
@@ -18,6 +18,7 @@ beforeAll(async () => {
   emulator = await startTestEmulator();
 });
 afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
   await emulator.close();
 });
 beforeEach(() => {

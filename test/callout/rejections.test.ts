@@ -1,7 +1,7 @@
 import { exportSPKI, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { TokenIssuer } from '../../emulator/token-issuer.js';
+import { TokenIssuer } from '../../emulator/identity/token-issuer.js';
 import type { Deps } from '../../src/composition.js';
 import { MAX_BODY_BYTES } from '../../src/ingress/body.js';
 import { appFor, callHandler, fixture, type CallOptions } from '../support/app.js';

@@ -1,12 +1,12 @@
 // Request types end to end (function → facts → checks → resume, through the tenant emulator):
 // an extension is judged like an add, and a request type the policy does not know never skips checks.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import type { RequestSeed } from '../../emulator/assignment-requests.js';
-import { findingIds, SAMPLE_POLICY } from '../../scripts/support/scenarios.js';
+import type { RequestSeed } from '../../emulator/governance/assignment-requests.js';
+import { findingIds, SAMPLE_POLICY } from '../../scripts/demo/scenarios.js';
 import { appFor, callHandler, fixture } from '../support/app.js';
 import { startTestEmulator } from '../support/emulator.js';
 
@@ -17,6 +17,7 @@ beforeAll(async () => {
   emulator = await startTestEmulator();
 });
 afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
   await emulator.close();
 });
 beforeEach(() => {

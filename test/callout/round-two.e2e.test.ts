@@ -2,7 +2,7 @@
 // tenant emulator, asserting the answer and what Graph received (the tenant's own record).
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { SAMPLE_POLICY, withFreshIds } from '../../scripts/support/scenarios.js';
+import { SAMPLE_POLICY, withFreshIds } from '../../scripts/demo/scenarios.js';
 import type { Deps } from '../../src/composition.js';
 import { callHandler, fixture, type Answer } from '../support/app.js';
 import { startTestEmulator } from '../support/emulator.js';

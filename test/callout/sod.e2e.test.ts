@@ -1,11 +1,11 @@
 // Separation of duties through the function, the fact reads and the tenant emulator's SoD seeds (emulator/tenants/contoso.json).
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { roundsOf } from '../../scripts/support/policy-bench.js';
-import { SAMPLE_POLICY, withFreshIds } from '../../scripts/support/scenarios.js';
+import { roundsOf } from '../../scripts/bench/policy-bench.js';
+import { SAMPLE_POLICY, withFreshIds } from '../../scripts/demo/scenarios.js';
 import { appFor, callHandler, fixture } from '../support/app.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { samplePolicyWith } from '../support/policies.js';
@@ -22,6 +22,7 @@ beforeAll(async () => {
   emulator = await startTestEmulator();
 });
 afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
   await emulator.close();
 });
 beforeEach(() => {

@@ -1,13 +1,12 @@
-// Ports and files (issue 16, item 8): a busy port is one line naming the port and the setting that
-// moves it, exit 1, no stack trace, for npm start and the emulator; the emulator's --port is
-// validated like every number flag; its CA lives in a directory of its own run, removed on stop.
+// Ports and files (issue 16, item 8), besides the table of every command (every-command.test.ts):
+// EMULATOR_PORT names itself when its port is busy; --port and EMULATOR_PORT, exactly; the
+// emulator's CA lives in a directory of its own run, removed on stop (and none left on a busy port).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SAMPLE_TENANT_FILE } from '../../emulator/index.js';
-import { start } from '../../host/main.js';
 import { main as emulator, startEmulator, type EmulatorArgs } from '../../scripts/emulator.js';
 import type { CommandIo } from '../../src/cli/run-command.js';
 
@@ -37,39 +36,15 @@ afterEach(() => {
 const emulatorDirs = () => readdirSync(tmpdir()).filter((f) => f.startsWith('eg-emulator-'));
 
 describe('a busy port', () => {
-  it('npm start: one line naming the port and PORT, exit 1', async () => {
-    const io = buffers();
-    const load = vi.fn(() => Promise.resolve({}));
-    const code = await start({ env: { PORT: String(port) }, io, load, report: false });
-    expect(code).toBe(1);
-    expect(io.err_()).toBe(`start: port ${String(port)} is in use; set PORT to another\n`);
-    expect(io.out_()).toBe('');
-  });
-
-  it('npm start: a PORT that is not a port is one line naming PORT, exit 2, before anything loads', async () => {
-    for (const bad of ['abc', '-1', '70000', '1.5', '']) {
-      const io = buffers();
-      const load = vi.fn(() => Promise.resolve({}));
-      expect(await start({ env: { PORT: bad }, io, load, report: false })).toBe(2);
-      expect(io.err_()).toMatch(/^start: PORT must be a whole number from 1 to 65535, not ".*"\n$/);
-      expect(load).not.toHaveBeenCalled();
-    }
-  });
-
-  it('emulator --port: one line naming the port and --port, exit 1, no CA directory left', async () => {
+  // npm start's PORT and the emulator's --port: test/cli/every-command.test.ts, with every command.
+  it('emulator with EMULATOR_PORT: the line names EMULATOR_PORT, no CA directory left', async () => {
     const before = emulatorDirs();
-    const io = buffers();
-    expect(await emulator(['--port', String(port)], io)).toBe(1);
-    expect(io.err_()).toBe(`emulator: port ${String(port)} is in use; set --port to another\n`);
-    expect(io.out_()).toBe('');
-    expect(emulatorDirs()).toEqual(before);
-  });
-
-  it('emulator with EMULATOR_PORT: the line names EMULATOR_PORT', async () => {
     vi.stubEnv('EMULATOR_PORT', String(port));
     const io = buffers();
     expect(await emulator([], io)).toBe(1);
     expect(io.err_()).toBe(`emulator: port ${String(port)} is in use; set EMULATOR_PORT to another\n`);
+    expect(io.out_()).toBe('');
+    expect(emulatorDirs()).toEqual(before);
   });
 });
 

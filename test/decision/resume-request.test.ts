@@ -20,7 +20,7 @@ function callout(stage: ElmStage): ElmRequestCallout {
 
 const deny: Decision = { kind: 'deny', detail: 'SoD conflict with Payments - Requester' };
 
-describe('entitlement management resume bodies (PROTOCOL.md §6)', () => {
+describe('entitlement management resume bodies (docs/protocol.md §6)', () => {
   test('continue', () => {
     const { request } = elmResume(callout('assignmentRequestCreated'), target, { kind: 'continue', detail: 'ok' }, false);
     expect(request.apiVersion).toBe('v1.0');
@@ -80,7 +80,7 @@ describe('entitlement management resume bodies (PROTOCOL.md §6)', () => {
   });
 });
 
-describe('Lifecycle Workflows resume bodies (PROTOCOL.md §7)', () => {
+describe('Lifecycle Workflows resume bodies (docs/protocol.md §7)', () => {
   const task: LcwTaskCallout = {
     kind: 'lcw-task', shape: 'lifecycle-workflows', taskProcessingResultId: guid('7a5c0000-0000-4000-8000-000000000007'), resume: target,
     subject: undefined, managerId: undefined, task: undefined, workflow: undefined,

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { HttpFunctionOptions } from '@azure/functions';
 import type { TenantEmulator } from '../../emulator/index.js';
 import { startLocalHost, type LocalHost } from '../../host/local-host.js';
-import { buildDeployBundle, type DeployBundle } from '../../scripts/support/deploy-bundle.js';
-import { findingIds, readFixture, SAMPLE_POLICY } from '../../scripts/support/scenarios.js';
+import { buildDeployBundle, type DeployBundle } from '../../scripts/bundle/deploy-bundle.js';
+import { findingIds, readFixture, SAMPLE_POLICY } from '../../scripts/demo/scenarios.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { BAD_POLICIES } from '../support/startup-cases.js';
 

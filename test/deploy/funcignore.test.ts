@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import ignore from 'ignore';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildDeployBundle, type DeployBundle } from '../../scripts/support/deploy-bundle.js';
+import { buildDeployBundle, type DeployBundle } from '../../scripts/bundle/deploy-bundle.js';
 
 let bundle: DeployBundle;
 const dir = mkdtempSync(join(tmpdir(), 'eg-funcignore-'));

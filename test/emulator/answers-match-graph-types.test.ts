@@ -3,8 +3,8 @@
 // members of their enum (OData annotations such as @odata.context are not properties).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { schemaFindings } from '../../emulator/graph-schema-check.js';
-import { graphVersion } from '../../emulator/graph-types.js';
+import { schemaFindings } from '../../emulator/graph/graph-schema-check.js';
+import { graphVersion } from '../../emulator/graph/graph-types.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { EVENTUAL, graphGet, miToken, PEOPLE, SOD, type Json } from './graph-calls.js';
 import { ELM, EMPLOYEES, EXTENSIONS, extensionBody, FINANCE, graphSend, taskBody } from './graph-writes.js';
@@ -88,6 +88,9 @@ const READS: readonly Read[] = [
   { path: 'roleManagement/directory/roleEligibilitySchedules?$expand=principal', type: `${G}.unifiedRoleEligibilitySchedule`, versions: BOTH },
   { path: `users/${PEOPLE.taylor}/appRoleAssignments`, type: `${G}.appRoleAssignment`, versions: BOTH },
   { path: `servicePrincipals/${SOD.sap}/appRoleAssignedTo`, type: `${G}.appRoleAssignment`, versions: BOTH },
+  // Service principals (what `npm run grant-permissions` reads; its grants: test/emulator/service-principals.test.ts).
+  { path: "servicePrincipals?$filter=appId eq '00000003-0000-0000-c000-000000000000'", type: `${G}.servicePrincipal`, versions: BOTH },
+  { path: `servicePrincipals/${SOD.sap}`, type: `${G}.servicePrincipal`, versions: BOTH },
 ];
 
 const cases = READS.flatMap((read) => (read.versions ?? ['v1.0']).map((version) => [`${version} ${read.path}`, version, read] as const));

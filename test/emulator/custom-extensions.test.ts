@@ -1,6 +1,6 @@
 // A catalog's custom extensions on the tenant emulator: the bodies Graph takes and refuses, the limits, update and delete.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { callbackProblem, workflowExtensionProblem } from '../../emulator/custom-extension-rules.js';
+import { callbackProblem, workflowExtensionProblem } from '../../emulator/governance/custom-extension-rules.js';
 import type { TenantEmulator } from '../../emulator/index.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { graphGet, miToken } from './graph-calls.js';

@@ -1,7 +1,7 @@
 // Graph's directory reads on the tenant emulator: what real Graph answers, and what it refuses.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { DEFAULT_USER_PROPERTIES } from '../../emulator/user-resource.js';
+import { DEFAULT_USER_PROPERTIES } from '../../emulator/directory/user-resource.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { EVENTUAL, graphGet, miToken, PEOPLE, type Json } from './graph-calls.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Faults } from '../../emulator/faults.js';
+import { Faults } from '../../emulator/graph/faults.js';
 
 /** A fixed sequence of draws, so which calls a rule hits is known. */
 function draws(...values: number[]): () => number {

@@ -164,6 +164,6 @@ describe('GET /servicePrincipals/{id}/appRoleAssignedTo', () => {
 
   test('an unknown service principal → 404; other paths → 400', async () => {
     expect((await get('/v1.0/servicePrincipals/00000000-0000-4000-8000-000000000000/appRoleAssignedTo')).status).toBe(404);
-    expect((await get(`/v1.0/servicePrincipals/${SOD.sap}`)).status).toBe(400);
+    expect((await get(`/v1.0/servicePrincipals/${SOD.sap}/owners`)).status).toBe(400);
   });
 });

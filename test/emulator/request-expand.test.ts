@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { derivedId } from '../../emulator/governance-resources.js';
-import { schemaFindings } from '../../emulator/graph-schema-check.js';
+import { derivedId } from '../../emulator/governance/governance-resources.js';
+import { schemaFindings } from '../../emulator/graph/graph-schema-check.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { graphGet, miToken, PEOPLE, SOD, type Json } from './graph-calls.js';
 import { EMPLOYEES } from './graph-writes.js';

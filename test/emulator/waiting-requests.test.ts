@@ -3,7 +3,7 @@
 // when a read finds their callback window passed on the emulator's clock.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { schemaFindings } from '../../emulator/graph-schema-check.js';
+import { schemaFindings } from '../../emulator/graph/graph-schema-check.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { graphGet, graphPages, itemsOf, miToken, PEOPLE, SOD, type Json } from './graph-calls.js';
 import { ELM, EXTENSIONS, extensionBody, graphSend } from './graph-writes.js';

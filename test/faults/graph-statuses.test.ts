@@ -3,7 +3,7 @@
 // outlasts it (503 + Retry-After, nothing resumed) and then clears for the relay's retry.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import type { FaultAction } from '../../emulator/faults.js';
+import type { FaultAction } from '../../emulator/graph/faults.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { deliver, fastApp, freshCallout, resumesOf } from './support.js';
 

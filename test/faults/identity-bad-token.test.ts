@@ -5,7 +5,7 @@
 // process, and the first test needs the process's first token to be the bad one.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import type { BadToken } from '../../emulator/faults.js';
+import type { BadToken } from '../../emulator/graph/faults.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { deliver, fastApp, freshCallout, resumesOf } from './support.js';
 

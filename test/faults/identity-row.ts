@@ -1,7 +1,7 @@
 // The managed-identity row, shared by two files: MSAL keeps managed identity tokens (and the
 // endpoint it found) per process, so a row needs a process whose first token is the one that fails.
 import { expect } from 'vitest';
-import type { FaultAction } from '../../emulator/faults.js';
+import type { FaultAction } from '../../emulator/graph/faults.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { deliver, fastApp, freshCallout, resumesOf } from './support.js';
 

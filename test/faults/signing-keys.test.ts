@@ -4,7 +4,7 @@
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import type { FaultRule } from '../../emulator/faults.js';
+import type { FaultRule } from '../../emulator/graph/faults.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { deliver, fastApp, freshCallout, resumesOf } from './support.js';
 

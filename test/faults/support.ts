@@ -1,6 +1,6 @@
 import type { TenantEmulator } from '../../emulator/index.js';
 import type { Deps } from '../../src/composition.js';
-import { withFreshIds } from '../../scripts/support/scenarios.js';
+import { withFreshIds } from '../../scripts/demo/scenarios.js';
 import { appFor, callHandler, fixture, type Answer } from '../support/app.js';
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { RecordedCall, TenantEmulator } from '../../emulator/index.js';
-import { SAMPLE_POLICY } from '../../scripts/support/scenarios.js';
+import { SAMPLE_POLICY } from '../../scripts/demo/scenarios.js';
 import type { Deps } from '../../src/composition.js';
 import { appFor, callHandler, fixture } from '../support/app.js';
 import { startTestEmulator } from '../support/emulator.js';

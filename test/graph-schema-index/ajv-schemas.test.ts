@@ -1,10 +1,10 @@
 // Our ajv schemas of Graph answers name only properties Graph's published types have (v1.0: every
 // read they validate is a v1.0 read). Each schema is mapped by hand to the type(s) it validates.
-// The published types alone: the index without emulator/graph-type-lag.ts, whose entries are where the
+// The published types alone: the index without emulator/graph/graph-type-lag.ts, whose entries are where the
 // emulator follows documented Graph over the types; a schema of what we read must not lean on one (no
 // entry is needed here: a lag entry a schema needed would have to be added to a list for this test, with why).
 import { describe, expect, test } from 'vitest';
-import { graphTypeModel, NO_TYPE_LAG } from '../../emulator/graph-types.js';
+import { graphTypeModel, NO_TYPE_LAG } from '../../emulator/graph/graph-types.js';
 import { ANSWER_SCHEMAS } from '../../src/facts/answer-schemas.js';
 import { scanAppRoleAssignmentSchema, scanAssignmentSchema, scanRoleGrantSchema, scanUserSchema } from '../../src/sod/scan/scan-schemas.js';
 

@@ -1,15 +1,15 @@
 // The emulator's Graph type index is what `npm run graph-types` writes from the installed published types.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { buildGraphTypeIndex, graphTypeIndexText } from '../../scripts/support/graph-type-index.js';
+import { buildGraphTypeIndex, graphTypeIndexText } from '../../scripts/graph-types/graph-type-index.js';
 
-const committed = readFileSync(new URL('../../emulator/graph-type-index.json', import.meta.url), 'utf8');
+const committed = readFileSync(new URL('../../emulator/graph/graph-type-index.json', import.meta.url), 'utf8');
 const index = buildGraphTypeIndex();
 
-describe('emulator/graph-type-index.json', () => {
+describe('emulator/graph/graph-type-index.json', () => {
   test('is what the installed @microsoft/microsoft-graph-types and -beta give (else: run npm run graph-types)', () => {
     const fresh = graphTypeIndexText(index);
-    expect(committed === fresh, 'emulator/graph-type-index.json is out of date: run npm run graph-types').toBe(true);
+    expect(committed === fresh, 'emulator/graph/graph-type-index.json is out of date: run npm run graph-types').toBe(true);
   });
 
   test('names the packages it came from, and describes types with their namespace and inherited properties', () => {

@@ -1,12 +1,12 @@
-// Each entry of emulator/graph-type-lag.ts (where the emulator takes documented Graph over Microsoft's published
+// Each entry of emulator/graph/graph-type-lag.ts (where the emulator takes documented Graph over Microsoft's published
 // types) still lags: the published types alone lack it, so a types release that catches up fails here and the entry
 // is taken out. And each is still needed: some write the product makes, or some answer the emulator gives, fits the
 // emulator's types with the entry and is refused by the index without it.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { RESUME_ACTIONS } from '../../emulator/graph-actions.js';
-import { schemaFindings } from '../../emulator/graph-schema-check.js';
-import { TYPE_LAG, type TypeLag } from '../../emulator/graph-type-lag.js';
-import { emulatorTypes, graphTypeModel, NO_TYPE_LAG, type GraphTypeModel, type GraphVersion } from '../../emulator/graph-types.js';
+import { RESUME_ACTIONS } from '../../emulator/graph/graph-actions.js';
+import { schemaFindings } from '../../emulator/graph/graph-schema-check.js';
+import { TYPE_LAG, type TypeLag } from '../../emulator/graph/graph-type-lag.js';
+import { emulatorTypes, graphTypeModel, NO_TYPE_LAG, type GraphTypeModel, type GraphVersion } from '../../emulator/graph/graph-types.js';
 import type { RecordedCall, TenantEmulator } from '../../emulator/index.js';
 import { resolveApprovers } from '../../src/approvers/resolve-approvers.js';
 import { DEFAULT_APPROVAL_STAGE, type ApprovalStage } from '../../src/decision/approval-stage.js';

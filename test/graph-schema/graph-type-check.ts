@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { PUBLISHED_TYPE_LAGS, type PublishedTypeLag } from './published-type-lags.js';
 
-export type GraphVersion = 'v1.0' | 'beta';
+export type { GraphVersion } from './published-type-lags.js';
+import type { GraphVersion } from './published-type-lags.js';
 
 export interface BodyCase {
   readonly name: string;

@@ -10,7 +10,7 @@
  * checker knows (a body's own type, or an `@odata.type`); `path` is relative to that object,
  * `[]` standing for any item of an array.
  */
-import type { GraphVersion } from './graph-type-check.js';
+export type GraphVersion = 'v1.0' | 'beta';
 
 interface LagBase {
   readonly version: GraphVersion;
@@ -43,7 +43,7 @@ const ENUM_WHY = `beta's accessPackageCustomExtensionStage union stops at unknow
 export const PUBLISHED_TYPE_LAGS: readonly PublishedTypeLag[] = [
   // The resume at the approval-requirements stage when it only continues (no approval stage to set).
   { version: 'beta', type: 'accessPackageAssignmentRequestCallbackData', path: 'stage', value: APPROVAL_REQUIREMENTS, page: BETA_RESUME, why: ENUM_WHY },
-  // The resume that sets the approval stage (PROTOCOL.md §6); the guide's HTTP action example is this body.
+  // The resume that sets the approval stage (docs/protocol.md §6); the guide's HTTP action example is this body.
   { version: 'beta', type: 'assignmentRequestApprovalStageCallbackData', path: 'stage', value: APPROVAL_REQUIREMENTS, page: DYNAMIC_APPROVAL_GUIDE, why: ENUM_WHY },
   // register --dynamic-approval attaches the extension at that stage, in the beta policy PUT; the page's example
   // (a customExtensionStageSettings entry at this stage, with an accessPackageDynamicApprovalStage) is that policy.

@@ -124,9 +124,9 @@ describe('the bodies checked', () => {
 
   test('cover each kind of write: the number of bodies of each', () => {
     expect(Object.fromEntries(['elm resume', 'lcw resume', 'custom extension', 'assignment policy v1.0', 'assignment policy beta', 'role assignment', 'custom task extension'].map((k) => [k, count(k)]))).toEqual({
-      'elm resume': 23, 'lcw resume': 2, 'custom extension': 3, 'assignment policy v1.0': 2, 'assignment policy beta': 2, 'role assignment': 1, 'custom task extension': 2,
+      'elm resume': 23, 'lcw resume': 2, 'custom extension': 3, 'assignment policy v1.0': 2, 'assignment policy beta': 2, 'role assignment': 2, 'custom task extension': 2,
     });
-    expect(cases).toHaveLength(35);
+    expect(cases).toHaveLength(36);
   });
 
   test('the resumes: every resumable stage, in the version its capabilities name, beta for the approval stage', () => {
@@ -147,7 +147,8 @@ describe('the bodies checked', () => {
       'first registration: POST v1.0 custom extension', 'first registration: PUT v1.0 assignment policy v1.0', 'first registration: POST v1.0 role assignment', 'first registration: POST v1.0 custom task extension',
       'update (relay and windows): PUT v1.0 custom extension', 'update (relay and windows): PATCH v1.0 custom task extension',
       'unregister (v1.0 policy): PUT v1.0 assignment policy v1.0',
-      'dynamic approval: POST v1.0 custom extension', 'dynamic approval: PUT beta assignment policy beta',
+      // Least privilege is the default: registering again after the unregister assigns the catalog role again.
+      'dynamic approval: POST v1.0 custom extension', 'dynamic approval: PUT beta assignment policy beta', 'dynamic approval: POST v1.0 role assignment',
       'unregister (beta policy): PUT beta assignment policy beta',
     ]);
     const firstPolicy = cases.find((c) => c.name === 'register, first registration: PUT v1.0 assignment policy v1.0')?.body as { customExtensionStageSettings: { stage: string }[] };

@@ -4,7 +4,7 @@ import { guidOf, parseGuid } from '../../src/guid.js';
 
 const ID = guidOf('A7529CD7-A86D-4455-8C43-00E7495481B0');
 
-describe('Graph paths are built, never concatenated (PROTOCOL.md §10)', () => {
+describe('Graph paths are built, never concatenated (docs/protocol.md §10)', () => {
   test('each segment is encoded; a Guid goes in lower case', () => {
     expect(graphPath(['users', ID, 'manager'])).toBe('/users/a7529cd7-a86d-4455-8c43-00e7495481b0/manager');
     expect(graphPath(['users', 'guest_contoso.com#EXT#@fabrikam.com'])).toBe('/users/guest_contoso.com%23EXT%23@fabrikam.com');

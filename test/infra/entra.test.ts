@@ -1,38 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Node } from 'web-tree-sitter';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { DEPLOYMENT, evalString, evaluate, evalVar, type Value } from './support/bicep-eval.js';
-import { moduleDeclaration, requireProp, resource, resources, squeeze, variable } from './support/bicep-query.js';
-import { bicepFile } from './support/bicep-tree.js';
+import { moduleDeclaration, outputs, param, requireProp, resource, resources, squeeze, variable } from './support/bicep-query.js';
+import { REPO, bicepFile, bicepPaths, readInfraJson } from './support/bicep-tree.js';
+import { MICROSOFT_GRAPH_APP_ROLES } from '../../emulator/index.js';
 
 // The function API's app registration and the Graph application permissions of the function's
-// identity, per option.
-
-const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
-
-// Microsoft Graph's app role ids, checked against Graph's published application permissions.
-const GRAPH_APP_ROLES = {
-  'User.Read.All': 'df021288-bdef-4463-88db-98f22de89214',
-  'EntitlementManagement.ReadWrite.All': '9acd699f-1e81-4958-b001-93b1d2506e19',
-  'EntitlementManagement.Read.All': 'c74fd47d-ed3c-45c3-9a9e-b8676de685d2',
-  'LifecycleWorkflows.ReadWrite.All': '5c505cf4-8424-4b8e-aa14-ee06e3bb23e3',
-  'IdentityRiskyUser.Read.All': 'dc5007c0-2d7d-4c42-879c-2dab87571379',
-  'User-LifeCycleInfo.Read.All': '8556a004-db57-4d7a-8b82-97a13428e96f',
-  'RoleManagement.Read.Directory': '483bed4a-2ad3-4361-a73b-c83ccdbdc53c',
-  'RoleEligibilitySchedule.Read.Directory': 'ff278e11-4a33-4d0c-83d2-d01dc58929a5',
-  'Directory.Read.All': '7ab1d382-f21e-4acd-a863-ba3e13f7da61',
-  'GroupMember.Read.All': '98830695-27a2-44f7-8c18-0c3ebc9698f6',
-  'Application.Read.All': '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30',
-};
+// identity, per option. The deployment computes the permissions; azd's postprovision hook
+// (npm run grant-permissions, test/provision) grants them and the relay's app role once the
+// directory knows the new identities (msgraph-bicep-types#193).
 
 const OPTIONS = ['leastPrivilege', 'enableLifecycleWorkflows', 'enableSeparationOfDuties', 'enableRiskyUserCheck', 'enableLeaveDateCondition', 'enableScheduledScan'] as const;
 type Options = Record<(typeof OPTIONS)[number], boolean>;
 
-/** What each option should grant, written independently of the Bicep (README, docs/checks, docs/scan.md). */
+/** What each option should grant, written independently of the Bicep (README, docs/checks, docs/scan.md, docs/protocol.md §11). */
 function expected(o: Options): string[] {
   const sod = o.enableSeparationOfDuties || o.enableScheduledScan;
   return [
     'User.Read.All',
+    // Least privilege: read only; the resume is authorized by the catalog role (EM) and authorizedApps (LCW).
     o.leastPrivilege ? 'EntitlementManagement.Read.All' : 'EntitlementManagement.ReadWrite.All',
-    ...(o.enableLifecycleWorkflows ? ['LifecycleWorkflows.ReadWrite.All'] : []),
+    ...(o.enableLifecycleWorkflows && !o.leastPrivilege ? ['LifecycleWorkflows.ReadWrite.All'] : []),
     ...(o.enableRiskyUserCheck ? ['IdentityRiskyUser.Read.All'] : []),
     ...(o.enableLeaveDateCondition ? ['User-LifeCycleInfo.Read.All'] : []),
     ...(sod ? ['RoleManagement.Read.Directory', 'RoleEligibilitySchedule.Read.Directory', 'Directory.Read.All'] : []),
@@ -47,17 +38,18 @@ function allOptionSets(): Options[] {
 
 async function granted(options: Options): Promise<string[]> {
   const file = await bicepFile('app/graph-permissions.bicep');
-  const rules = evalVar(file, 'permissionRules', { params: { ...options, principalId: 'p' } }) as { permission: string; when: Value }[];
+  const rules = evalVar(file, 'permissionRules', { params: options }) as { permission: string; when: Value }[];
   return rules.filter((r) => r.when === true).map((r) => r.permission).sort();
 }
 
+const MAIN_PARAMS = { environmentName: 'dev', location: 'swedencentral' };
+
 describe('infra: Graph permissions of the function\'s identity', () => {
-  it('writes each app role id once, and they are Microsoft Graph\'s', async () => {
+  it('names only Microsoft Graph application permissions (the hook resolves each to its app role id in Graph\'s service principal)', async () => {
     const file = await bicepFile('app/graph-permissions.bicep');
-    expect(evalVar(file, 'graphAppRoles')).toEqual(GRAPH_APP_ROLES);
-    const graph = resource(file, 'microsoftGraph');
-    expect(graph.target).toBe('Microsoft.Graph/servicePrincipals@v1.0');
-    expect(evaluate(file, requireProp(graph.body, 'appId'))).toBe(MICROSOFT_GRAPH_APP_ID);
+    const names = (evalVar(file, 'permissionRules', { params: Object.fromEntries(OPTIONS.map((o) => [o, true])) }) as { permission: string }[]).map((r) => r.permission);
+    for (const name of names) expect(Object.keys(MICROSOFT_GRAPH_APP_ROLES), name).toContain(name);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   const label = (o: Options) => OPTIONS.filter((name) => o[name]).join(' + ') || 'no option';
@@ -65,31 +57,72 @@ describe('infra: Graph permissions of the function\'s identity', () => {
     expect(await granted(options)).toEqual(expected(options));
   });
 
-  it('never grants both EntitlementManagement permissions, and writes only entitlement management and LCW', async () => {
+  it('is least privileged by default: no tenant-wide write, and the broad grant is an opt-in that keeps the parameter name leastPrivilege', async () => {
+    const main = await bicepFile('main.bicep');
+    expect(evaluate(main, param(main, 'leastPrivilege').defaultValue as Node)).toBe(true);
+    const given = (readInfraJson('main.parameters.json') as { parameters: Record<string, { value: string }> }).parameters;
+    expect(given['leastPrivilege']?.value).toBe('${ENTITLEMENT_GUARD_LEAST_PRIVILEGE=true}');
+    for (const options of allOptionSets().filter((o) => o.leastPrivilege)) {
+      expect((await granted(options)).filter((p) => /Write/.test(p)), label(options)).toEqual([]);
+    }
+    // The register command reads what it must do from the outputs.
+    expect(squeeze(outputs(main).get('LEAST_PRIVILEGE') as Node)).toBe('leastPrivilege');
+    expect(squeeze(outputs(main).get('LIFECYCLE_WORKFLOWS_ENABLED') as Node)).toBe('enableLifecycleWorkflows');
+    expect(squeeze(outputs(main).get('FUNCTION_IDENTITY_PRINCIPAL_ID') as Node)).toBe('identities.outputs.functionPrincipalId');
+    expect(squeeze(outputs(main).get('FUNCTION_IDENTITY_CLIENT_ID') as Node)).toBe('identities.outputs.functionClientId');
+  });
+
+  it('never grants both EntitlementManagement permissions, and writes only entitlement management and LCW, and only when opted in', async () => {
     for (const options of allOptionSets()) {
       const permissions = await granted(options);
       expect(permissions.filter((p) => p.startsWith('EntitlementManagement.'))).toHaveLength(1);
-      for (const p of permissions.filter((x) => x.includes('Write'))) expect(['EntitlementManagement.ReadWrite.All', 'LifecycleWorkflows.ReadWrite.All']).toContain(p);
+      for (const p of permissions.filter((x) => x.includes('Write'))) {
+        expect(['EntitlementManagement.ReadWrite.All', 'LifecycleWorkflows.ReadWrite.All']).toContain(p);
+        expect(options.leastPrivilege).toBe(false);
+      }
     }
   });
 
-  it('assigns the chosen roles, and only those, to the function\'s identity on Microsoft Graph', async () => {
+  it('are granted after the deployment by the postprovision hook, not in it: no Graph grant to an identity the deployment creates', async () => {
     const file = await bicepFile('app/graph-permissions.bicep');
-    expect(squeeze(variable(file, 'granted'))).toBe('map(filter(permissionRules, rule => rule.when), rule => rule.permission)');
-    const grants = resources(file).filter((r) => r.target === 'Microsoft.Graph/appRoleAssignedTo@v1.0');
-    expect(grants).toHaveLength(1);
-    const [grant] = grants as [(typeof grants)[number]];
-    expect(grant.loop?.childForFieldName('initializer')?.text).toBe('permission');
-    expect(grant.loop?.namedChildren.find((c) => c.type === 'identifier' && c.text === 'granted')).toBeDefined();
-    expect(squeeze(requireProp(grant.body, 'appRoleId'))).toBe('graphAppRoles[permission]');
-    expect(squeeze(requireProp(grant.body, 'principalId'))).toBe('principalId');
-    expect(squeeze(requireProp(grant.body, 'resourceId'))).toBe('microsoftGraph.id');
+    expect(resources(file)).toEqual([]);
+    expect(squeeze(requireProp(resources(await bicepFile('app/api-registration.bicep')).find((r) => r.symbol === 'pimGrants')?.body as Node, 'principalId'))).toBe('pimCallerPrincipals[i].id');
+    for (const path of bicepPaths()) {
+      const bicep = await bicepFile(path);
+      for (const grant of resources(bicep).filter((r) => r.target.startsWith('Microsoft.Graph/appRoleAssignedTo@'))) {
+        // Only PIM's service principals, which exist long before, are granted in the deployment.
+        expect(`${path} ${grant.symbol}`).toBe('app/api-registration.bicep pimGrants');
+      }
+    }
+    const main = await bicepFile('main.bicep');
+    const module = moduleDeclaration(main, 'graphPermissions');
+    expect(module.condition).toBeUndefined();
+    expect(squeeze(outputs(main).get('FUNCTION_GRAPH_PERMISSIONS') as Node)).toBe("join(graphPermissions.outputs.permissions, ',')");
+    expect(squeeze(outputs(main).get('API_SERVICE_PRINCIPAL_ID') as Node)).toBe("deployEntraObjects ? apiRegistration!.outputs.servicePrincipalId : ''");
+    expect(squeeze(outputs(main).get('API_APP_ROLE_ID') as Node)).toBe("deployEntraObjects ? apiRegistration!.outputs.calloutRoleId : ''");
+    expect(squeeze(outputs(main).get('RELAY_IDENTITY_PRINCIPAL_ID') as Node)).toBe('identities.outputs.relayPrincipalId');
+    // The list the hook grants, as azd hands it over, for the defaults.
+    const defaults = Object.fromEntries(OPTIONS.map((o) => [o, o === 'enableScheduledScan' ? false : evaluate(main, param(main, o).defaultValue as Node)])) as Options;
+    const list = evaluate(main, outputs(main).get('FUNCTION_GRAPH_PERMISSIONS') as Node, { params: MAIN_PARAMS, runtime: { graphPermissions: { outputs: { permissions: await granted(defaults) } } } });
+    if (typeof list !== 'string') throw new Error('FUNCTION_GRAPH_PERMISSIONS is not a string');
+    expect(list.split(',').sort()).toEqual(expected(defaults));
+    expect(list).not.toMatch(/Write/);
   });
 
-  it('receives the options and the function\'s identity from main.bicep', async () => {
+  it('runs the hook after every azd provision, with the outputs it reads', async () => {
+    const azure = parseYaml(readFileSync(join(REPO, 'azure.yaml'), 'utf8')) as { hooks: { postprovision: Record<string, { run: string; continueOnError?: boolean }> } };
+    expect(Object.keys(azure.hooks.postprovision).sort()).toEqual(['posix', 'windows']);
+    for (const hook of Object.values(azure.hooks.postprovision)) expect(hook).toMatchObject({ run: 'npm run grant-permissions', continueOnError: false });
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['grant-permissions']).toBe('npm run build --silent && node dist/scripts/provision.js');
+    const { OUTPUTS } = await import('../../src/provision/grant-settings.js');
+    const main = await bicepFile('main.bicep');
+    for (const name of Object.values(OUTPUTS)) expect([...outputs(main).keys()], name).toContain(name);
+  });
+
+  it('receives the options from main.bicep', async () => {
     const main = await bicepFile('main.bicep');
     const module = moduleDeclaration(main, 'graphPermissions').body;
-    expect(squeeze(requireProp(module, 'params.principalId'))).toBe('identities.outputs.functionPrincipalId');
     for (const option of OPTIONS.filter((o) => o !== 'enableScheduledScan')) expect(squeeze(requireProp(module, `params.${option}`))).toBe(option);
     expect(squeeze(requireProp(module, 'params.enableScheduledScan'))).toBe('scanEnabled');
     const scan = (schedule: string) => evalVar(main, 'scanEnabled', { params: { sodScanSchedule: schedule } });
@@ -112,7 +145,7 @@ describe('infra: the function API\'s app registration', () => {
     expect(evaluate(file, requireProp(api.body, 'signInAudience'))).toBe('AzureADMyOrg');
   });
 
-  it('defines the relay\'s application-only app role and grants it to the relay\'s identity alone', async () => {
+  it('defines the relay\'s application-only app role, and hands its id and the API\'s service principal to the hook, which grants it to the relay\'s identity', async () => {
     const file = await bicepFile('app/api-registration.bicep');
     const params = { uniqueName: 'u', calloutRoleValue: 'Callout.Invoke', pimRoleValue: 'Pim.Invoke' };
     const roles = evaluate(file, requireProp(resource(file, 'api').body, 'appRoles'), { params: { ...params, displayName: 'd' } }) as Record<string, Value>[];
@@ -123,11 +156,20 @@ describe('infra: the function API\'s app registration', () => {
     const sp = resource(file, 'apiServicePrincipal');
     expect(squeeze(requireProp(sp.body, 'appId'))).toBe('api.appId');
     expect(evaluate(file, requireProp(sp.body, 'appRoleAssignmentRequired'))).toBe(true);
-    const grants = resources(file).filter((r) => r.target === 'Microsoft.Graph/appRoleAssignedTo@v1.0' && squeeze(requireProp(r.body, 'appRoleId')) === 'calloutRoleId');
-    expect(grants.map((g) => [squeeze(requireProp(g.body, 'appRoleId')), squeeze(requireProp(g.body, 'principalId')), squeeze(requireProp(g.body, 'resourceId')), g.loop]))
-      .toEqual([['calloutRoleId', 'relayPrincipalId', 'apiServicePrincipal.id', undefined]]);
+    // No grant of Callout.Invoke in the deployment: the relay's identity is created in it (msgraph-bicep-types#193).
+    expect(resources(file).filter((r) => r.target === 'Microsoft.Graph/appRoleAssignedTo@v1.0' && squeeze(requireProp(r.body, 'appRoleId')) === 'calloutRoleId')).toEqual([]);
+    expect(squeeze(outputs(file).get('calloutRoleId') as Node)).toBe('calloutRoleId');
+    expect(squeeze(outputs(file).get('servicePrincipalId') as Node)).toBe('apiServicePrincipal.id');
+    expect(evalVar(file, 'calloutRoleId', { params })).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('fails the deployment when it makes no registration and is given no client id (Easy Auth would answer every call 401)', async () => {
     const main = await bicepFile('main.bicep');
-    expect(squeeze(requireProp(moduleDeclaration(main, 'apiRegistration').body, 'params.relayPrincipalId'))).toBe('identities.outputs.relayPrincipalId');
+    const resolved = (apiClientId: string) => evalVar(main, 'resolvedApiClientId', { params: { ...MAIN_PARAMS, deployEntraObjects: false, apiClientId } });
+    expect(() => resolved('')).toThrow(/deployEntraObjects is false but apiClientId is empty: set ENTITLEMENT_GUARD_API_CLIENT_ID/);
+    expect(() => resolved('   ')).toThrow(/apiClientId is empty/);
+    expect(resolved(' aaaaaaaa-0000-4000-8000-000000000002 ')).toBe('aaaaaaaa-0000-4000-8000-000000000002');
+    expect(evalVar(main, 'resolvedApiClientId', { params: { ...MAIN_PARAMS, deployEntraObjects: true, apiClientId: '' }, runtime: { apiRegistration: { outputs: { clientId: 'from-the-registration' } } } })).toBe('from-the-registration');
   });
 
   it('has no password or certificate credentials', async () => {

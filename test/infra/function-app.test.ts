@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Node } from 'web-tree-sitter';
 import { REQUIRED_SETTINGS, loadConfig } from '../../src/config.js';
 import { loadScanSettings } from '../../src/sod/scan/scan-settings.js';
 import { DEPLOYMENT, evaluate, type Value } from './support/bicep-eval.js';
 import { GUIDS, IDENTITY_ID, MODULE_PARAMS } from './support/function-app-params.js';
-import { moduleDeclaration, prop, requireProp, resource, resources, squeeze } from './support/bicep-query.js';
+import { moduleDeclaration, outputs, prop, requireProp, resource, resources, squeeze } from './support/bicep-query.js';
 import { REPO, bicepFile } from './support/bicep-tree.js';
 
 // The function app as src/config.ts needs it, on Flex Consumption, behind App Service authentication.
@@ -25,7 +26,7 @@ function settingsTheCodeReads(): Set<string> {
 
 // Read by the Functions host and App Service authentication, not by the code.
 const PLATFORM_SETTINGS = [
-  'AzureWebJobsStorage__accountName',
+  'AzureWebJobsStorage__blobServiceUri',
   'AzureWebJobsStorage__credential',
   'AzureWebJobsStorage__clientId',
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
@@ -107,7 +108,7 @@ describe('infra: the function app', () => {
   it('reaches host storage and Application Insights with its identity, not with keys', async () => {
     const settings = await appSettings();
     expect(settings).toMatchObject({
-      AzureWebJobsStorage__accountName: 'sttest',
+      AzureWebJobsStorage__blobServiceUri: 'https://sttest.blob.core.windows.net/',
       AzureWebJobsStorage__credential: 'managedidentity',
       AzureWebJobsStorage__clientId: GUIDS.identityClientId,
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${GUIDS.identityClientId};Authorization=AAD`,
@@ -116,6 +117,38 @@ describe('infra: the function app', () => {
     for (const [name, value] of Object.entries(settings)) {
       expect(value, name).not.toMatch(/AccountKey=|SharedAccessSignature|sig=|client_secret/i);
     }
+  });
+
+  it('names host storage by its service URI from the account\'s own endpoints, so every cloud gets its suffix (never __accountName)', async () => {
+    // US Government: the account's endpoints carry core.usgovcloudapi.net; an account name would make the host build core.windows.net.
+    const gov = { blobEndpoint: 'https://sttest.blob.core.usgovcloudapi.net/', tableEndpoint: 'https://sttest.table.core.usgovcloudapi.net/' };
+    const settings = await appSettings(gov);
+    expect(settings['AzureWebJobsStorage__blobServiceUri']).toBe(gov.blobEndpoint);
+    expect(settings['DECISION_LEDGER_URL']).toBe('https://sttest.table.core.usgovcloudapi.net/decisions');
+    expect(Object.keys(settings).filter((k) => k.startsWith('AzureWebJobsStorage')).sort()).toEqual(['AzureWebJobsStorage__blobServiceUri', 'AzureWebJobsStorage__clientId', 'AzureWebJobsStorage__credential']);
+    for (const value of Object.values(settings)) expect(value).not.toContain('core.windows.net');
+    // The code reads the ledger under the name it always had, and accepts that cloud's URL.
+    const config = loadConfig({ ...settings, IDENTITY_ENDPOINT: 'http://localhost:8081/msi/token', IDENTITY_HEADER: 'x' });
+    expect(JSON.stringify(config.decisionLedger)).toContain('core.usgovcloudapi.net');
+    const main = await bicepFile('main.bicep');
+    const fn = moduleDeclaration(main, 'functionApp').body;
+    expect(squeeze(requireProp(fn, 'params.blobEndpoint'))).toBe('storage.outputs.blobEndpoint');
+    expect(squeeze(requireProp(fn, 'params.tableEndpoint'))).toBe('storage.outputs.tableEndpoint');
+    const storage = await bicepFile('app/storage.bicep');
+    expect(squeeze(outputs(storage).get('blobEndpoint') as Node)).toBe('storage.properties.primaryEndpoints.blob');
+    expect(squeeze(outputs(storage).get('tableEndpoint') as Node)).toBe('storage.properties.primaryEndpoints.table');
+  });
+
+  it('writes the site\'s configuration one resource after another: app settings, authentication, then each publishing credential policy', async () => {
+    const file = await bicepFile('app/function-app.bicep');
+    const children = resources(file).filter((r) => squeeze(prop(r.body, 'parent') ?? r.body) === 'site');
+    expect(children.map((r) => r.symbol)).toEqual(['appSettings', 'authSettings', 'ftpCredentials', 'scmCredentials']);
+    const dependsOn = (symbol: string) => {
+      const node = prop(resource(file, symbol).body, 'dependsOn');
+      return node === undefined ? [] : squeeze(node).replace(/^\[|\]$/g, '').split(/\s+|,/).filter((s) => s !== '');
+    };
+    // A chain: each waits for the one before, so App Service never gets two config writes at once.
+    expect(children.map((r) => dependsOn(r.symbol))).toEqual([[], ['appSettings'], ['authSettings'], ['ftpCredentials']]);
   });
 
   it('lets only the relay\'s identity through App Service authentication, for the API audience; others get 401', async () => {

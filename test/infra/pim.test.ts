@@ -7,7 +7,7 @@ import { bicepFile, readInfraJson } from './support/bicep-tree.js';
 import { GUIDS, MODULE_PARAMS, PIM_APP_IDS, PIM_PRINCIPAL_IDS, SITE_HOST, SITE_RUNTIME } from './support/function-app-params.js';
 
 // Microsoft Entra PIM custom extensions call POST /api/pim themselves, with a token Entra issues
-// to PIM's app for our API (PROTOCOL §13): PIM's app ids and deadline reach the app settings, Easy
+// to PIM's app for our API (docs/protocol.md §13): PIM's app ids and deadline reach the app settings, Easy
 // Auth lets PIM's token in, the API registration has the identifier URI PIM requires
 // (api://<endpoint host>/<client id>) and grants PIM's service principals a role. Off by default.
 

@@ -33,10 +33,11 @@ describe('infra: storage, monitoring and identities', () => {
     expect(squeeze(requireProp(moduleDeclaration(main, 'storage').body, 'params.createReportContainer'))).toBe('scanEnabled');
   });
 
-  it('Application Insights accepts only Entra-authenticated telemetry', async () => {
+  it('Application Insights and its Log Analytics workspace accept only Entra-authenticated ingestion (no shared key)', async () => {
     const file = await bicepFile('app/monitoring.bicep');
     const appInsights = resource(file, 'appInsights');
     expect(evaluate(file, requireProp(appInsights.body, 'properties.DisableLocalAuth'))).toBe(true);
+    expect(evaluate(file, requireProp(resource(file, 'workspace').body, 'properties.features.disableLocalAuth'))).toBe(true);
   });
 
   it('gives the function and the relay a user-assigned identity each', async () => {

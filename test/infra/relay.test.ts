@@ -5,7 +5,7 @@ import { DEPLOYMENT, evalString, evaluate, evalVar, type Value } from './support
 import { moduleDeclaration, outputs, param, requireProp, resource, squeeze } from './support/bicep-query.js';
 import { REPO, bicepFile, readInfraJson } from './support/bicep-tree.js';
 
-// PROTOCOL §1–2 and §8: what Entra needs from the relay, read from infra/app/relay.bicep and
+// docs/protocol.md §1–2 and §8: what Entra needs from the relay, read from infra/app/relay.bicep and
 // infra/relay/workflow.json.
 
 const EM_APP_ID = '810dcf14-1858-4bf2-8134-4c369fa3235b';
@@ -60,6 +60,17 @@ describe('infra: the relay Logic App', () => {
     expect(evaluate(relay, sas)).toBe('Disabled');
   });
 
+  it('escapes the type check for the one property the 2019-05-01 type lacks, not for the whole access control', async () => {
+    const relay = await bicepFile('app/relay.bicep');
+    const { body } = resource(relay, 'relay');
+    // accessControl is not wrapped in any(): a misspelt policy property is still found by the compiler
+    // (and test/infra/resource-types.test.ts). One escape, on sasAuthenticationPolicy alone.
+    expect(squeeze(requireProp(body, 'properties'))).not.toMatch(/accessControl: any\(|triggers: any\(|openAuthenticationPolicies: any\(/);
+    const escapes = [...relay.text.matchAll(/any\(|#disable-next-line/g)].map((m) => m[0]);
+    expect(escapes).toEqual(['#disable-next-line', 'any(']);
+    expect(relay.text).toMatch(/#disable-next-line BCP037\n\s+sasAuthenticationPolicy: any\(\{/);
+  });
+
   it('accepts exactly two AADPOP policies: entitlement management and Lifecycle Workflows, bound to its own path', async () => {
     const policies = Object.values(await relayPolicies());
     expect(policies.map((p) => p.type)).toEqual(['AADPOP', 'AADPOP']);
@@ -81,7 +92,7 @@ describe('infra: the relay Logic App', () => {
     expect(squeeze(requireProp(moduleDeclaration(main, 'relay').body, 'params.popTokenIssuer'))).toBe('popTokenIssuer');
   });
 
-  it('keeps its resource path within 150 characters for the longest names main.bicep allows (PROTOCOL §8)', async () => {
+  it('keeps its resource path within 150 characters for the longest names main.bicep allows (docs/protocol.md §8)', async () => {
     const main = await bicepFile('main.bicep');
     const maxRg = Number(param(main, 'resourceGroupName').decorators.get('maxLength')?.[0]?.text);
     const maxEnv = Number(param(main, 'environmentName').decorators.get('maxLength')?.[0]?.text);

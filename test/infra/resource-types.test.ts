@@ -1,41 +1,46 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AZURE_TYPES, checkResources, definedResourceTypes, fullTarget, isVendored, vendoredIndex } from './support/azure-types.js';
-import { bicepFile, bicepPaths, parseBicepText } from './support/bicep-tree.js';
+import { AZURE_TYPES, definedResourceTypes, graphVersions, isVendored, vendoredIndex } from './support/azure-type-files.js';
+import { checkResources, fullTarget } from './support/azure-types.js';
+import { INFRA, bicepFile, bicepPaths, parseBicepText } from './support/bicep-tree.js';
+import { CONFIG, checkInfra, configExtensions, loadInfra } from './support/infra-check.js';
 
 // What the Bicep compiler would check of each resource, against the type definitions it uses
-// (vendored in test/infra/azure-types): no compiler is published on npm.
-
-// Resource types infra/ uses whose definitions are not vendored (large files, or a Bicep extension
-// that is not Azure Resource Manager). A new resource type is vendored or listed here, never silently
-// unchecked.
-const NOT_VENDORED = [
-  'Microsoft.Resources/resourceGroups@2024-03-01',
-  'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31',
-  'Microsoft.Web/serverfarms@2024-04-01',
-  'Microsoft.Web/sites@2024-04-01',
-  'Microsoft.Web/sites/config@2024-04-01',
-  'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01',
-  'Microsoft.Logic/workflows@2019-05-01',
-];
+// (vendored in test/infra/azure-types): no compiler is published on npm. The whole of infra/ is
+// checked with support/infra-check.ts (resources, scopes, modules, extensions); mutations.test.ts
+// shows that each kind of mistake is caught.
 
 const paths = bicepPaths();
+const { extensions } = configExtensions(readFileSync(join(INFRA, CONFIG), 'utf8'));
 
-async function allChecks() {
-  return (await Promise.all(paths.map(async (path) => checkResources(await bicepFile(path)).map((c) => ({ ...c, path }))))).flat();
+let checked: ReturnType<typeof checkAll> | undefined;
+async function checkAll() {
+  return (await Promise.all(paths.map(async (path) => checkResources(await bicepFile(path), extensions).map((c) => ({ ...c, path }))))).flat();
+}
+/** Every resource of infra/, checked once per test file. */
+function allChecks() {
+  checked ??= checkAll();
+  return checked;
 }
 
 describe('infra: resources against the Azure type definitions', () => {
-  it.each(paths)('%s: every resource of a vendored type has only properties its API version defines, of the right kind and value', async (path) => {
-    const problems = checkResources(await bicepFile(path)).flatMap((c) => c.problems);
-    expect(problems, problems.join('\n')).toEqual([]);
+  const problems = loadInfra().then(checkInfra);
+
+  it.each(paths)('%s: every resource has only properties its API version defines, of the right kind and value, at a scope its type allows; every module fits', async (path) => {
+    const mine = (await problems).filter((p) => p.startsWith(`infra/${path}:`));
+    expect(mine, mine.join('\n')).toEqual([]);
   });
 
-  it('every resource type is vendored or listed as not vendored, and the list holds nothing unused', async () => {
-    const targets = new Set((await allChecks()).map((c) => c.target));
-    const unchecked = [...targets].filter((t) => !isVendored(t));
-    expect(unchecked.sort()).toEqual([...NOT_VENDORED].sort());
+  it('bicepconfig.json names a vendored Graph extension version, and no problem is outside a file checked above', async () => {
+    expect(graphVersions()).toContain('v1.0:1.0.0');
+    const elsewhere = (await problems).filter((p) => !paths.some((path) => p.startsWith(`infra/${path}:`)));
+    expect(elsewhere, elsewhere.join('\n')).toEqual([]);
+  });
+
+  it('every resource type infra/ uses is vendored: none goes unchecked', async () => {
+    const unchecked = [...new Set((await allChecks()).map((c) => c.target))].filter((t) => !isVendored(t));
+    expect(unchecked).toEqual([]);
   });
 
   it('checks every resource of the ledger, the alerts and the workbook', async () => {
@@ -91,7 +96,7 @@ resource later 'Microsoft.Insights/workbooks@2099-01-01' = {
   name: 'w'
 }
 `);
-    const checks = checkResources(broken);
+    const checks = checkResources(broken, extensions);
     const problems = checks.flatMap((c) => c.problems).map((p) => p.replace(/^broken\.bicep:\d+ \S+ /, ''));
     expect(problems).toEqual([
       `name: 'a/b' does not match ^[^#<>%&:\\?/{}*]{1,260}$`,
@@ -107,6 +112,7 @@ resource later 'Microsoft.Insights/workbooks@2099-01-01' = {
       'properties.enabled: required, missing',
       "name: 'a-b' does not match ^[A-Za-z][A-Za-z0-9]{2,62}$",
       'properties.tableName: read-only',
+      'no type definitions for this API version (vendored: 2023-06-01): a nonexistent version, or one to vendor from Azure/bicep-types-az',
     ]);
     // 'Greater' is allowed: the type lists known operators but takes any string, as the compiler does.
     expect(checks.find((c) => c.symbol === 'later')?.vendored).toBe(false);
@@ -115,17 +121,17 @@ resource later 'Microsoft.Insights/workbooks@2099-01-01' = {
   it('checks the Microsoft Graph extension\'s resources too: the API registration, its second declaration and the grants', async () => {
     const checks = await allChecks();
     const of = (path: string) => checks.filter((c) => c.path === path).map((c) => [c.symbol, c.target, c.vendored]);
-    expect(of('app/api-registration.bicep')).toEqual([
+    // Every Graph resource is checked (the extension's types are vendored), the registration and its service principal among them.
+    expect(of('app/api-registration.bicep').filter(([, , vendored]) => vendored !== true)).toEqual([]);
+    expect(of('app/api-registration.bicep')).toEqual(expect.arrayContaining([
       ['api', 'Microsoft.Graph/applications@v1.0', true],
       ['apiServicePrincipal', 'Microsoft.Graph/servicePrincipals@v1.0', true],
-      ['relayGrant', 'Microsoft.Graph/appRoleAssignedTo@v1.0', true],
-      ['pimCallerPrincipals', 'Microsoft.Graph/servicePrincipals@v1.0', true],
-      ['pimGrants', 'Microsoft.Graph/appRoleAssignedTo@v1.0', true],
-    ]);
+    ]));
     expect(of('app/api-identifier-uris.bicep')).toEqual([['api', 'Microsoft.Graph/applications@v1.0', true]]);
     // What the compiler would refuse in such declarations: a redeclared application without its
     // display name (the type requires one), a reference by anything but its identifier.
-    const broken = await parseBicepText('graph.bicep', `resource again 'Microsoft.Graph/applications@v1.0' = {
+    const broken = await parseBicepText('graph.bicep', `extension microsoftGraphV1
+resource again 'Microsoft.Graph/applications@v1.0' = {
   uniqueName: 'u'
   identifierUris: 'api://x'
   appId: 'a'
@@ -139,7 +145,7 @@ resource grant 'Microsoft.Graph/appRoleAssignedTo@v1.0' = {
   resourceId: sp.id
 }
 `);
-    expect(checkResources(broken).flatMap((c) => c.problems).map((p) => p.replace(/^graph\.bicep:\d+ \S+ /, ''))).toEqual([
+    expect(checkResources(broken, extensions).flatMap((c) => c.problems).map((p) => p.replace(/^graph\.bicep:\d+ \S+ /, ''))).toEqual([
       'identifierUris: string where the type wants string[]',
       'appId: read-only',
       'displayName: required, missing',

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import ignore from 'ignore';
 import { parse as parseYaml } from 'yaml';
 import { evalVar } from './support/bicep-eval.js';
 import { keys, modules, params, requireProp } from './support/bicep-query.js';
@@ -57,13 +58,18 @@ describe('infra: syntax', () => {
     }
   });
 
-  it('azure.yaml deploys the bundle (dist-deploy, built by the prepackage hook) as the function app `api`', () => {
+  it('azure.yaml deploys the bundle (dist-deploy, built by the prepackage hook) as the function app `api`, as built: remote build off, stated', () => {
     const azure = parseYaml(readFileSync(join(REPO, 'azure.yaml'), 'utf8')) as {
       infra: { provider: string; path: string; module: string };
-      services: Record<string, { project: string; dist: string; language: string; host: string; hooks: { prepackage: Record<string, { run: string }> } }>;
+      services: Record<string, { project: string; dist: string; language: string; host: string; remoteBuild?: unknown; hooks: { prepackage: Record<string, { run: string }> } }>;
     };
     expect(Object.keys(azure.services)).toEqual(['api']);
-    expect(azure.services['api']).toMatchObject({ project: '.', dist: 'dist-deploy', language: 'js', host: 'function' });
+    expect(azure.services['api']).toMatchObject({ project: '.', dist: 'dist-deploy', language: 'js', host: 'function', remoteBuild: false });
+    // azd reads the service's .funcignore (project root): remoteBuild false is refused when it
+    // excludes node_modules, and unset, remote build is turned on when it does.
+    const rules = ignore().add(readFileSync(join(REPO, '.funcignore'), 'utf8'));
+    expect(rules.ignores('node_modules/')).toBe(false);
+    expect(rules.ignores('node_modules')).toBe(false);
     const hooks = azure.services['api']?.hooks.prepackage ?? {};
     expect(Object.values(hooks).map((h) => h.run)).toEqual(['npm run bundle', 'npm run bundle']);
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -92,6 +98,12 @@ describe('infra: syntax', () => {
       for (const name of passed) expect(declared.map((p) => p.name), `${module.symbol}.${name}`).toContain(name);
       for (const p of declared.filter((d) => d.defaultValue === undefined)) expect(passed, `${module.symbol} needs ${p.name}`).toContain(p.name);
     }
+  });
+
+  // That nothing points outside the repository is test/docs/stands-alone.test.ts's, for every file.
+  it('infra/README.md links only what a clone has: docs/ and the repository', () => {
+    const readme = readFileSync(join(INFRA, 'README.md'), 'utf8');
+    for (const [, target] of readme.matchAll(/\]\((\.\.\/[^)#]+)(?:#[^)]*)?\)/g)) expect(existsSync(join(INFRA, target ?? '')), target).toBe(true);
   });
 
   it('every file a Bicep file loads exists and is valid JSON', async () => {

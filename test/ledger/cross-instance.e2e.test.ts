@@ -2,7 +2,7 @@
 // the first decision wins, a repeat on the other instance reports it, a race sends one body, a lost resume is finished once.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { SAMPLE_POLICY, withFreshIds } from '../../scripts/support/scenarios.js';
+import { SAMPLE_POLICY, withFreshIds } from '../../scripts/demo/scenarios.js';
 import type { Deps } from '../../src/composition.js';
 import { ledgerKey } from '../../src/ledger/ledger.js';
 import { startAzuriteTables, type AzuriteTables } from '../support/azurite-tables.js';

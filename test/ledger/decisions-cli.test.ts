@@ -8,7 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueServerCertificate, type TenantEmulator } from '../../emulator/index.js';
-import { decisionsCli, type DecisionsCliOptions } from '../../scripts/support/decisions-cli.js';
+import { decisionsCli, type DecisionsCliOptions } from '../../scripts/decisions/decisions-cli.js';
 import { createManagedIdentityCredential } from '../../src/graph/managed-identity.js';
 import { DECISIONS_CSV_COLUMNS, decisionsBrief } from '../../src/ledger/decisions-cli/format.js';
 import { isLocalAzurite, localAzuriteHint } from '../../src/ledger/decisions-cli/local-azurite.js';
@@ -370,14 +370,15 @@ describe('usage', () => {
   ])('%s: exit 2, one line', async (_name, argv, message) => {
     const run = await cli(argv.flatMap((a) => (a === '--L' ? ['--ledger', 'https://acct.table.core.windows.net/decisions'] : [a])));
     expect(run).toMatchObject({ code: 2, out: '' });
-    expect(run.err).toMatch(/^decisions: [^\n]+ \(npm run decisions -- --help\)\n$/);
-    if (typeof message === 'string') expect(run.err).toBe(`decisions: ${message} (npm run decisions -- --help)\n`);
-    else expect(run.err.slice('decisions: '.length)).toMatch(message);
+    const [line = '', ...usage] = run.err.split('\n');
+    expect(usage.join('\n')).toBe(`\n${DECISIONS_USAGE}\n`);
+    if (typeof message === 'string') expect(line).toBe(`decisions: ${message}`);
+    else expect(line.slice('decisions: '.length)).toMatch(message);
   });
 
   it('an invalid DECISION_LEDGER_URL is named', async () => {
     const run = await cli([], { env: { DECISION_LEDGER_URL: 'https://127.0.0.1:10002/decisions' } });
-    expect(run).toMatchObject({ code: 2, out: '', err: 'decisions: DECISION_LEDGER_URL on an IP host must be https://<host>:<port>/<account>/<table> (npm run decisions -- --help)\n' });
+    expect(run).toMatchObject({ code: 2, out: '', err: `decisions: DECISION_LEDGER_URL on an IP host must be https://<host>:<port>/<account>/<table>\n\n${DECISIONS_USAGE}\n` });
   });
 
   it('an unknown UPN: exit 2, naming the emulator and what to give instead', async () => {

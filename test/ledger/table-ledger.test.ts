@@ -2,7 +2,7 @@
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { emulatorCredential } from '../../scripts/support/emulator-credential.js';
+import { emulatorCredential } from '../../scripts/shared/emulator-credential.js';
 import type { DecisionLedger, LedgerEntry } from '../../src/ledger/ledger.js';
 import { ledgerLocation, type LedgerLocation } from '../../src/ledger/ledger-url.js';
 import { createMemoryLedger } from '../../src/ledger/memory-ledger.js';
@@ -96,7 +96,7 @@ describe('the table ledger', () => {
 
 describe("the bench's ledger floor", () => {
   test('is a raw insert per sample, each a new entity the table holds', async () => {
-    const { ledgerRoundTrips } = await import('../../scripts/support/ledger-floor.js');
+    const { ledgerRoundTrips } = await import('../../scripts/bench/ledger-floor.js');
     const count = async () => {
       let n = 0;
       for await (const e of client.listEntities()) n += e.partitionKey === 'bad' ? 0 : 1;

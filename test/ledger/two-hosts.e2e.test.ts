@@ -3,14 +3,14 @@
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { emulatorCredential } from '../../scripts/support/emulator-credential.js';
-import type { LocalHostProcess } from '../../scripts/support/local-host-process.js';
-import { repositoryRoot, SAMPLE_POLICY, withFreshIds } from '../../scripts/support/scenarios.js';
+import { emulatorCredential } from '../../scripts/shared/emulator-credential.js';
+import type { LocalHostProcess } from '../../scripts/shared/local-host-process.js';
+import { repositoryRoot, SAMPLE_POLICY, withFreshIds } from '../../scripts/demo/scenarios.js';
 import { startAzuriteTables, type AzuriteTables } from '../support/azurite-tables.js';
 import { fixture } from '../support/app.js';
-import { addSoakFaults } from '../../scripts/support/soak-faults.js';
-import { runSoak } from '../../scripts/support/soak-run.js';
-import { verifySoak } from '../../scripts/support/soak-verify.js';
+import { addSoakFaults } from '../../scripts/soak/soak-faults.js';
+import { runSoak } from '../../scripts/soak/soak-run.js';
+import { verifySoak } from '../../scripts/soak/soak-verify.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { bundleLocalHost, startHostProcess } from '../support/host-process.js';
 

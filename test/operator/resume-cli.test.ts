@@ -2,7 +2,7 @@
 // extension, the ledger in memory (shared across runs through --ledger), the prompt faked.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { emulatorCredential } from '../../scripts/support/emulator-credential.js';
+import { emulatorCredential } from '../../scripts/shared/emulator-credential.js';
 import { entryOf } from '../../src/callout/ledger-entries.js';
 import { elmResume } from '../../src/decision/resume-request.js';
 import { createGraphClient } from '../../src/graph/graph-client.js';
@@ -11,7 +11,7 @@ import { parseGuid } from '../../src/guid.js';
 import { ledgerKey, type DecisionLedger, type LedgerEntry } from '../../src/ledger/ledger.js';
 import { createMemoryLedger } from '../../src/ledger/memory-ledger.js';
 import { operatorFromToken } from '../../src/operator/operator-identity.js';
-import { parseResumeArgs } from '../../src/operator/resume-args.js';
+import { parseResumeArgs, RESUME_USAGE } from '../../src/operator/resume-args.js';
 import { resumeCli, type ResumeSource } from '../../src/operator/resume-cli.js';
 import { ResumeError } from '../../src/operator/resume-error.js';
 import { calloutOf } from '../../src/operator/resume-plan.js';
@@ -299,11 +299,12 @@ describe('npm run resume', () => {
     [['--request', id(1), '--decision', 'deny', '--live', '--tenant-id', PEOPLE.avery, '--operator', 'x', '--ledger', LEDGER_URL], '--operator is for the emulator'],
     [['--request', id(1), '--decision', 'deny', '--live', '--tenant-id', PEOPLE.avery], '--live needs the decision ledger'],
     [['--request', id(1), '--decision', 'deny', '--bogus'], "Unknown option '--bogus'"],
-  ])('usage error %j: exit 2 with one line', async (argv, message) => {
+  ])('usage error %j: exit 2 with one line and the usage', async (argv, message) => {
     const result = await run(argv);
     expect(result.code).toBe(2);
-    expect(result.err).toContain(message);
-    expect(result.err.trim().split('\n')).toHaveLength(1);
+    const [line, ...usage] = result.err.split('\n');
+    expect(line).toContain(message);
+    expect(usage.join('\n')).toBe(`\n${RESUME_USAGE}\n`);
     expect(result.out).toBe('');
   });
 

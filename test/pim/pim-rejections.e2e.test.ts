@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import type { TenantEmulator } from '../../emulator/index.js';
 import type { Deps } from '../../src/composition.js';
 import { MAX_BODY_BYTES } from '../../src/ingress/body.js';
-import { SAMPLE_POLICY } from '../../scripts/support/scenarios.js';
+import { SAMPLE_POLICY } from '../../scripts/demo/scenarios.js';
 import { appFor, callHandler, callPimHandler, fixture as calloutFixture, type CallOptions } from '../support/app.js';
 import { startTestEmulator } from '../support/emulator.js';
 

@@ -1,10 +1,10 @@
 // POST /api/pim through functions/pim.ts, the engine, the fact reads and the tenant emulator (emulator/tenants/contoso.json).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { SAMPLE_POLICY } from '../../scripts/support/scenarios.js';
+import { SAMPLE_POLICY } from '../../scripts/demo/scenarios.js';
 import { createDeps } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
 import { createMemoryLedger } from '../../src/ledger/memory-ledger.js';
@@ -52,6 +52,7 @@ beforeAll(async () => {
   emulator = await startTestEmulator();
 });
 afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
   await emulator.close();
 });
 beforeEach(() => {

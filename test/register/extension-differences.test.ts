@@ -3,7 +3,7 @@
 // name is said, not silently reported as none.
 import { describe, expect, test } from 'vitest';
 import { extensionDifferences, planWords } from '../../src/register/extension-differences.js';
-import { workflowExtensionBody, type Relay } from '../../src/register/graph-shapes.js';
+import { TASK_CALLOUT_TIMEOUT_MS, taskExtensionBody, workflowExtensionBody, type Relay } from '../../src/register/graph-shapes.js';
 
 const RELAY: Relay = { subscriptionId: '0e0d0c0b-0a09-4807-8605-040302010000', resourceGroupName: 'rg-entitlement-guard', logicAppWorkflowName: 'eg-relay' };
 const TASK_WINDOW = '#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration';
@@ -48,5 +48,38 @@ describe('the other differences', () => {
       `relay ${RELAY.subscriptionId}/rg-entitlement-guard/eg-relay → ${RELAY.subscriptionId}/rg-entitlement-guard/eg-relay-2`,
       'authentication #microsoft.graph.azureAdTokenAuthentication → azureAdPopTokenAuthentication',
     ]);
+  });
+});
+
+describe('a custom task extension: the relay\'s answer timeout and the authorized app', () => {
+  const APP = '9b8c7d6e-5f40-4a3b-8c2d-1e0f9a8b7c6d';
+  const task = (authorizedApp?: string) => taskExtensionBody('entitlement-guard', RELAY, 'PT1H', authorizedApp);
+  const wanted = (authorizedApp: string | undefined) => ({ timeoutMs: TASK_CALLOUT_TIMEOUT_MS, authorizedApp });
+
+  test('as register writes it: 2000 ms, the documented maximum, and [{ id: app }]; no difference', () => {
+    expect(TASK_CALLOUT_TIMEOUT_MS).toBe(2000);
+    expect(task(APP)).toMatchObject({ clientConfiguration: { timeoutInMilliseconds: 2000, maximumRetries: 1 }, callbackConfiguration: { authorizedApps: [{ id: APP }] } });
+    expect(extensionDifferences(task(APP), RELAY, 'PT1H', wanted(APP))).toEqual([]);
+    // An app id is compared case-insensitively, under `id` or `appId`.
+    const appId = { ...task(), callbackConfiguration: { '@odata.type': TASK_WINDOW, timeoutDuration: 'PT1H', authorizedApps: [{ appId: APP.toUpperCase() }] } };
+    expect(extensionDifferences(appId, RELAY, 'PT1H', wanted(APP))).toEqual([]);
+  });
+
+  test('an older 1000 ms and no authorizedApps: two differences, in the plan\'s words', () => {
+    const old = { ...task(), clientConfiguration: { timeoutInMilliseconds: 1000, maximumRetries: 1 } };
+    expect(extensionDifferences(old, RELAY, 'PT1H', wanted(APP)).map(planWords)).toEqual(['relay answer timeout 1000 ms → 2000 ms', `authorized apps none → [${APP}]`]);
+  });
+
+  test('another app, or one more, is a difference: exactly the function\'s app', () => {
+    const other = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+    expect(extensionDifferences(task(other), RELAY, 'PT1H', wanted(APP)).map(planWords)).toEqual([`authorized apps [${other}] → [${APP}]`]);
+    const both = { ...task(), callbackConfiguration: { '@odata.type': TASK_WINDOW, timeoutDuration: 'PT1H', authorizedApps: [{ id: APP }, { id: other }] } };
+    expect(extensionDifferences(both, RELAY, 'PT1H', wanted(APP)).map((d) => d.property)).toEqual(['callbackConfiguration.authorizedApps']);
+  });
+
+  test('the broad grant compares no authorizedApps; a catalog extension compares neither', () => {
+    expect(extensionDifferences(task(APP), RELAY, 'PT1H', wanted(undefined))).toEqual([]);
+    expect(extensionDifferences(task(), RELAY, 'PT1H', wanted(undefined))).toEqual([]);
+    expect(extensionDifferences({ ...task(), clientConfiguration: null }, RELAY, 'PT1H')).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ afterEach(() => emulator.close());
 
 const EXTENSION = /\/customWorkflowExtensions\/[0-9a-f-]{36}$/;
 const FAST = { settleMs: 5 };
+/** The extension and the policy alone: the broad grant writes no catalog role (least privilege, the default, adds one). */
+const BROAD = '--broad-permissions';
 
 type Json = Record<string, unknown>;
 const without = (key: string) => (body: unknown): unknown => Object.fromEntries(Object.entries(body as Json).filter(([k]) => k !== key));
@@ -18,7 +20,7 @@ const getsOf = (run: { calls: readonly { method: string; path: string }[] }, pat
 
 describe('the custom extension', () => {
   test('each write is followed by a read of what it made; a tenant holding it as written passes', async () => {
-    const run = await register(emulator, ATTACH, undefined, FAST);
+    const run = await register(emulator, [...ATTACH, BROAD], undefined, FAST);
     expect([run.code, run.err]).toEqual([0, '']);
     expect(run.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'GET', 'POST', 'GET', 'PUT', 'GET']);
     expect(getsOf(run, EXTENSION)).toHaveLength(1);
@@ -28,7 +30,7 @@ describe('the custom extension', () => {
 
   test('a window the tenant silently drops: exit 1 naming callbackConfiguration.timeoutDuration; the policy is not touched', async () => {
     emulator.faults.add({ service: 'graph', method: 'POST', path: '/customWorkflowExtensions', action: { rewriteBody: without('callbackConfiguration') } });
-    const run = await register(emulator, ATTACH, undefined, FAST);
+    const run = await register(emulator, [...ATTACH, BROAD], undefined, FAST);
     expect(run.code).toBe(1);
     expect(run.err).toContain('reading it back shows callbackConfiguration.timeoutDuration: Graph holds none, PT1H was written');
     expect(run.err).toContain('the 1 write(s) after it were not made');
@@ -67,7 +69,7 @@ describe('the other writes', () => {
   test('a role assignment held with another role: exit 1 naming roleDefinitionId', async () => {
     const catalogReader = '44272f93-9762-48e8-af59-1b5351b1d6b3';
     emulator.faults.add({ service: 'graph', method: 'POST', path: '/roleAssignments', action: { rewriteBody: (b) => ({ ...(b as Json), roleDefinitionId: catalogReader }) } });
-    const run = await register(emulator, [...BASE, '--least-privilege'], undefined, FAST);
+    const run = await register(emulator, BASE, undefined, FAST);
     expect(run.code).toBe(1);
     expect(run.err).toContain(`roleDefinitionId: Graph holds ${catalogReader}, e2182095-804a-4656-ae11-64734e9b7ae5 was written`);
   });
@@ -78,6 +80,22 @@ describe('the other writes', () => {
     expect(run.code).toBe(1);
     expect(run.err).toContain('custom task extension');
     expect(run.err).toContain('callbackConfiguration.timeoutDuration: Graph holds none, PT1H was written');
+  });
+
+  test('a custom task extension that drops its authorizedApps: exit 1 naming callbackConfiguration.authorizedApps', async () => {
+    const dropApps = (b: unknown) => ({ ...(b as Json), callbackConfiguration: without('authorizedApps')((b as Json)['callbackConfiguration']) });
+    emulator.faults.add({ service: 'graph', method: 'POST', path: '/customTaskExtensions', action: { rewriteBody: dropApps } });
+    const run = await register(emulator, [...BASE, '--lcw'], undefined, FAST);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/callbackConfiguration\.authorizedApps: Graph holds none, \[[0-9a-f-]{36}\] was written/);
+  });
+
+  test('a custom task extension that keeps another answer timeout: exit 1 naming clientConfiguration.timeoutInMilliseconds', async () => {
+    const slow = (b: unknown) => ({ ...(b as Json), clientConfiguration: { '@odata.type': '#microsoft.graph.customExtensionClientConfiguration', maximumRetries: 1, timeoutInMilliseconds: 1000 } });
+    emulator.faults.add({ service: 'graph', method: 'POST', path: '/customTaskExtensions', action: { rewriteBody: slow } });
+    const run = await register(emulator, [...BASE, '--lcw'], undefined, FAST);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('clientConfiguration.timeoutInMilliseconds: Graph holds 1000 ms, 2000 ms was written');
   });
 
   test('a delete Graph answers but does not carry out: exit 1, it is still there', async () => {

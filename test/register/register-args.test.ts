@@ -1,8 +1,9 @@
 // The register command line: defaults from azd's outputs, and every mistake refused in one line.
 import { describe, expect, test } from 'vitest';
 import { parseRegisterArgs } from '../../src/register/register-args.js';
-import { registerCli } from '../../scripts/support/register-cli.js';
-import { AZD_ENV, EMPLOYEES, FINANCE, FUNCTION_IDENTITY } from './register-run.js';
+import { REGISTER_USAGE } from '../../src/register/register-usage.js';
+import { registerCli } from '../../scripts/register/register-cli.js';
+import { AZD_ENV, EMPLOYEES, FINANCE, FUNCTION_CLIENT_ID, FUNCTION_IDENTITY } from './register-run.js';
 
 const run = (argv: readonly string[], env: Record<string, string> = AZD_ENV) => parseRegisterArgs(argv, env);
 const args = (argv: readonly string[], env?: Record<string, string>) => {
@@ -26,11 +27,33 @@ describe('what is read', () => {
   test('flags win over the environment; repeated policies and stages count once', () => {
     const a = args(['--catalog', FINANCE, '--relay-subscription', FUNCTION_IDENTITY, '--relay-resource-group', 'rg2', '--relay-name', 'relay2', '--policy', EMPLOYEES, '--policy', EMPLOYEES,
       '--stage', 'assignmentRequestCreated', '--stage', 'assignmentRequestCreated', '--stage', 'assignmentRequestRemoved', '--callback', 'p14d', '--lcw', '--lcw-callback', 'PT3H', '--name', ' eg ']);
-    expect(a.desired).toMatchObject({ relay: { subscriptionId: FUNCTION_IDENTITY, resourceGroupName: 'rg2', logicAppWorkflowName: 'relay2' }, policies: [EMPLOYEES], stages: ['assignmentRequestCreated', 'assignmentRequestRemoved'], callback: 'P14D', lcw: { callback: 'PT3H' }, name: 'eg' });
+    expect(a.desired).toMatchObject({ relay: { subscriptionId: FUNCTION_IDENTITY, resourceGroupName: 'rg2', logicAppWorkflowName: 'relay2' }, policies: [EMPLOYEES], stages: ['assignmentRequestCreated', 'assignmentRequestRemoved'], callback: 'P14D', lcw: { callback: 'PT3H', authorizedApp: FUNCTION_CLIENT_ID }, name: 'eg' });
+  });
+
+  test('least privilege is the default: the identity and, with --lcw, its app id from azd\'s outputs; --least-privilege says the same', () => {
+    const least = { functionIdentity: FUNCTION_IDENTITY, lcw: { callback: 'PT1H', authorizedApp: FUNCTION_CLIENT_ID } };
+    expect(args(['--catalog', FINANCE, '--lcw']).desired).toMatchObject(least);
+    expect(args(['--catalog', FINANCE, '--lcw', '--least-privilege']).desired).toMatchObject(least);
+    expect(args(['--catalog', FINANCE, '--lcw'], { ...AZD_ENV, LEAST_PRIVILEGE: 'True' }).desired).toMatchObject(least);
+    expect(args(['--catalog', FINANCE, '--lcw', '--function-identity', FINANCE.toUpperCase(), '--function-client-id', EMPLOYEES.toUpperCase()]).desired).toMatchObject({ functionIdentity: FINANCE, lcw: { authorizedApp: EMPLOYEES } });
+    // --least-privilege wins over the deployment's LEAST_PRIVILEGE=false.
+    expect(args(['--catalog', FINANCE, '--least-privilege'], { ...AZD_ENV, LEAST_PRIVILEGE: 'false' }).desired.functionIdentity).toBe(FUNCTION_IDENTITY);
+  });
+
+  test('the broad grant, by --broad-permissions or LEAST_PRIVILEGE=false: no identity, no app id, none needed', () => {
+    const bare = { AZURE_SUBSCRIPTION_ID: AZD_ENV.AZURE_SUBSCRIPTION_ID, RELAY_RESOURCE_GROUP: 'rg', RELAY_LOGIC_APP_NAME: 'r' };
+    const broad = { functionIdentity: undefined, lcw: { callback: 'PT1H', authorizedApp: undefined } };
+    expect(args(['--catalog', FINANCE, '--lcw', '--broad-permissions'], bare).desired).toMatchObject(broad);
+    expect(args(['--catalog', FINANCE, '--lcw'], { ...bare, LEAST_PRIVILEGE: 'FALSE' }).desired).toMatchObject(broad);
+    expect(args(['--catalog', FINANCE, '--lcw'], { ...AZD_ENV, LEAST_PRIVILEGE: ' false ' }).desired).toMatchObject(broad);
+  });
+
+  test('--unregister --lcw needs the identity (to remove its role) but not the app id (the task extension goes)', () => {
+    expect(args(['--catalog', FINANCE, '--lcw', '--unregister'], { FUNCTION_IDENTITY_PRINCIPAL_ID: FUNCTION_IDENTITY }).desired).toMatchObject({ functionIdentity: FUNCTION_IDENTITY, lcw: { authorizedApp: undefined } });
   });
 
   test('--unregister needs no relay; --live reads a real tenant', () => {
-    expect(args(['--catalog', FINANCE, '--unregister', '--live', '--tenant-id', FINANCE], {})).toMatchObject({ desired: { mode: 'unregister', relay: undefined }, source: { kind: 'live', tenantId: FINANCE, graphBaseUrl: 'https://graph.microsoft.com' } });
+    expect(args(['--catalog', FINANCE, '--unregister', '--live', '--tenant-id', FINANCE], { FUNCTION_IDENTITY_PRINCIPAL_ID: FUNCTION_IDENTITY })).toMatchObject({ desired: { mode: 'unregister', relay: undefined }, source: { kind: 'live', tenantId: FINANCE, graphBaseUrl: 'https://graph.microsoft.com' } });
     expect(args(['--catalog', FINANCE, '--live', '--tenant-id', FINANCE, '--graph', 'https://graph.microsoft.us/']).source).toEqual({ kind: 'live', tenantId: FINANCE, graphBaseUrl: 'https://graph.microsoft.us' });
   });
 
@@ -63,9 +86,21 @@ describe('mistakes', () => {
     ['a callback that is not a duration', ['--catalog', FINANCE, '--callback', '1h'], AZD_ENV, '--callback must be an ISO 8601 duration'],
     ['an LCW callback over 3 hours', ['--catalog', FINANCE, '--lcw', '--lcw-callback', 'PT4H'], AZD_ENV, '--lcw-callback PT4H is outside PT5M to PT3H'],
     ['an LCW callback without --lcw', ['--catalog', FINANCE, '--lcw-callback', 'PT1H'], AZD_ENV, '--lcw-callback goes with --lcw'],
-    ['least privilege without an identity', ['--catalog', FINANCE, '--least-privilege'], { ...AZD_ENV, FUNCTION_IDENTITY_PRINCIPAL_ID: '' }, '--least-privilege needs --function-identity <object id> (or FUNCTION_IDENTITY_PRINCIPAL_ID, as azd sets it)'],
+    ['least privilege (the default) without an identity', ['--catalog', FINANCE], { ...AZD_ENV, FUNCTION_IDENTITY_PRINCIPAL_ID: '' }, "least privilege (the default) gives the function's identity the catalog role: give --function-identity <object id> (or FUNCTION_IDENTITY_PRINCIPAL_ID, as azd sets it), or --broad-permissions (or LEAST_PRIVILEGE=false) if the deployment granted EntitlementManagement.ReadWrite.All"],
+    ['--least-privilege without an identity', ['--catalog', FINANCE, '--least-privilege'], { ...AZD_ENV, FUNCTION_IDENTITY_PRINCIPAL_ID: '' }, "least privilege (the default) gives the function's identity the catalog role"],
+    ['--unregister without an identity', ['--catalog', FINANCE, '--unregister'], {}, 'give --function-identity <object id>'],
     ['an identity that is not a GUID', ['--catalog', FINANCE, '--least-privilege', '--function-identity', 'func'], AZD_ENV, '--function-identity must be a GUID, not "func"'],
-    ['an identity without least privilege', ['--catalog', FINANCE, '--function-identity', FUNCTION_IDENTITY], AZD_ENV, '--function-identity goes with --least-privilege'],
+    ["azd's identity that is not a GUID", ['--catalog', FINANCE], { ...AZD_ENV, FUNCTION_IDENTITY_PRINCIPAL_ID: 'func' }, 'FUNCTION_IDENTITY_PRINCIPAL_ID must be a GUID, not "func"'],
+    ['--lcw without the app id', ['--catalog', FINANCE, '--lcw'], { ...AZD_ENV, FUNCTION_IDENTITY_CLIENT_ID: ' ' }, "--lcw with least privilege lists the function's app in the task extension's authorizedApps: give --function-client-id <app id> (or FUNCTION_IDENTITY_CLIENT_ID, as azd sets it), or --broad-permissions (or LEAST_PRIVILEGE=false) if the deployment granted LifecycleWorkflows.ReadWrite.All"],
+    ['an app id that is not a GUID', ['--catalog', FINANCE, '--lcw', '--function-client-id', 'func-app'], AZD_ENV, '--function-client-id must be a GUID, not "func-app"'],
+    ["azd's app id that is not a GUID", ['--catalog', FINANCE, '--lcw'], { ...AZD_ENV, FUNCTION_IDENTITY_CLIENT_ID: 'func-app' }, 'FUNCTION_IDENTITY_CLIENT_ID must be a GUID, not "func-app"'],
+    ['an app id without --lcw', ['--catalog', FINANCE, '--function-client-id', FUNCTION_CLIENT_ID], AZD_ENV, '--function-client-id goes with --lcw (the task extension authorizes that app to resume)'],
+    ['both permission flags', ['--catalog', FINANCE, '--least-privilege', '--broad-permissions'], AZD_ENV, '--least-privilege and --broad-permissions contradict each other: give one (least privilege is the default)'],
+    ['an identity with --broad-permissions', ['--catalog', FINANCE, '--broad-permissions', '--function-identity', FUNCTION_IDENTITY], AZD_ENV, '--function-identity is for least privilege, which --broad-permissions (or LEAST_PRIVILEGE=false) turns off: leave one out'],
+    ['an identity with LEAST_PRIVILEGE=false', ['--catalog', FINANCE, '--function-identity', FUNCTION_IDENTITY], { ...AZD_ENV, LEAST_PRIVILEGE: 'false' }, '--function-identity is for least privilege'],
+    ['an app id with --broad-permissions', ['--catalog', FINANCE, '--lcw', '--broad-permissions', '--function-client-id', FUNCTION_CLIENT_ID], AZD_ENV, '--function-client-id is for least privilege, which --broad-permissions (or LEAST_PRIVILEGE=false) turns off: leave one out'],
+    ['a LEAST_PRIVILEGE that is not a boolean', ['--catalog', FINANCE], { ...AZD_ENV, LEAST_PRIVILEGE: 'maybe' }, 'LEAST_PRIVILEGE must be true or false, as azd sets it, not "maybe"'],
+    ['an empty app id', ['--catalog', FINANCE, '--lcw', '--function-client-id', ''], AZD_ENV, '--function-client-id needs a value'],
     ['an empty name', ['--catalog', FINANCE, '--name', ' '], AZD_ENV, '--name needs a value'],
     ['a name over 256 characters', ['--catalog', FINANCE, '--name', 'x'.repeat(257)], AZD_ENV, '--name must be 1 to 256 characters'],
     ['an unknown flag', ['--catalog', FINANCE, '--force'], AZD_ENV, "Unknown option '--force'"],
@@ -81,12 +116,12 @@ describe('mistakes', () => {
     expect(parsed.kind === 'usage-error' ? parsed.message : '').toContain(message);
   });
 
-  test('the command prints the mistake in one line and exits 2; --help prints the usage and exits 0', async () => {
+  test('the command prints the mistake in one line and the usage and exits 2; --help prints the usage and exits 0', async () => {
     const out: string[] = [];
     const err: string[] = [];
     const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
     expect(await registerCli(['--catalog', 'Finance'], io, { env: AZD_ENV })).toBe(2);
-    expect(err).toEqual(['register: --catalog must be a GUID, not "Finance" (npm run register -- --help)\n']);
+    expect(err).toEqual([`register: --catalog must be a GUID, not "Finance"\n\n${REGISTER_USAGE}\n`]);
     expect(await registerCli(['--help'], io, { env: {} })).toBe(0);
     expect(out.join('')).toMatch(/^Usage: npm run register -- --catalog <catalog id>/);
   });

@@ -1,6 +1,7 @@
 // `npm run register -- --pim` in-process against the tenant emulator: create, re-run, drift, what-if, linking a role's settings, unregister, and each refusal.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { CUSTOM_EXTENSION_RULE, PRE_APPROVAL_RULE_ID, type TenantEmulator } from '../../emulator/index.js';
+import { PIM_REGISTER_USAGE } from '../../src/register/pim/pim-usage.js';
 import { SOD } from '../emulator/graph-calls.js';
 import { freshEmulator, lines, register } from './register-run.js';
 
@@ -113,8 +114,8 @@ describe('linking role settings', () => {
 
   test('Azure resources: --link is refused (exit 2); the create prints the portal steps', async () => {
     const refused = await pim(['--pim', '--resource-type', 'azureResources', '--link', USER_ADMIN]);
-    expect([refused.code, refused.err.split('\n').length]).toEqual([2, 2]);
-    expect(refused.err).toContain('Azure resource roles keep their settings in Azure Resource Manager, not Graph');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/^register: --link: Azure resource roles keep their settings in Azure Resource Manager, not Graph.*\n\nUsage: npm run register -- --pim /);
     const run = await pim(['--pim', '--resource-type', 'azureResources']);
     expect(run.code).toBe(0);
     expect(run.out).toContain('Select Azure resources, then the resource.');
@@ -158,13 +159,15 @@ describe('refusals', () => {
     ['no resource type', ['--pim'], '--pim needs --resource-type: one of entraGroups, entraRoles, azureResources'],
     ['a resource id on another host', [...ROLES, '--resource-id', `api://other.example.net/${CLIENT}`], `--resource-id "api://other.example.net/${CLIENT}" must be api://${HOST}/<client id> (${CLIENT}): PIM requires`],
     ['a resource id not ending with the client id', [...ROLES, '--resource-id', `api://${HOST}/eg`], 'must be api://'],
-    ['a timeout not above the function\'s deadline', [...ROLES, '--timeout-ms', '9000'], "--timeout-ms must be a whole number above 9000 (the function's PIM_DEADLINE_MS is 9000 ms"],
+    ['a timeout not above the function\'s deadline', [...ROLES, '--timeout-ms', '9000'], "--timeout-ms must be a whole number of at least 9001 (the function's PIM_DEADLINE_MS is 9000 ms"],
     ['--access with roles', [...LINK, '--access', 'owner'], '--access is for --resource-type entraGroups'],
     ['a --link that is not a GUID', [...ROLES, '--link', 'User Administrator'], '--link must be a role definition id (GUID), not "user administrator"'],
-  ])('%s: exit 2, one line, no Graph call', async (_, argv, text) => {
+  ])('%s: exit 2, one line and the usage, no Graph call', async (_, argv, text) => {
     const run = await pim(argv);
     expect([run.code, run.calls]).toEqual([2, []]);
-    expect(run.err.split('\n')).toEqual([expect.stringContaining(text) as unknown, '']);
+    const [line, ...usage] = run.err.split('\n');
+    expect(line).toContain(text);
+    expect(usage.join('\n')).toBe(`\n${PIM_REGISTER_USAGE}\n`);
   });
 
   test('no function host in the flags or the environment: exit 2 naming FUNCTION_APP_URL', async () => {

@@ -1,5 +1,5 @@
 import type { RecordedCall, TenantEmulator } from '../../emulator/index.js';
-import { registerCli, type RegisterCliOptions } from '../../scripts/support/register-cli.js';
+import { registerCli, type RegisterCliOptions } from '../../scripts/register/register-cli.js';
 import { startTestEmulator } from '../support/emulator.js';
 
 /** The sample tenant's Finance catalog and its Employees policy (of Payments - Approver). */
@@ -7,6 +7,8 @@ export const FINANCE = '26803898-8c26-4ca8-ba50-15552ecd4c9d';
 export const EMPLOYEES = '94f213d6-cfa4-4bda-86f9-6bb659b87cb0';
 export const PAYMENTS = '97979783-38c5-40ae-b74e-404935a04ffd';
 export const FUNCTION_IDENTITY = '3f1e2d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
+/** The function identity's app (client) id: what a custom task extension's authorizedApps lists. */
+export const FUNCTION_CLIENT_ID = '9b8c7d6e-5f40-4a3b-8c2d-1e0f9a8b7c6d';
 export const ASSIGNMENT_MANAGER = 'e2182095-804a-4656-ae11-64734e9b7ae5';
 
 /** The catalog alone, and the catalog with the Employees policy calling the extension when a request is created. */
@@ -19,6 +21,7 @@ export const AZD_ENV = {
   RELAY_RESOURCE_GROUP: 'rg-entitlement-guard',
   RELAY_LOGIC_APP_NAME: 'eg-relay',
   FUNCTION_IDENTITY_PRINCIPAL_ID: FUNCTION_IDENTITY,
+  FUNCTION_IDENTITY_CLIENT_ID: FUNCTION_CLIENT_ID,
 } as const;
 
 export interface Run {

@@ -6,7 +6,7 @@ import { TableClient } from '@azure/data-tables';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { SAMPLE_TENANT_FILE, type TenantEmulator } from '../../emulator/index.js';
-import { emulatorCredential } from '../../scripts/support/emulator-credential.js';
+import { emulatorCredential } from '../../scripts/shared/emulator-credential.js';
 import { createGraphClient } from '../../src/graph/graph-client.js';
 import { createGraphHttp } from '../../src/graph/graph-http.js';
 import type { DecisionLedger, LedgerEntry } from '../../src/ledger/ledger.js';
@@ -17,6 +17,7 @@ import type { Clock } from '../../src/ports.js';
 import { requestsCli, type RequestsSource } from '../../src/requests/requests-cli.js';
 import { formatAge, isPast } from '../../src/requests/classify-requests.js';
 import { parseIsoDuration } from '../../src/checks/support/iso-duration.js';
+import { REQUESTS_USAGE } from '../../src/requests/requests-args.js';
 import { RequestsError } from '../../src/requests/requests-error.js';
 import type { TenantSource } from '../../src/tenant-source.js';
 import { miToken } from '../emulator/graph-calls.js';
@@ -308,30 +309,31 @@ describe('ages', () => {
   });
 });
 
-describe('misuse: one line on stderr, exit 2', () => {
+describe('misuse: one line on stderr and the usage, exit 2', () => {
   test.each([
-    [['--catalog', 'finance'], 'requests: --catalog must be a GUID, not "finance" (npm run requests -- --help)\n'],
-    [['--package', '1234'], 'requests: --package must be a GUID, not "1234" (npm run requests -- --help)\n'],
-    [['--extension', 'x'], 'requests: --extension must be a GUID, not "x" (npm run requests -- --help)\n'],
-    [['--older-than', '30 minutes'], 'requests: --older-than must be an ISO 8601 duration such as PT30M or P1D, not "30 minutes" (npm run requests -- --help)\n'],
-    [['--extension', IT, '--name', 'x'], 'requests: give --extension <id> or --name <display name>, not both (npm run requests -- --help)\n'],
-    [['--name', ' '], 'requests: --name must not be empty (npm run requests -- --help)\n'],
-    [['--ledger', `${LEDGER_URL}?sv=2024&sig=x`], 'requests: --ledger must carry no query (no SAS token), fragment or credentials: the managed identity signs in (npm run requests -- --help)\n'],
-    [['--live'], 'requests: --live needs --tenant-id <tenant id> (npm run requests -- --help)\n'],
-    [['--state', 'x'], expect.stringMatching(/^requests: Unknown option '--state'.*\(npm run requests -- --help\)\n$/) as unknown],
-    [['stray'], expect.stringMatching(/^requests: .*stray.*\n$/) as unknown],
+    [['--catalog', 'finance'], 'requests: --catalog must be a GUID, not "finance"'],
+    [['--package', '1234'], 'requests: --package must be a GUID, not "1234"'],
+    [['--extension', 'x'], 'requests: --extension must be a GUID, not "x"'],
+    [['--older-than', '30 minutes'], 'requests: --older-than must be an ISO 8601 duration such as PT30M or P1D, not "30 minutes"'],
+    [['--extension', IT, '--name', 'x'], 'requests: give --extension <id> or --name <display name>, not both'],
+    [['--name', ' '], 'requests: --name must not be empty'],
+    [['--ledger', `${LEDGER_URL}?sv=2024&sig=x`], 'requests: --ledger must carry no query (no SAS token), fragment or credentials: the managed identity signs in'],
+    [['--live'], 'requests: --live needs --tenant-id <tenant id>'],
+    [['--state', 'x'], expect.stringMatching(/^requests: Unknown option '--state'$/) as unknown],
+    [['stray'], expect.stringMatching(/^requests: .*stray/) as unknown],
   ])('%j', async (argv, message) => {
     const { code, out, err } = await run(argv);
     expect(code).toBe(2);
     expect(out).toBe('');
-    expect(err).toEqual(message);
-    expect(err.trimEnd().split('\n')).toHaveLength(1);
+    const [line, ...usage] = err.split('\n');
+    expect(line).toEqual(message);
+    expect(usage.join('\n')).toBe(`\n${REQUESTS_USAGE}\n`);
   });
 
   test('DECISION_LEDGER_URL that is not a table URL', async () => {
     const { code, err } = await run([], { env: { DECISION_LEDGER_URL: 'http://example.com/t' } });
     expect(code).toBe(2);
-    expect(err).toBe('requests: DECISION_LEDGER_URL must be an https URL such as https://<account>.table.core.windows.net/<table> (npm run requests -- --help)\n');
+    expect(err).toBe(`requests: DECISION_LEDGER_URL must be an https URL such as https://<account>.table.core.windows.net/<table>\n\n${REQUESTS_USAGE}\n`);
   });
 
   test('an unknown catalog or package, a catalog without our extension: exit 2, saying which', async () => {

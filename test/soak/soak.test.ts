@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
 import { startLocalHost, type LocalHost } from '../../host/local-host.js';
-import { addSoakFaults } from '../../scripts/support/soak-faults.js';
-import { runSoak } from '../../scripts/support/soak-run.js';
-import { verifySoak } from '../../scripts/support/soak-verify.js';
+import { addSoakFaults } from '../../scripts/soak/soak-faults.js';
+import { runSoak } from '../../scripts/soak/soak-run.js';
+import { verifySoak } from '../../scripts/soak/soak-verify.js';
 import { startTestEmulator } from '../support/emulator.js';
 
 let emulator: TenantEmulator;

@@ -1,10 +1,10 @@
-// The scan on a generated tenant (emulator/scale-tenant.ts): the pairs of conflicting packages
+// The scan on a generated tenant (emulator/directory/scale-tenant.ts): the pairs of conflicting packages
 // give back exactly the conflicts the generator placed; everyone in All Staff is read through its
-// pages once. The 50,000-user figure is `benchScan` (scripts/support/scan-bench.ts), not a test.
+// pages once. The 50,000-user figure is `benchScan` (scripts/bench/scan-bench.ts), not a test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateScaleTenant, type TenantEmulator } from '../../emulator/index.js';
-import { emulatorCredential } from '../../scripts/support/emulator-credential.js';
-import { scaleRules } from '../../scripts/support/scan-bench.js';
+import { emulatorCredential } from '../../scripts/shared/emulator-credential.js';
+import { scaleRules } from '../../scripts/bench/scan-bench.js';
 import { createGraphClient } from '../../src/graph/graph-client.js';
 import { createGraphHttp } from '../../src/graph/graph-http.js';
 import { systemClock } from '../../src/ports.js';

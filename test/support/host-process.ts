@@ -1,8 +1,8 @@
 import { build } from 'esbuild';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { repositoryRoot } from '../../scripts/support/scenarios.js';
-import { spawnListening, type LocalHostProcess } from '../../scripts/support/local-host-process.js';
+import { repositoryRoot } from '../../scripts/demo/scenarios.js';
+import { spawnListening, type LocalHostProcess } from '../../scripts/shared/local-host-process.js';
 
 /**
  * `npm start`'s local host (host/main.ts) bundled for this test run with esbuild (well under a

@@ -28,6 +28,7 @@ describe('what-if arguments for a PIM activation', () => {
       kind: 'activation',
       user: ROWAN,
       policyPath: undefined,
+      policyOrigin: 'default',
       json: false,
       source: { kind: 'emulator', tenantFile: undefined },
       allowDenyAtApprovedStage: false,

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { whatIfCli } from '../../scripts/support/what-if-cli.js';
-import { SAMPLE_POLICY } from '../../scripts/support/scenarios.js';
+import { whatIfCli } from '../../scripts/what-if/what-if-cli.js';
+import { SAMPLE_POLICY } from '../../scripts/demo/scenarios.js';
 import { appFor, callPimHandler } from '../support/app.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { guid } from '../support/graph-paths.js';
@@ -95,7 +95,7 @@ describe('read-only', () => {
   });
 
   it('no module of the what-if imports the decision ledger or the PIM handler that writes it', () => {
-    const files = [...readdirSync('src/what-if').map((f) => join('src/what-if', f)), 'scripts/what-if.ts', 'scripts/support/what-if-cli.ts'];
+    const files = [...readdirSync('src/what-if').map((f) => join('src/what-if', f)), 'scripts/what-if.ts', 'scripts/what-if/what-if-cli.ts'];
     const imports = files.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => `${file}: ${m[1] ?? ''}`));
     expect(imports.filter((line) => /\/ledger\/|handle-activation|pim-entry|ledger-entries/.test(line))).toEqual([]);
   });

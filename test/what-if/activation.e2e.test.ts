@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { whatIfCli, type CliOptions } from '../../scripts/support/what-if-cli.js';
-import { SAMPLE_POLICY } from '../../scripts/support/scenarios.js';
+import { whatIfCli, type CliOptions } from '../../scripts/what-if/what-if-cli.js';
+import { SAMPLE_POLICY } from '../../scripts/demo/scenarios.js';
 import { systemClock } from '../../src/ports.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { guid } from '../support/graph-paths.js';
@@ -67,7 +67,7 @@ describe('what-if for a Microsoft Entra role activation under the sample policy'
       `  Microsoft Entra roles (entraRoles): unifiedRoleAssignmentScheduleRequest, selfActivate, made-up request ${REQUEST_ID}`,
       '  starts 2031-01-07T10:00:00.000Z (from --start), lasts PT8H',
       '  justification "Reset passwords for the new joiners"; ticket ServiceNow CHG0012345',
-      expect.stringMatching(/^ {2}policy .*sample\.policy\.json \(sha256:[0-9a-f]{16}, enforce\); read from the tenant emulator \(.*contoso\.json\)$/),
+      expect.stringMatching(/^ {2}policy .*sample\.policy\.json \(--policy; sha256:[0-9a-f]{16}, enforce\); read from the tenant emulator \(.*contoso\.json\)$/),
     ]);
     expect(run.lines).toEqual(expect.arrayContaining([
       'PIM would get: Denied (the activation is refused; PIM shows the user the reasons).',

@@ -27,6 +27,7 @@ describe('what-if arguments', () => {
       stage: 'assignmentRequestCreated',
       requestType: 'userAdd',
       policyPath: undefined,
+      policyOrigin: 'default',
       catalogId: undefined,
       assignmentPolicyId: undefined,
       json: false,
@@ -60,8 +61,8 @@ describe('what-if arguments', () => {
   });
 
   it('POLICY_PATH and ALLOW_DENY_AT_APPROVED_STAGE are read as the function reads them; --policy wins', () => {
-    expect(run(base, { POLICY_PATH: 'env.json', ALLOW_DENY_AT_APPROVED_STAGE: 'true' })).toMatchObject({ policyPath: 'env.json', allowDenyAtApprovedStage: true });
-    expect(run([...base, '--policy', 'flag.json'], { POLICY_PATH: 'env.json', ALLOW_DENY_AT_APPROVED_STAGE: '0' })).toMatchObject({ policyPath: 'flag.json', allowDenyAtApprovedStage: false });
+    expect(run(base, { POLICY_PATH: 'env.json', ALLOW_DENY_AT_APPROVED_STAGE: 'true' })).toMatchObject({ policyPath: 'env.json', policyOrigin: 'POLICY_PATH', allowDenyAtApprovedStage: true });
+    expect(run([...base, '--policy', 'flag.json'], { POLICY_PATH: 'env.json', ALLOW_DENY_AT_APPROVED_STAGE: '0' })).toMatchObject({ policyPath: 'flag.json', policyOrigin: '--policy', allowDenyAtApprovedStage: false });
   });
 
   it('--live with a tenant id, Graph defaulting to the public cloud', () => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_TENANT_FILE, type TenantEmulator } from '../../emulator/index.js';
-import { whatIfCli } from '../../scripts/support/what-if-cli.js';
-import { SAMPLE_POLICY } from '../../scripts/support/scenarios.js';
+import { whatIfCli } from '../../scripts/what-if/what-if-cli.js';
+import { SAMPLE_POLICY } from '../../scripts/demo/scenarios.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { guid } from '../support/graph-paths.js';
 
@@ -92,7 +92,7 @@ describe('what-if: a clean user and package', () => {
         '  targetEligibleRoles       GET v1.0 /roleManagement/directory/roleEligibilitySchedules: loaded, 200',
       ]),
     );
-    expect(run.lines[2]).toMatch(/^ {2}policy .*sample\.policy\.json \(sha256:[0-9a-f]{16}, enforce\); read from the tenant emulator \(.*contoso\.json\)$/);
+    expect(run.lines[2]).toMatch(/^ {2}policy .*sample\.policy\.json \(--policy; sha256:[0-9a-f]{16}, enforce\); read from the tenant emulator \(.*contoso\.json\)$/);
   });
 
   it('reads only: every Graph call is a GET, the request read finds nothing, nothing is resumed', async () => {
@@ -225,7 +225,7 @@ describe('what-if: what stops it', () => {
 
   it('a policy that cannot be read: its message, exit 2, no emulator started', async () => {
     const run = await whatIf(['--user', AVERY, '--package', PAYMENTS, '--policy', join(dir, 'missing.json')]);
-    expect(run).toMatchObject({ code: 2, out: '', err: `what-if: Policy ${join(dir, 'missing.json')} cannot be read (ENOENT); set POLICY_PATH to the policy document.\n`, emulator: undefined });
+    expect(run).toMatchObject({ code: 2, out: '', err: `what-if: --policy ${join(dir, 'missing.json')}: no such file\n`, emulator: undefined });
   });
 
   it('a policy that does not validate: the loader\'s message pointing at the place, exit 2', async () => {

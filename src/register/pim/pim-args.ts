@@ -1,4 +1,6 @@
 import { parseCommand, readFlags, UsageError, type ParsedCommand } from '../../cli/command-line.js';
+import { wholeNumber } from '../../cli/number-flags.js';
+import { PIM_DEADLINE_MS_RANGE } from '../../config.js';
 import { sourceArg } from '../../cli/source-args.js';
 import { isGuidText } from '../../guid.js';
 import { TENANT_SOURCE_OPTIONS, type TenantSource } from '../../tenant-source.js';
@@ -35,7 +37,7 @@ const OPTIONS = {
   'what-if': { type: 'boolean' },
   json: { type: 'boolean' },
   ...TENANT_SOURCE_OPTIONS,
-  help: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -94,12 +96,6 @@ function endpointOf(values: Record<string, unknown>, env: Env): PimEndpoint {
   return { host, targetUrl: `https://${host}/api/pim`, resourceId: resourceIdOf(values, env, host) };
 }
 
-function wholeNumber(value: string, flag: string, min: number, why: string): number {
-  const n = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= min)) throw new UsageError(`${flag} must be a whole number ${min === 0 ? '(0 or more)' : `above ${min - 1}`}${why}, not "${value}"`);
-  return n;
-}
-
 function linksOf(values: Record<string, unknown>, type: PimResourceType): PimLinkTarget[] {
   const ids = [...new Set(((values['link'] as string[] | undefined) ?? []).map((v) => v.trim().toLowerCase()))];
   const access = values['access'] as string | undefined;
@@ -117,10 +113,11 @@ function desiredOf(values: Record<string, unknown>, env: Env): PimDesired {
   const name = (values['name'] as string | undefined)?.trim() ?? `entitlement-guard (${resourceType})`;
   if (name === '' || name.length > 256) throw new UsageError('--name must be 1 to 256 characters');
   const deadlineText = env[PIM_ENV.deadline]?.trim();
-  const deadline = deadlineText !== undefined && /^\d{1,6}$/.test(deadlineText) ? Number(deadlineText) : FUNCTION_PIM_DEADLINE_MS;
+  // A deadline the function would refuse at start-up is refused here too.
+  const deadline = deadlineText === undefined || deadlineText === '' ? FUNCTION_PIM_DEADLINE_MS : wholeNumber(deadlineText, PIM_ENV.deadline, PIM_DEADLINE_MS_RANGE);
   const timeoutText = values['timeout-ms'] as string | undefined;
   const why = ` (the function's ${PIM_ENV.deadline} is ${deadline} ms: PIM must wait longer than the function takes)`;
-  const timeoutMs = timeoutText === undefined ? Math.max(DEFAULT_TIMEOUT_MS, deadline + 1000) : wholeNumber(timeoutText, '--timeout-ms', deadline + 1, why);
+  const timeoutMs = timeoutText === undefined ? Math.max(DEFAULT_TIMEOUT_MS, deadline + 1000) : wholeNumber(timeoutText, '--timeout-ms', { min: deadline + 1, why });
   const retriesText = values['retries'] as string | undefined;
   return {
     mode: unregister ? 'unregister' : 'register',
@@ -128,7 +125,7 @@ function desiredOf(values: Record<string, unknown>, env: Env): PimDesired {
     name,
     endpoint: unregister ? undefined : endpointOf(values, env),
     timeoutMs,
-    maximumRetries: retriesText === undefined ? DEFAULT_RETRIES : wholeNumber(retriesText, '--retries', 0, ''),
+    maximumRetries: retriesText === undefined ? DEFAULT_RETRIES : wholeNumber(retriesText, '--retries', { min: 0 }),
     links: linksOf(values, resourceType),
   };
 }

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
+import { typesFile, vendoredIndex, type Property, type Ref, type ResourceTypeNode, type TypeNode } from './azure-type-files.js';
 import { evaluate } from './bicep-eval.js';
-import { hasVariable, named, nestedResources, params, resources, unwrapAny, variable, type Declared } from './bicep-query.js';
-import { REPO, type BicepFile } from './bicep-tree.js';
+import { extensionAliases, hasVariable, named, nestedResources, params, resources, unwrapAny, variable, type Declared } from './bicep-query.js';
+import { isDisabled } from './bicep-pragmas.js';
+import type { BicepFile } from './bicep-tree.js';
 
 /**
  * Checks resource declarations against the Azure resource type definitions the Bicep compiler
@@ -15,62 +15,10 @@ import { REPO, type BicepFile } from './bicep-tree.js';
  * checked as far as its form tells, never guessed.
  */
 
-export const AZURE_TYPES = join(REPO, 'test', 'infra', 'azure-types');
-
-interface Ref {
-  readonly $ref: string;
-}
-interface Property {
-  readonly type: Ref;
-  readonly flags?: number;
-}
-type TypeNode =
-  | { readonly $type: 'ResourceType'; readonly name: string; readonly body: Ref }
-  | { readonly $type: 'ObjectType'; readonly name: string; readonly properties: Readonly<Record<string, Property>>; readonly additionalProperties?: Ref }
-  | { readonly $type: 'DiscriminatedObjectType'; readonly name: string; readonly discriminator: string; readonly baseProperties: Readonly<Record<string, Property>>; readonly elements: Readonly<Record<string, Ref>> }
-  | { readonly $type: 'StringType'; readonly minLength?: number; readonly maxLength?: number; readonly pattern?: string }
-  | { readonly $type: 'StringLiteralType'; readonly value: string }
-  | { readonly $type: 'UnionType'; readonly elements: readonly Ref[] }
-  | { readonly $type: 'ArrayType'; readonly itemType: Ref; readonly minLength?: number; readonly maxLength?: number }
-  | { readonly $type: 'IntegerType'; readonly minValue?: number; readonly maxValue?: number }
-  | { readonly $type: 'BooleanType' }
-  | { readonly $type: 'AnyType' }
-  | { readonly $type: 'NullType' }
-  | { readonly $type: 'ResourceFunctionType' };
-
 const FLAG = { required: 1, readOnly: 2, identifier: 16 } as const;
 
 /** Keys of a resource body that are Bicep's own, not the resource type's. */
 const BICEP_KEYWORDS = new Set(['parent', 'scope', 'dependsOn']);
-
-type Index = Readonly<Record<string, Readonly<Record<string, string>>>>;
-
-let index: Index | undefined;
-/** Resource type → API version → types.json (relative to AZURE_TYPES). */
-export function vendoredIndex(): Index {
-  index ??= JSON.parse(readFileSync(join(AZURE_TYPES, 'index.json'), 'utf8')) as Index;
-  return index;
-}
-
-const files = new Map<string, readonly TypeNode[]>();
-function typesFile(path: string): readonly TypeNode[] {
-  let types = files.get(path);
-  if (types === undefined) {
-    types = JSON.parse(readFileSync(join(AZURE_TYPES, path), 'utf8')) as TypeNode[];
-    files.set(path, types);
-  }
-  return types;
-}
-
-/** Every ResourceType a vendored types.json defines, as type@apiVersion → file. */
-export function definedResourceTypes(path: string): string[] {
-  return typesFile(path).flatMap((t) => (t.$type === 'ResourceType' ? [t.name] : []));
-}
-
-export function isVendored(typeAtVersion: string): boolean {
-  const [type = '', version = ''] = typeAtVersion.split('@');
-  return vendoredIndex()[type]?.[version] !== undefined;
-}
 
 interface Context {
   readonly file: BicepFile;
@@ -88,7 +36,16 @@ function resolve(ctx: Context, ref: Ref): TypeNode {
   return t;
 }
 
+/** The compiler's code for a problem of a property's value (what `#disable-next-line <code>` names). */
+function codeOf(message: string): string {
+  if (message.startsWith('no such property')) return 'BCP037';
+  if (message === 'read-only') return 'BCP073';
+  if (message === 'required, missing') return 'BCP035';
+  return 'BCP036';
+}
+
 function report(ctx: Context, node: Node, path: string, message: string): void {
+  if (isDisabled(ctx.file, node, codeOf(message))) return;
   ctx.problems.push(`${ctx.file.path}:${String(node.startPosition.row + 1)} ${ctx.resource} ${path}: ${message}`);
 }
 
@@ -301,7 +258,7 @@ function propertiesOf(ctx: Context, node: Node, t: TypeNode, path: string): { pr
   if (value?.type === 'string' && !named(value).some((p) => p.type === 'interpolation')) {
     const chosen = t.elements[evaluate(ctx.file, value) as string];
     if (chosen === undefined) {
-      report(ctx, value, `${path}.${t.discriminator}`, `${value.text} is none of ${Object.keys(t.elements).join(', ')}`);
+      report(ctx, value, path === '' ? t.discriminator : `${path}.${t.discriminator}`, `${value.text} is none of ${Object.keys(t.elements).join(', ')}`);
       return { properties: t.baseProperties, additional: undefined, complete: false };
     }
     const element = resolve(ctx, chosen);
@@ -358,38 +315,80 @@ export interface ResourceCheck {
   readonly existing: boolean;
   readonly vendored: boolean;
   readonly problems: readonly string[];
+  /** The declaration, and its type's definition when vendored (for the scope checks). */
+  readonly declared: Declared;
+  readonly resourceType: ResourceTypeNode | undefined;
+  /** The enclosing declaration's symbol, for a resource declared inside another. */
+  readonly enclosing: string | undefined;
 }
 
-function checkDeclaration(file: BicepFile, declared: Declared, parent: string | undefined, out: ResourceCheck[]): void {
-  const target = fullTarget(declared.target, parent);
-  const problems: string[] = [];
+/** Alias (`extension <alias>`) → the types.json of the extension bicepconfig.json names (undefined: none vendored). */
+export type Extensions = ReadonlyMap<string, string | undefined>;
+
+function problemAt(file: BicepFile, node: Node, target: string, message: string): string {
+  return `${file.path}:${String(node.startPosition.row + 1)} ${target}: ${message}`;
+}
+
+/** The types.json a type@apiVersion is defined in, for this file: Graph types through its extension. */
+function definitionOf(file: BicepFile, declared: Declared, target: string, extensions: Extensions, problems: string[]): string | undefined {
   const [type = '', version = ''] = target.split('@');
+  if (type.startsWith('Microsoft.Graph/')) {
+    const aliases = extensionAliases(file).filter((a) => extensions.has(a));
+    if (aliases.length === 0) {
+      problems.push(problemAt(file, declared.node, target, 'a Microsoft Graph type in a file without `extension` of the Graph extension (bicepconfig.json)'));
+      return undefined;
+    }
+    const paths = aliases.map((a) => extensions.get(a)).filter((p): p is string => p !== undefined);
+    // No vendored version behind the alias: bicepconfig.json's problem, reported there.
+    if (paths.length === 0) return undefined;
+    const path = paths.find((p) => typesFile(p).resourceTypes.has(target));
+    if (path === undefined) {
+      const defined = paths.flatMap((p) => [...typesFile(p).resourceTypes.keys()]).filter((t) => t.startsWith(`${type}@`));
+      problems.push(problemAt(file, declared.node, target, `the Graph extension (${aliases.join(', ')}) defines no such type${defined.length > 0 ? ` (it has ${defined.join(', ')})` : ''}`));
+    }
+    return path;
+  }
   const path = vendoredIndex()[type]?.[version];
+  if (path === undefined) {
+    const versions = Object.keys(vendoredIndex()[type] ?? {});
+    const known = versions.length > 0 ? `vendored: ${versions.join(', ')}` : 'no version of this type is vendored';
+    problems.push(problemAt(file, declared.node, target, `no type definitions for this API version (${known}): a nonexistent version, or one to vendor from Azure/bicep-types-az`));
+  }
+  return path;
+}
+
+function checkDeclaration(file: BicepFile, declared: Declared, parent: { target: string; symbol: string } | undefined, extensions: Extensions, out: ResourceCheck[]): void {
+  const target = fullTarget(declared.target, parent?.target);
+  const problems: string[] = [];
+  const path = definitionOf(file, declared, target, extensions, problems);
+  let resourceType: ResourceTypeNode | undefined;
   if (path !== undefined) {
-    const types = typesFile(path);
-    const resourceType = types.find((t) => t.$type === 'ResourceType' && t.name === target);
-    if (resourceType?.$type !== 'ResourceType') throw new Error(`${path} does not define ${target}, though index.json says so`);
+    const { types, resourceTypes } = typesFile(path);
+    resourceType = resourceTypes.get(target);
+    if (resourceType === undefined) throw new Error(`${path} does not define ${target}, though index.json says so`);
     const ctx: Context = { file, types, resource: target, problems, following: new Set() };
     const body = resolve(ctx, resourceType.body);
     if (declared.body.type !== 'object') report(ctx, declared.body, '', `a ${declared.body.type} where a resource body is expected`);
     else if (declared.existing) {
       // A reference: only how to find the resource is written, its name (Azure) or a property the
       // type flags as an identifier (the Graph extension's uniqueName, appId, userPrincipalName).
+      // A name-discriminated type (sites/config) has the properties of the body its name selects.
+      const { properties } = propertiesOf(ctx, declared.body, body, '');
       for (const p of named(declared.body).filter((c) => c.type === 'object_property' && named(c)[0]?.type !== 'resource_declaration')) {
         const key = keyOf(p);
-        const property = body.$type === 'ObjectType' ? body.properties[key] : undefined;
+        const property = properties[key];
         if (property !== undefined && (key === 'name' || ((property.flags ?? 0) & FLAG.identifier) !== 0)) check(ctx, named(p).at(-1) as Node, property.type, key);
         else if (!BICEP_KEYWORDS.has(key)) report(ctx, p, key, 'an existing resource takes only its name (or identifier), parent and scope');
       }
     } else checkObject(ctx, declared.body, body, '', true);
   }
-  out.push({ target, symbol: declared.symbol, existing: declared.existing, vendored: path !== undefined, problems });
-  for (const nested of nestedResources(declared.body)) checkDeclaration(file, nested, target, out);
+  out.push({ target, symbol: declared.symbol, existing: declared.existing, vendored: path !== undefined, problems, declared, resourceType, enclosing: parent?.symbol });
+  for (const nested of nestedResources(declared.body)) checkDeclaration(file, nested, { target, symbol: declared.symbol }, extensions, out);
 }
 
-/** Every resource a Bicep file declares (nested ones too), each checked against its vendored type if there is one. */
-export function checkResources(file: BicepFile): ResourceCheck[] {
+/** Every resource a Bicep file declares (nested ones too), each checked against its vendored type. */
+export function checkResources(file: BicepFile, extensions: Extensions): ResourceCheck[] {
   const out: ResourceCheck[] = [];
-  for (const declared of resources(file)) checkDeclaration(file, declared, undefined, out);
+  for (const declared of resources(file)) checkDeclaration(file, declared, undefined, extensions, out);
   return out;
 }

@@ -12,6 +12,11 @@ import type { BicepFile } from './bicep-tree.js';
  * properties (or a module's outputs) only when the test states them (Scope.runtime).
  */
 
+/** A fail() the evaluation reached: the deployment would stop with this message. */
+export class BicepFail extends Error {
+  override readonly name = 'BicepFail';
+}
+
 export type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
 
 export const DEPLOYMENT = {
@@ -60,6 +65,10 @@ const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   range: (start, count) => Array.from({ length: count as number }, (_, i) => (start as number) + i),
   string: (v) => (typeof v === 'string' ? v : JSON.stringify(v)),
   union: (...objects) => Object.assign({}, ...(objects as object[])) as Value,
+  // Bicep's fail(): the deployment stops with the message (reached only on the branch taken).
+  fail: (message) => {
+    throw new BicepFail(str(message));
+  },
   // Deterministic like Bicep's guid(): the same arguments give the same id.
   guid: (...parts) => {
     const hex = createHash('sha256').update(parts.map(text).join('|')).digest('hex');

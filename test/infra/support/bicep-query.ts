@@ -180,6 +180,14 @@ export function unwrapAny(node: Node): Node {
   return (args === null ? undefined : named(args)[0]) ?? node;
 }
 
+/**
+ * What a file's `extension` statements name: a bicepconfig.json alias, or a registry reference
+ * written inline (`extension 'br:…'`, unquoted here). The parser does not know them: read from the text.
+ */
+export function extensionAliases(file: BicepFile): string[] {
+  return [...file.text.matchAll(/^[ \t]*extension[ \t]+(\w+|'[^'\r\n]+')/gm)].map((m) => (m[1] ?? '').replace(/^'(.*)'$/, '$1'));
+}
+
 /** Text with runs of whitespace collapsed, for comparing short expressions. */
 export function squeeze(node: Node): string {
   return node.text.replace(/\s+/g, ' ').trim();

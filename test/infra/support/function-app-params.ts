@@ -16,7 +16,6 @@ export const MODULE_PARAMS: Readonly<Record<string, Value>> = {
   location: 'swedencentral',
   tags: {},
   identityId: IDENTITY_ID,
-  storageAccountName: 'sttest',
   blobEndpoint: 'https://sttest.blob.core.windows.net/',
   tableEndpoint: 'https://sttest.table.core.windows.net/',
   ledgerTableName: 'decisions',
