@@ -14,8 +14,11 @@ export function readFlags<T extends ParseArgsOptionsConfig>(argv: readonly strin
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    if (!(error instanceof Error)) throw new UsageError('the arguments cannot be read');
-    throw new UsageError(firstLine ? (error.message.split('\n')[0] ?? error.message) : error.message);
+    // node:util's errors are checked by shape, not instanceof: they come from Node's own realm,
+    // which need not be the caller's (a vm context, as the tests run in).
+    const message = typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string' ? error.message : undefined;
+    if (message === undefined) throw new UsageError('the arguments cannot be read');
+    throw new UsageError(firstLine ? (message.split('\n')[0] ?? message) : message);
   }
 }
 

@@ -21,8 +21,11 @@ beforeAll(async () => {
   emulator = await startTestEmulator();
 }, 60_000);
 afterAll(async () => {
-  await emulator.close();
-  rmSync(dir, { recursive: true, force: true });
+  try {
+    await emulator.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 type Started = { started: true; functions: string[] } | { started: false; name: string; code: string; message: string };

@@ -18,9 +18,11 @@ beforeAll(() => {
   copyFileSync('scripts/build.mjs', join(root, 'scripts', 'build.mjs'));
   symlinkSync(resolve('node_modules'), join(root, 'node_modules'), 'dir');
   writeFileSync(join(root, 'tsconfig.build.json'), JSON.stringify({
-    compilerOptions: { target: 'es2023', module: 'nodenext', moduleResolution: 'nodenext', strict: true, rootDir: '.', outDir: 'dist', types: [] },
+    // No standard library, a few empty global types instead: each compile takes a fraction of a second.
+    compilerOptions: { target: 'es2023', module: 'nodenext', moduleResolution: 'nodenext', strict: true, rootDir: '.', outDir: 'dist', types: [], noLib: true },
     include: ['src'],
   }));
+  writeFileSync(join(root, 'src', 'globals.d.ts'), ['Array<T>', 'Boolean', 'CallableFunction', 'Function', 'IArguments', 'NewableFunction', 'Number', 'Object', 'RegExp', 'String'].map((t) => `interface ${t} {}\n`).join(''));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ type: 'module' }));
   writeFileSync(join(root, 'src', 'a.ts'), 'export const a: number = 1;\n');
 });

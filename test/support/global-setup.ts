@@ -37,6 +37,10 @@ function runTempDir(): { readonly dir: string; check(): void } {
 
 /** Creates the run's CA and its pool of emulator signing keys (signing-key-pool.ts); workers inherit NODE_EXTRA_CA_CERTS (Node reads it only at start-up). */
 export default async function setup(): Promise<() => void> {
+  // vitest.config.ts has two projects, and each runs the global setup: the run's directory, CA
+  // and keys are made once, by the first, which also checks and removes them at the end.
+  if (process.env['EG_TEST_RUN_OWNER'] === String(process.pid)) return () => undefined;
+  process.env['EG_TEST_RUN_OWNER'] = String(process.pid);
   const temp = runTempDir();
   const dir = join(temp.dir, 'test-ca');
   mkdirSync(dir);
