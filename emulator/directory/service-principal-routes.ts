@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { RouteCall } from '../graph/graph-call.js';
 import { readGovernanceQuery, selection } from '../graph/collection-query.js';
 import { directoryNotFound, graphError, type GraphReply } from '../graph/graph-errors.js';
 import { collectionReply } from '../graph/graph-paging.js';
@@ -32,16 +32,6 @@ export const SERVICE_PRINCIPAL_PROPERTIES = [
   'id', 'deletedDateTime', 'accountEnabled', 'alternativeNames', 'appDisplayName', 'appId', 'appRoleAssignmentRequired', 'appRoles', 'displayName', 'servicePrincipalNames',
   'servicePrincipalType', 'tags',
 ] as const;
-
-/** One call to a /servicePrincipals route: the path after the version, as sent. */
-export interface ServicePrincipalCall {
-  readonly version: string;
-  readonly method: string;
-  readonly path: readonly string[];
-  readonly query: URLSearchParams;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: unknown;
-}
 
 /** /servicePrincipals, /servicePrincipals/{id} and /servicePrincipals/{id}/appRoleAssignments (appRoleAssignedTo stays governance's). */
 export function isServicePrincipalPath(path: readonly string[]): boolean {
@@ -85,7 +75,7 @@ export function grantObject(store: ServicePrincipals, grant: ServicePrincipalApp
 }
 
 /** GET /servicePrincipals: only `$filter=appId eq '{guid}'` is served, with $select, $top, $count and paging. */
-function listServicePrincipals(t: TenantFacts, call: ServicePrincipalCall): GraphReply {
+function listServicePrincipals(t: TenantFacts, call: RouteCall): GraphReply {
   const q = readGovernanceQuery(call.query, ['appId']);
   if ('status' in q) return q;
   const properties = resolveSelect(q.select, SERVICE_PRINCIPAL_PROPERTIES, SERVICE_PRINCIPAL_PROPERTIES, SERVICE_PRINCIPAL_TYPE);
@@ -97,7 +87,7 @@ function listServicePrincipals(t: TenantFacts, call: ServicePrincipalCall): Grap
 }
 
 /** GET /servicePrincipals/{id}: $select only; 404 for an id no read finds (unknown, or not replicated yet). */
-function servicePrincipalEntity(t: TenantFacts, call: ServicePrincipalCall, id: string): GraphReply {
+function servicePrincipalEntity(t: TenantFacts, call: RouteCall, id: string): GraphReply {
   const q = readGovernanceQuery(call.query);
   if ('status' in q) return q;
   const properties = resolveSelect(q.select, SERVICE_PRINCIPAL_PROPERTIES, SERVICE_PRINCIPAL_PROPERTIES, SERVICE_PRINCIPAL_TYPE);
@@ -108,7 +98,7 @@ function servicePrincipalEntity(t: TenantFacts, call: ServicePrincipalCall, id: 
 }
 
 /** GET /servicePrincipals/{id}/appRoleAssignments: the app roles the service principal holds, paged. */
-function grantsOf(t: TenantFacts, call: ServicePrincipalCall, id: string): GraphReply {
+function grantsOf(t: TenantFacts, call: RouteCall, id: string): GraphReply {
   const q = readGovernanceQuery(call.query);
   if ('status' in q) return q;
   const known = APP_ROLE_ASSIGNMENT_PROPERTIES[call.version] ?? [];
@@ -122,7 +112,7 @@ function grantsOf(t: TenantFacts, call: ServicePrincipalCall, id: string): Graph
 }
 
 /** POST /servicePrincipals/{id}/appRoleAssignments: Graph's schema first, then the directory's rules (service-principals.ts). */
-function grant(t: TenantFacts, call: ServicePrincipalCall, id: string): GraphReply {
+function grant(t: TenantFacts, call: RouteCall, id: string): GraphReply {
   if ([...call.query.keys()].some((k) => k.trim().startsWith('$'))) return graphError(400, 'BadRequest', 'A create takes no OData query options here.');
   const refused = schemaRefusal(graphVersion(call.version), call.body, APP_ROLE_ASSIGNMENT_TYPE);
   if (refused !== undefined) return refused;
@@ -134,7 +124,7 @@ function grant(t: TenantFacts, call: ServicePrincipalCall, id: string): GraphRep
 }
 
 /** Answers a /servicePrincipals call: 401 without a valid token, 403 without the roles, 405 for another method. */
-export async function servicePrincipalGraph(t: TenantFacts, call: ServicePrincipalCall): Promise<GraphReply> {
+export async function servicePrincipalGraph(t: TenantFacts, call: RouteCall): Promise<GraphReply> {
   const roles = await grantedRoles(t, call.headers.authorization);
   if ('status' in roles) return roles;
   const [, id] = call.path;

@@ -7,7 +7,7 @@ import { schemaRefusal } from '../graph/graph-schema-check.js';
 import { graphVersion } from '../graph/graph-types.js';
 import { stageSettingsResource } from './policy-stage-settings.js';
 import type { TenantFacts } from '../directory/tenant-facts.js';
-import type { RegistrationCall } from '../graph/graph-call.js';
+import type { RouteCall } from '../graph/graph-call.js';
 import { odataContext } from '../directory/user-resource.js';
 
 const ELM_SET = 'identityGovernance/entitlementManagement';
@@ -18,7 +18,7 @@ const notAllowed = (): GraphReply => graphError(405, 'Request_BadRequest', 'The 
 const notFound = (what: string): GraphReply => graphError(404, 'ResourceNotFound', `${what} does not exist.`);
 
 /** GET …/catalogs/{id}: the catalog, or 404. */
-export function catalogEntity(t: TenantFacts, call: RegistrationCall): GraphReply {
+export function catalogEntity(t: TenantFacts, call: RouteCall): GraphReply {
   if (call.method !== 'GET') return notAllowed();
   const q = readGovernanceQuery(call.query);
   if ('status' in q) return q;
@@ -35,7 +35,7 @@ export function catalogEntity(t: TenantFacts, call: RegistrationCall): GraphRepl
 }
 
 /** …/catalogs/{id}/customWorkflowExtensions[/{extensionId}]: list (paged) and create; get, replace (PUT) and delete one. */
-export function customWorkflowExtensions(t: TenantFacts, call: RegistrationCall): GraphReply {
+export function customWorkflowExtensions(t: TenantFacts, call: RouteCall): GraphReply {
   const catalogId = call.path[3] ?? '';
   const extensionId = call.path[5];
   const r = t.registry;
@@ -59,7 +59,7 @@ export function customWorkflowExtensions(t: TenantFacts, call: RegistrationCall)
 }
 
 /** The policy's relationships asked with $expand: accessPackage, catalog, customExtensionStageSettings($expand=customExtension). */
-function expanded(t: TenantFacts, p: StoredPolicy, call: RegistrationCall, beta: boolean): { readonly relations: Record<string, unknown> } | GraphReply {
+function expanded(t: TenantFacts, p: StoredPolicy, call: RouteCall, beta: boolean): { readonly relations: Record<string, unknown> } | GraphReply {
   const q = readGovernanceQuery(call.query, [], beta ? ['customExtensionStageSettings'] : ['accessPackage', 'catalog', 'customExtensionStageSettings']);
   if ('status' in q) return q;
   const out: Record<string, unknown> = {};
@@ -86,7 +86,7 @@ function expanded(t: TenantFacts, p: StoredPolicy, call: RegistrationCall, beta:
  * GET (with $expand) and PUT of the whole policy, in the model of the path (v1.0's
  * requestApprovalSettings.stages, or beta's approvalStages where a dynamic stage names its extension).
  */
-export function assignmentPolicy(t: TenantFacts, call: RegistrationCall): GraphReply {
+export function assignmentPolicy(t: TenantFacts, call: RouteCall): GraphReply {
   const beta = call.path[2]?.toLowerCase() === 'accesspackageassignmentpolicies';
   if (beta && call.version !== 'beta') return graphError(400, 'BadRequest', "Resource not found for the segment 'accessPackageAssignmentPolicies'.");
   const id = call.path[3] ?? '';

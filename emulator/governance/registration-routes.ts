@@ -1,5 +1,5 @@
 import { assignmentPolicy, catalogEntity, customWorkflowExtensions } from './catalog-routes.js';
-import type { RegistrationCall } from '../graph/graph-call.js';
+import type { RouteCall } from '../graph/graph-call.js';
 import { readGovernanceQuery } from '../graph/collection-query.js';
 import { taskExtensionResource } from './extension-registry.js';
 import { grantedRoles, hasAnyRole, insufficientPrivileges } from '../identity/graph-auth.js';
@@ -21,14 +21,14 @@ export const LCW_EXTENSION_WRITE = ['LifecycleWorkflows-CustomExt.ReadWrite.All'
 export interface RegistrationRoute {
   readonly read: readonly string[];
   readonly write: readonly string[];
-  readonly serve: (t: TenantFacts, call: RegistrationCall) => GraphReply;
+  readonly serve: (t: TenantFacts, call: RouteCall) => GraphReply;
 }
 
 const TASK_EXTENSION_TYPE = 'microsoft.graph.identityGovernance.customTaskExtension';
 const notAllowed = (): GraphReply => graphError(405, 'Request_BadRequest', 'The HTTP method is not allowed on this resource.');
 
 /** roleManagement/entitlementManagement/roleAssignments[/{id}]: list (`$filter=principalId eq '…'`), create, get and delete one. */
-function roleAssignments(t: TenantFacts, call: RegistrationCall): GraphReply {
+function roleAssignments(t: TenantFacts, call: RouteCall): GraphReply {
   const r = t.registry;
   const id = call.path[3];
   if (id !== undefined) {
@@ -47,7 +47,7 @@ function roleAssignments(t: TenantFacts, call: RegistrationCall): GraphReply {
 }
 
 /** identityGovernance/lifecycleWorkflows/customTaskExtensions[/{id}]: list, create; get, update (PATCH) and delete one. */
-function customTaskExtensions(t: TenantFacts, call: RegistrationCall): GraphReply {
+function customTaskExtensions(t: TenantFacts, call: RouteCall): GraphReply {
   const r = t.registry;
   const id = call.path[3];
   const refused = call.method === 'POST' || call.method === 'PATCH' ? schemaRefusal(graphVersion(call.version), call.body, TASK_EXTENSION_TYPE) : undefined;
@@ -86,7 +86,7 @@ export function registrationRoute(path: readonly string[]): RegistrationRoute | 
 }
 
 /** Answers a registration call: 401 without a valid token, 403 without a role the method needs. */
-export async function registrationGraph(t: TenantFacts, route: RegistrationRoute, call: RegistrationCall): Promise<GraphReply> {
+export async function registrationGraph(t: TenantFacts, route: RegistrationRoute, call: RouteCall): Promise<GraphReply> {
   const roles = await grantedRoles(t, call.headers.authorization);
   if ('status' in roles) return roles;
   if (!hasAnyRole(roles, call.method === 'GET' ? route.read : route.write)) return insufficientPrivileges();

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** One call to a registration route: the path after the version, as sent, and the body. */
-export interface RegistrationCall {
+/** One call to a Graph route of the emulator: the path after the version, as sent, and the body. */
+export interface RouteCall {
   readonly version: string;
   readonly method: string;
   readonly path: readonly string[];

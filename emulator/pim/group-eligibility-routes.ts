@@ -1,5 +1,5 @@
 import { readGovernanceQuery } from '../graph/collection-query.js';
-import type { RegistrationCall } from '../graph/graph-call.js';
+import type { RouteCall } from '../graph/graph-call.js';
 import { graphError, type GraphReply } from '../graph/graph-errors.js';
 import { collectionReply } from '../graph/graph-paging.js';
 import { authorize } from '../identity/graph-auth.js';
@@ -25,7 +25,7 @@ export function isGroupEligibilityPath(path: readonly string[]): boolean {
  * GET …/privilegedAccess/group/eligibilitySchedules?$filter=principalId eq '…' (or groupId, and
  * accessId): the eligibilities in effect now. Graph's list needs a filter on principalId or groupId.
  */
-export async function groupEligibilityGraph(t: TenantFacts, call: RegistrationCall): Promise<GraphReply> {
+export async function groupEligibilityGraph(t: TenantFacts, call: RouteCall): Promise<GraphReply> {
   const denied = await authorize(t, call.headers.authorization, GROUP_ELIGIBILITY_READ);
   if (denied !== undefined) return denied;
   if (call.method !== 'GET') return graphError(405, 'Request_BadRequest', 'The HTTP method is not allowed on this resource.');

@@ -1,4 +1,4 @@
-import type { RegistrationCall } from '../graph/graph-call.js';
+import type { RouteCall } from '../graph/graph-call.js';
 import { readGovernanceQuery } from '../graph/collection-query.js';
 import { grantedRoles, hasAnyRole, insufficientPrivileges } from '../identity/graph-auth.js';
 import { graphError, type GraphReply } from '../graph/graph-errors.js';
@@ -39,7 +39,7 @@ export function pimRoute(path: readonly string[]): PimRoute | undefined {
 }
 
 /** …/customExtensions[/{id}]: list, create; get, update (PATCH) and delete one. */
-function extensions(t: TenantFacts, call: RegistrationCall, roles: readonly string[]): GraphReply {
+function extensions(t: TenantFacts, call: RouteCall, roles: readonly string[]): GraphReply {
   if (!hasAnyRole(roles, call.method === 'GET' ? PIM_EXTENSION_READ : PIM_EXTENSION_WRITE)) return insufficientPrivileges();
   const store = t.pimExtensions;
   const id = call.path[3];
@@ -92,7 +92,7 @@ function scopesOf(filter: ReadonlyMap<string, string>): PolicyScope[] | GraphRep
 }
 
 /** GET /policies/roleManagementPolicyAssignments?$filter=…: the assignment of each policy the filter names (none for a group the tenant does not have). */
-function policyAssignments(t: TenantFacts, call: RegistrationCall, roles: readonly string[]): GraphReply {
+function policyAssignments(t: TenantFacts, call: RouteCall, roles: readonly string[]): GraphReply {
   if (call.method !== 'GET') return notAllowed();
   const filter = assignmentFilter(call.query.get('$filter'));
   if ('status' in filter) return filter;
@@ -108,7 +108,7 @@ function policyAssignments(t: TenantFacts, call: RegistrationCall, roles: readon
 }
 
 /** /policies/roleManagementPolicies/{id}[?$expand=rules], …/rules, …/rules/{ruleId} (GET, PATCH). */
-function policies(t: TenantFacts, call: RegistrationCall, roles: readonly string[]): GraphReply {
+function policies(t: TenantFacts, call: RouteCall, roles: readonly string[]): GraphReply {
   const id = call.path[2] ?? '';
   const policy: StoredRolePolicy | undefined = t.pimPolicies.get(id);
   const group = policy?.scope.scopeType === 'Group';
@@ -131,7 +131,7 @@ function policies(t: TenantFacts, call: RegistrationCall, roles: readonly string
 }
 
 /** Answers a PIM call: 401 without a valid token, 403 without a role the resource and method need. */
-export async function pimGraph(t: TenantFacts, route: PimRoute, call: RegistrationCall): Promise<GraphReply> {
+export async function pimGraph(t: TenantFacts, route: PimRoute, call: RouteCall): Promise<GraphReply> {
   const roles = await grantedRoles(t, call.headers.authorization);
   if ('status' in roles) return roles;
   if (route === 'extensions') return extensions(t, call, roles);
