@@ -139,7 +139,8 @@ async function walkthrough(emulator: TenantEmulator, tenant: string, caFile: str
     curl,
     '',
     'Then: in another terminal, paste the export lines and run npm start (it listens on PORT, default 7071);',
-    'in a third, paste the curl: the host answers {"outcome":"resumed","decision":"deny",...}, the requestor being high risk under the sample policy.',
+    'in a third (with the same PORT, if you set one), paste the curl: the host answers {"outcome":"resumed","decision":"deny",...},',
+    'the requestor being high risk under the sample policy.',
     'Ctrl-C stops the emulator.',
     '',
   ].join('\n');

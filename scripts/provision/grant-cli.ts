@@ -19,7 +19,7 @@ seconds to minutes to know a new identity; until then Graph refuses a grant to i
 for both service principals and retries such a refusal, printing a line at every look, for at most
 --wait seconds (default 600, at most 3600), and grants only what is missing: run it again at will.
 It reads the deployment's outputs from the environment (azd sets them for its hooks; outside azd:
-eval "$(azd env get-values)" first) and signs in as you (azd auth login, az login, or a credential
+set -a; eval "$(azd env get-values)"; set +a first) and signs in as you (azd auth login, az login, or a credential
 in the environment). With ${OUTPUTS.entraObjects} false it grants nothing and prints what to grant.
 
   --wait <seconds>   how long to wait for the directory, 1 to 3600 (default 600)
