@@ -16,10 +16,13 @@ export function isFunctionsTestModeWarning(args: readonly unknown[]): boolean {
   return args.length === 1 && typeof first === 'string' && TEST_MODE_WARNINGS.some((pattern) => pattern.test(first));
 }
 
-/** Keeps the test-mode lines of `@azure/functions` out of `console.warn` from now on in this process. */
+const DROPPING = Symbol('drops the test-mode lines of @azure/functions');
+
+/** Keeps the test-mode lines of `@azure/functions` out of `console.warn` from now on in this process (once: a second call changes nothing). */
 export function dropFunctionsTestModeWarnings(): void {
+  if (DROPPING in console.warn) return;
   const warn = console.warn.bind(console);
-  console.warn = (...args: unknown[]): void => {
+  console.warn = Object.assign((...args: unknown[]): void => {
     if (!isFunctionsTestModeWarning(args)) warn(...args);
-  };
+  }, { [DROPPING]: true });
 }

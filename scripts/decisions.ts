@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { needsGraph, parseDecisionsArgs } from '../src/ledger/decisions-cli/parse-args.js';
 import { decisionsCli } from './decisions/decisions-cli.js';
-import { emulatorCa } from './shared/trusted-ca.js';
+import { emulatorCa } from './common/trusted-ca.js';
 
 /** The operator's NODE_EXTRA_CA_CERTS, kept for the rerun (which sets its own). */
 const OPERATOR_CA = 'EG_DECISIONS_OPERATOR_CA';

@@ -17,10 +17,10 @@ import { parseCommand, readFlags, type ParsedCommand } from '../src/cli/command-
 import { isEntryScript, runCommand, STDIO, type CommandIo } from '../src/cli/run-command.js';
 import type { LedgerEntry } from '../src/ledger/ledger.js';
 import { createTableLedger } from '../src/ledger/table-ledger.js';
-import { startAzuriteTables } from './shared/azurite-tables.js';
-import { emulatorCredential } from './shared/emulator-credential.js';
-import { spawnLocalHost } from './shared/local-host-process.js';
-import { emulatorCa } from './shared/trusted-ca.js';
+import { startAzuriteTables } from './common/azurite-tables.js';
+import { emulatorCredential } from './common/emulator-credential.js';
+import { spawnLocalHost } from './common/local-host-process.js';
+import { emulatorCa } from './common/trusted-ca.js';
 import { DEMO_PIM_DEADLINE_MS, demoActivations, runActivations, type ActivationRow } from './demo/pim-demo.js';
 import { demoReport, type CalloutResult } from './demo/report.js';
 import { demoScenarios, findingIds, repositoryRoot, SAMPLE_POLICY } from './demo/scenarios.js';

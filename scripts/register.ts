@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { isPimCommand, parsePimArgs } from '../src/register/pim/pim-args.js';
 import { parseRegisterArgs } from '../src/register/register-args.js';
 import { registerCli } from './register/register-cli.js';
-import { emulatorCa } from './shared/trusted-ca.js';
+import { emulatorCa } from './common/trusted-ca.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = isPimCommand(argv) ? parsePimArgs(argv, process.env) : parseRegisterArgs(argv, process.env);

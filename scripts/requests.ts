@@ -12,8 +12,8 @@ import { parseRequestsArgs } from '../src/requests/requests-args.js';
 import { requestsCli } from '../src/requests/requests-cli.js';
 import { RequestsError } from '../src/requests/requests-error.js';
 import type { TenantSource } from '../src/tenant-source.js';
-import { openLedgerSource } from './shared/ledger-source.js';
-import { emulatorCaFor } from './shared/trusted-ca.js';
+import { openLedgerSource } from './common/ledger-source.js';
+import { emulatorCaFor } from './common/trusted-ca.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const trust = await emulatorCaFor(parseRequestsArgs(argv, process.env), fileURLToPath(import.meta.url), argv, 'requests');

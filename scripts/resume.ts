@@ -16,8 +16,8 @@ import { parseResumeArgs } from '../src/operator/resume-args.js';
 import { resumeCli, type ResumeIo, type ResumeSource } from '../src/operator/resume-cli.js';
 import { ResumeError } from '../src/operator/resume-error.js';
 import type { TenantSource } from '../src/tenant-source.js';
-import { openLedgerSource } from './shared/ledger-source.js';
-import { emulatorCaFor } from './shared/trusted-ca.js';
+import { openLedgerSource } from './common/ledger-source.js';
+import { emulatorCaFor } from './common/trusted-ca.js';
 
 /**
  * The emulator (the ledger names --operator, or no one), or a real tenant under the operator's

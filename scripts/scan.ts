@@ -11,7 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseScanArgs } from './scan/scan-args.js';
 import { scanCli } from './scan/scan-cli.js';
-import { emulatorCa } from './shared/trusted-ca.js';
+import { emulatorCa } from './common/trusted-ca.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseScanArgs(argv);

@@ -11,7 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import { TenantEmulator } from '../emulator/index.js';
 import { parseWhatIfArgs } from '../src/what-if/parse-args.js';
-import { emulatorCaFor } from './shared/trusted-ca.js';
+import { emulatorCaFor } from './common/trusted-ca.js';
 import { whatIfCli } from './what-if/what-if-cli.js';
 
 async function main(argv: readonly string[]): Promise<number> {

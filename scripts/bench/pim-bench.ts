@@ -3,7 +3,7 @@ import type { TenantEmulator } from '../../emulator/index.js';
 import { rawReadRound } from './graph-floor.js';
 import { rawLedger } from './ledger-floor.js';
 import { rig } from './latency-bench.js';
-import { spawnLocalHost } from '../shared/local-host-process.js';
+import { spawnLocalHost } from '../common/local-host-process.js';
 import { readFixture, SAMPLE_POLICY } from '../demo/scenarios.js';
 import { AnswerTally, jsonOf, timedAnswers, type Answer, type BadAnswers, type Progress } from './answers.js';
 

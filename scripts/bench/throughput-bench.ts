@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { TenantEmulator } from '../../emulator/index.js';
 import { createCertificateAuthority } from '../../emulator/identity/tls.js';
 import { freshCallout, managedIdentityToken } from './graph-floor.js';
-import { spawnListening, spawnLocalHost, type LocalHostProcess } from '../shared/local-host-process.js';
+import { spawnListening, spawnLocalHost, type LocalHostProcess } from '../common/local-host-process.js';
 import { startNullGraph } from './null-graph.js';
 import { AnswerTally, jsonOf, RESUMED, type Answer, type BadAnswers, type Progress } from './answers.js';
 

@@ -16,14 +16,14 @@ import { systemClock, type Clock } from '../../src/ports.js';
 import type { TenantSource } from '../../src/tenant-source.js';
 import { resolveUser } from '../../src/what-if/resolve-subjects.js';
 import { WhatIfError } from '../../src/what-if/what-if-error.js';
-import { emulatorGraph, liveGraph, type EmulatorOptions } from '../shared/tenant-graph.js';
+import { emulatorGraph, liveGraph, type EmulatorOptions } from '../common/tenant-graph.js';
 
 export interface DecisionsIo {
   out(text: string): void;
   err(text: string): void;
 }
 
-export type { OpenedEmulator } from '../shared/tenant-graph.js';
+export type { OpenedEmulator } from '../common/tenant-graph.js';
 
 export interface DecisionsCliOptions extends EmulatorOptions {
   readonly env: Readonly<Record<string, string | undefined>>;

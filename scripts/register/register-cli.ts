@@ -8,7 +8,7 @@ import { pimRegisterCli } from './register-pim-cli.js';
 import { runWithTenant, type RegisterCliOptions, type RegisterIo } from './register-run.js';
 
 export type { RegisterCliOptions, RegisterIo } from './register-run.js';
-export type { OpenedEmulator } from '../shared/tenant-graph.js';
+export type { OpenedEmulator } from '../common/tenant-graph.js';
 
 /**
  * `npm run register`: the command line → the registration made (or planned, with --what-if),

@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '../../src/ports.js';
 import type { RegisterSource } from '../../src/register/register-args.js';
 import { RegisterError } from '../../src/register/register-error.js';
 import type { RegisterDeps } from '../../src/register/run-register.js';
-import { emulatorGraph, liveGraph, type EmulatorOptions } from '../shared/tenant-graph.js';
+import { emulatorGraph, liveGraph, type EmulatorOptions } from '../common/tenant-graph.js';
 
 export interface RegisterIo {
   out(text: string): void;

@@ -17,7 +17,7 @@ import { scanJson } from '../../src/sod/scan/scan-json.js';
 import { ScanError, type ScanProgress } from '../../src/sod/scan/scan-model.js';
 import { scanReport } from '../../src/sod/scan/scan-report.js';
 import type { RuleSet } from '../../src/sod/sod-model.js';
-import { emulatorCredential } from '../shared/emulator-credential.js';
+import { emulatorCredential } from '../common/emulator-credential.js';
 import { parseScanArgs, SCAN_USAGE, type ScanArgs } from './scan-args.js';
 
 export interface ScanIo {

@@ -178,6 +178,12 @@ export function createGraphHttp(client: Client): GraphHttp {
   };
 }
 
+/** Graph's own words for a refusal (`error.message`, first line, bounded), or '' when it gave none. */
+export function graphErrorMessage(answer: GraphAnswer): string {
+  const error = (answer.json as { error?: { message?: unknown } } | undefined)?.error;
+  return typeof error?.message === 'string' ? (error.message.split('\n')[0] ?? '').slice(0, 300) : '';
+}
+
 /** The `error.code` of a Graph error body, for logs and records. */
 export function graphErrorCode(answer: GraphAnswer): string {
   const error = (answer.json as { error?: { code?: unknown } } | undefined)?.error;

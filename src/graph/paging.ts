@@ -8,6 +8,11 @@ export interface GraphPage {
 }
 
 /** A page that cannot be followed: not a collection, a nextLink off Graph, or too many pages. */
+/** Whether an answer has the shape of a collection page (a `value` array); validators check the items. */
+export function isGraphPage(json: unknown): json is GraphPage {
+  return typeof json === 'object' && json !== null && Array.isArray((json as { value?: unknown }).value);
+}
+
 export class InvalidPage extends Error {
   override readonly name = 'InvalidPage';
 }

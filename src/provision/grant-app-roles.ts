@@ -1,7 +1,7 @@
 import { parseGuid, type Guid } from '../guid.js';
-import { GraphTransportError, type GraphAnswer, type GraphCall, type GraphHttp } from '../graph/graph-http.js';
+import { GraphTransportError, graphErrorCode, graphErrorMessage, type GraphAnswer, type GraphCall, type GraphHttp } from '../graph/graph-http.js';
 import { graphPath } from '../graph/graph-path.js';
-import { InvalidPage, walkPages, type GraphPage } from '../graph/paging.js';
+import { InvalidPage, isGraphPage, walkPages } from '../graph/paging.js';
 import type { Clock } from '../ports.js';
 import { GrantError, type GrantSettings } from './grant-settings.js';
 
@@ -56,10 +56,8 @@ const DEPLOYER_ROLES = 'the deployer needs Privileged Role Administrator (or Glo
 
 /** Graph's error code and message of an answer, for one line. */
 function graphMessage(answer: GraphAnswer): string {
-  const error = (answer.json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  const code = typeof error?.code === 'string' ? error.code : '';
-  const message = typeof error?.message === 'string' ? error.message.split('\n')[0] ?? '' : '';
-  return [code, message.slice(0, 300)].filter((s) => s !== '').join(': ') || `HTTP ${String(answer.status)}`;
+  const code = graphErrorCode(answer);
+  return [code === 'unknown' ? '' : code, graphErrorMessage(answer)].filter((s) => s !== '').join(': ') || `HTTP ${String(answer.status)}`;
 }
 
 /** A refusal that replication ends: the principal (or its reference) is not yet in the directory. */
@@ -74,10 +72,6 @@ function alreadyExists(answer: GraphAnswer): boolean {
 
 function transient(answer: GraphAnswer): boolean {
   return answer.status === 408 || answer.status === 429 || answer.status >= 500;
-}
-
-function isPage(json: unknown): json is GraphPage {
-  return typeof json === 'object' && json !== null && Array.isArray((json as { value?: unknown }).value);
 }
 
 /** The bounded wait of one run: how long is left, and a sleep that never passes its end. */
@@ -139,7 +133,7 @@ async function microsoftGraph(deps: GrantDeps, wait: Wait): Promise<{ id: Guid; 
   };
   for (;;) {
     const sent = await send(deps, call);
-    if (!(sent instanceof GraphTransportError) && sent.status === 200 && isPage(sent.json)) {
+    if (!(sent instanceof GraphTransportError) && sent.status === 200 && isGraphPage(sent.json)) {
       const sp = sent.json.value[0] as { id?: unknown; appRoles?: unknown } | undefined;
       const id = parseGuid(sp?.id);
       if (sent.json.value.length !== 1 || id === undefined || !Array.isArray(sp?.appRoles)) throw new GrantError(1, "Microsoft Graph's service principal was not found in the tenant");
@@ -181,7 +175,7 @@ async function heldRoles(deps: GrantDeps, wait: Wait, id: Guid, label: string): 
         const sent = await send(deps, call);
         if (sent instanceof GraphTransportError) throw sent;
         return sent;
-      }, first, { graphOrigin: deps.graphOrigin, isPage }, (items) => {
+      }, first, { graphOrigin: deps.graphOrigin, isPage: isGraphPage }, (items) => {
         for (const item of items as { appRoleId?: unknown; resourceId?: unknown }[]) {
           const role = parseGuid(item.appRoleId);
           const resource = parseGuid(item.resourceId);

@@ -1,6 +1,6 @@
 import { isAppError } from '../errors.js';
-import { GraphTransportError, graphErrorCode, type GraphAnswer, type GraphCall, type GraphHttp } from '../graph/graph-http.js';
-import { InvalidPage, walkPages, type GraphPage } from '../graph/paging.js';
+import { GraphTransportError, graphErrorCode, graphErrorMessage, type GraphAnswer, type GraphCall, type GraphHttp } from '../graph/graph-http.js';
+import { InvalidPage, isGraphPage, walkPages } from '../graph/paging.js';
 import { attempt, backOff, Deadline, sendWithRetry } from '../graph/retry.js';
 import type { Clock } from '../ports.js';
 import { RegisterError } from './register-error.js';
@@ -31,13 +31,10 @@ export interface RegisterGraphOptions {
   readonly graphOrigin: string;
 }
 
-const isPage = (json: unknown): json is GraphPage =>
-  typeof json === 'object' && json !== null && Array.isArray((json as { value?: unknown }).value);
-
-/** Graph's own words for a refusal, bounded, for the one-line error. */
+/** Graph's own words for a refusal, for the one-line error. */
 function graphMessage(answer: GraphAnswer): string {
-  const error = (answer.json as { error?: { message?: unknown } } | undefined)?.error;
-  return typeof error?.message === 'string' && error.message !== '' ? `: ${error.message.slice(0, 300)}` : '';
+  const message = graphErrorMessage(answer);
+  return message === '' ? '' : `: ${message}`;
 }
 
 function refused(answer: GraphAnswer, what: string, permission: Permission): RegisterError {
@@ -79,7 +76,7 @@ export class RegisterGraph {
   async readAll(call: GraphCall, what: string, permission: Permission): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     try {
-      const walk = await walkPages((c) => this.retried(c, what), call, { graphOrigin: this.options.graphOrigin, isPage }, (page) => {
+      const walk = await walkPages((c) => this.retried(c, what), call, { graphOrigin: this.options.graphOrigin, isPage: isGraphPage }, (page) => {
         items.push(...page.filter((i): i is Record<string, unknown> => typeof i === 'object' && i !== null));
       });
       if (!walk.complete) throw refused(walk.answer, what, permission);

@@ -1,9 +1,9 @@
 import type * as V1 from '@microsoft/microsoft-graph-types';
 import { isAppError } from '../errors.js';
-import { graphErrorCode, GraphTransportError, type GraphAnswer, type GraphCall, type GraphHttp } from '../graph/graph-http.js';
+import { graphErrorCode, graphErrorMessage, GraphTransportError, type GraphAnswer, type GraphCall, type GraphHttp } from '../graph/graph-http.js';
 import { graphPath } from '../graph/graph-path.js';
 import type { Unchecked } from '../graph/graph-types.js';
-import { describeRead, InvalidPage, walkPages, type GraphPage } from '../graph/paging.js';
+import { describeRead, InvalidPage, isGraphPage, walkPages } from '../graph/paging.js';
 import { Deadline, sendWithRetry } from '../graph/retry.js';
 import { parseGuid, type Guid } from '../guid.js';
 import type { Clock } from '../ports.js';
@@ -53,7 +53,6 @@ const MAX_EXTENSION_PAGES = 50;
 
 const objectOf = (value: unknown): object | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined);
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value.slice(0, 200) : undefined);
-const isPage = (json: unknown): json is GraphPage => Array.isArray((objectOf(json) as { value?: unknown } | undefined)?.value);
 
 /** The command only reads: anything but a GET is refused before it reaches Graph (and is not retried). */
 function readOnly(http: GraphHttp): GraphHttp {
@@ -62,10 +61,10 @@ function readOnly(http: GraphHttp): GraphHttp {
   };
 }
 
-/** Graph's own words for a refusal, bounded, for the one-line error. */
+/** Graph's own words for a refusal, for the one-line error. */
 function graphMessage(answer: GraphAnswer): string {
-  const error = (answer.json as { error?: { message?: unknown } } | undefined)?.error;
-  return typeof error?.message === 'string' && error.message !== '' ? `: ${error.message.slice(0, 300)}` : '';
+  const message = graphErrorMessage(answer);
+  return message === '' ? '' : `: ${message}`;
 }
 
 function refused(answer: GraphAnswer, call: GraphCall): RequestsError {
@@ -108,7 +107,7 @@ export class RequestsReader {
   private async walk(call: GraphCall, maxPages: number, onItems: (items: readonly unknown[], pages: number) => void): Promise<number> {
     let pages = 0;
     try {
-      const walk = await walkPages((c) => this.send(c), call, { graphOrigin: this.graph.graphOrigin, maxPages, isPage }, (items) => {
+      const walk = await walkPages((c) => this.send(c), call, { graphOrigin: this.graph.graphOrigin, maxPages, isPage: isGraphPage }, (items) => {
         pages++;
         onItems(items, pages);
       });

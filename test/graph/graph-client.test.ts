@@ -3,7 +3,7 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { emulatorCredential } from '../../scripts/shared/emulator-credential.js';
+import { emulatorCredential } from '../../scripts/common/emulator-credential.js';
 import { CredentialTokenProvider, createGraphClient, TOKEN_RENEWAL_COOLDOWN_MS } from '../../src/graph/graph-client.js';
 import type { RenewableCredential } from '../../src/graph/managed-identity.js';
 import { createGraphHttp, forbidden } from '../../src/graph/graph-http.js';

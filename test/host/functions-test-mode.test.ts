@@ -20,6 +20,9 @@ describe("@azure/functions' test-mode lines", () => {
     const seen = vi.fn();
     console.warn = seen;
     dropFunctionsTestModeWarnings();
+    const installed = console.warn;
+    dropFunctionsTestModeWarnings(); // as the host does on every start: the filter is installed once
+    expect(console.warn).toBe(installed);
     console.warn(DETECT);
     console.warn(SKIP);
     console.warn('entitlement-guard: STUCK_SWEEP_SCHEDULE is set but DECISION_LEDGER_URL is not');

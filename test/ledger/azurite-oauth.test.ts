@@ -3,14 +3,14 @@
  * OAuth, the requests signed by the product's managed identity credential, whose tokens come from
  * the tenant emulator's managed identity endpoint (App Service protocol: IDENTITY_ENDPOINT +
  * IDENTITY_HEADER). Azurite checks a token's issuer, audience and lifetime, not its signature
- * (see scripts/shared/azurite-tables.ts).
+ * (see scripts/common/azurite-tables.ts).
  */
 import { odata, RestError, TableClient, type TableEntity } from '@azure/data-tables';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { azuriteTablesArgs, startAzuriteTables as startProcess } from '../../scripts/shared/azurite-tables.js';
+import { azuriteTablesArgs, startAzuriteTables as startProcess } from '../../scripts/common/azurite-tables.js';
 import { createManagedIdentityCredential, type RenewableCredential } from '../../src/graph/managed-identity.js';
 import { startAzuriteTables, type AzuriteTables } from '../support/azurite-tables.js';
 import { startTestEmulator } from '../support/emulator.js';
@@ -161,7 +161,7 @@ describe('Azurite tables over HTTPS with OAuth, signed by the managed identity',
   });
 });
 
-describe('the Azurite tables process (scripts/shared/azurite-tables.ts)', () => {
+describe('the Azurite tables process (scripts/common/azurite-tables.ts)', () => {
   it('runs with the documented arguments and ends at stop', async () => {
     const dir = process.env['EG_TEST_CA_DIR'] ?? '';
     const ca = { certPem: readFileSync(join(dir, 'ca.pem'), 'utf8'), keyPem: readFileSync(join(dir, 'ca-key.pem'), 'utf8') };

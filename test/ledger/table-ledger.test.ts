@@ -2,7 +2,7 @@
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { emulatorCredential } from '../../scripts/shared/emulator-credential.js';
+import { emulatorCredential } from '../../scripts/common/emulator-credential.js';
 import type { DecisionLedger, LedgerEntry } from '../../src/ledger/ledger.js';
 import { ledgerLocation, type LedgerLocation } from '../../src/ledger/ledger-url.js';
 import { createMemoryLedger } from '../../src/ledger/memory-ledger.js';

@@ -3,8 +3,8 @@
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { emulatorCredential } from '../../scripts/shared/emulator-credential.js';
-import type { LocalHostProcess } from '../../scripts/shared/local-host-process.js';
+import { emulatorCredential } from '../../scripts/common/emulator-credential.js';
+import type { LocalHostProcess } from '../../scripts/common/local-host-process.js';
 import { repositoryRoot, SAMPLE_POLICY, withFreshIds } from '../../scripts/demo/scenarios.js';
 import { startAzuriteTables, type AzuriteTables } from '../support/azurite-tables.js';
 import { fixture } from '../support/app.js';

@@ -2,7 +2,7 @@
 // extension, the ledger in memory (shared across runs through --ledger), the prompt faked.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { emulatorCredential } from '../../scripts/shared/emulator-credential.js';
+import { emulatorCredential } from '../../scripts/common/emulator-credential.js';
 import { entryOf } from '../../src/callout/ledger-entries.js';
 import { elmResume } from '../../src/decision/resume-request.js';
 import { createGraphClient } from '../../src/graph/graph-client.js';

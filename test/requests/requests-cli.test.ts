@@ -6,7 +6,7 @@ import { TableClient } from '@azure/data-tables';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { SAMPLE_TENANT_FILE, type TenantEmulator } from '../../emulator/index.js';
-import { emulatorCredential } from '../../scripts/shared/emulator-credential.js';
+import { emulatorCredential } from '../../scripts/common/emulator-credential.js';
 import { createGraphClient } from '../../src/graph/graph-client.js';
 import { createGraphHttp } from '../../src/graph/graph-http.js';
 import type { DecisionLedger, LedgerEntry } from '../../src/ledger/ledger.js';

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { emulatorCredential } from '../../scripts/shared/emulator-credential.js';
+import { emulatorCredential } from '../../scripts/common/emulator-credential.js';
 import { createGraphClient } from '../../src/graph/graph-client.js';
 import { createGraphHttp } from '../../src/graph/graph-http.js';
 import { systemClock } from '../../src/ports.js';

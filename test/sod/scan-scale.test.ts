@@ -3,7 +3,7 @@
 // pages once. The 50,000-user figure is `benchScan` (scripts/bench/scan-bench.ts), not a test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateScaleTenant, type TenantEmulator } from '../../emulator/index.js';
-import { emulatorCredential } from '../../scripts/shared/emulator-credential.js';
+import { emulatorCredential } from '../../scripts/common/emulator-credential.js';
 import { scaleRules } from '../../scripts/bench/scan-bench.js';
 import { createGraphClient } from '../../src/graph/graph-client.js';
 import { createGraphHttp } from '../../src/graph/graph-http.js';

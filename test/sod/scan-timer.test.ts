@@ -5,7 +5,7 @@ import { InvocationContext, type Timer } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantEmulator } from '../../emulator/index.js';
 import { createSodScanJob, registerSodScan } from '../../functions/sod-scan.js';
-import { emulatorCredential } from '../../scripts/shared/emulator-credential.js';
+import { emulatorCredential } from '../../scripts/common/emulator-credential.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { recorder } from '../support/timer-recorder.js';

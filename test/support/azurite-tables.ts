@@ -2,8 +2,8 @@ import { TableClient } from '@azure/data-tables';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TenantEmulator } from '../../emulator/index.js';
-import { startAzuriteTables as startProcess } from '../../scripts/shared/azurite-tables.js';
-import { emulatorCredential } from '../../scripts/shared/emulator-credential.js';
+import { startAzuriteTables as startProcess } from '../../scripts/common/azurite-tables.js';
+import { emulatorCredential } from '../../scripts/common/emulator-credential.js';
 
 export interface AzuriteTablesOptions {
   /** The tenant emulator whose managed identity signs the requests createTable makes. */
@@ -23,7 +23,7 @@ export interface AzuriteTables {
 }
 
 /**
- * Azurite's table service over HTTPS with OAuth (scripts/shared/azurite-tables.ts), its
+ * Azurite's table service over HTTPS with OAuth (scripts/common/azurite-tables.ts), its
  * certificate from the run's test CA, which the workers trust (see global-setup.ts).
  */
 export async function startAzuriteTables(options: AzuriteTablesOptions): Promise<AzuriteTables> {

@@ -2,7 +2,7 @@ import { build } from 'esbuild';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repositoryRoot } from '../../scripts/demo/scenarios.js';
-import { spawnListening, type LocalHostProcess } from '../../scripts/shared/local-host-process.js';
+import { spawnListening, type LocalHostProcess } from '../../scripts/common/local-host-process.js';
 
 /**
  * `npm start`'s local host (host/main.ts) bundled for this test run with esbuild (well under a

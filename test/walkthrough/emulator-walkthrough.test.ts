@@ -5,8 +5,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_TENANT_FILE } from '../../emulator/index.js';
 import { startEmulator, WALKTHROUGH_FIXTURE, type RunningEmulator } from '../../scripts/emulator.js';
-import type { LocalHostProcess } from '../../scripts/shared/local-host-process.js';
-import { spawnListening } from '../../scripts/shared/local-host-process.js';
+import type { LocalHostProcess } from '../../scripts/common/local-host-process.js';
+import { spawnListening } from '../../scripts/common/local-host-process.js';
 import { bundleLocalHost } from '../support/host-process.js';
 import { exportsOf, printedBlock } from './printed.js';
 
